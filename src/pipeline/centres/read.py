@@ -1,0 +1,412 @@
+"""Read a centres table from an .xlsx workbook or a .csv file, robustly.
+
+The reader's job ends at "rows of cells with the row number a user sees": it finds the sheet and
+the header row, maps headers to canonical fields, and hands back the raw cell values (numbers,
+dates and text untouched) for :mod:`pipeline.centres.clean` to parse.
+
+* ``.xlsx``: openpyxl in read-only mode; the sheet whose header row matches best wins; formula
+  cells give their cached value, or the formula text when no value was cached.
+* ``.csv``: any encoding a spreadsheet program writes (BOM sniffing, then UTF-8, GB18030 and
+  cp1252), comma/semicolon/tab/pipe delimiters, quoted fields with embedded line breaks.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import datetime as dt
+import io
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from pipeline.centres.headers import HEADER_VARIANTS, PARTNER_FIELDS, REQUIRED
+
+#: How many rows from the top are searched for the header row.
+HEADER_SCAN_ROWS = 20
+
+
+class CentresInputError(ValueError):
+    """The input file cannot be read as a centres table (the message names file and cause)."""
+
+
+@dataclass
+class RawTable:
+    """Cells of a centres table as read from the file.
+
+    ``rows`` holds ``(source_row, {field: value})`` for every line below the header up to the
+    last non-empty one (blank lines included, so they can be counted); ``source_row`` is the
+    1-based spreadsheet row (xlsx) or the line where the record starts (csv).
+    """
+
+    source_file: str
+    columns: dict[str, str]  # canonical field -> header text as found
+    rows: list[tuple[int, dict[str, Any]]]
+    extra_cells: list[dict[str, Any]] = field(default_factory=list)  # per row: unmapped columns
+    first_column: str | None = None  # canonical field of the left-most mapped column
+    header_row: int = 0
+    sheet: str | None = None
+    encoding: str | None = None
+    delimiter: str | None = None
+    ignored_columns: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+
+# --------------------------------------------------------------------------- header matching
+def header_key(text: Any) -> str:
+    """Case-, space- and punctuation-insensitive key of a header cell."""
+    if text is None:
+        return ""
+    s = unicodedata.normalize("NFKC", str(text)).casefold().strip()
+    key = "".join(ch for ch in s if ch.isalnum())
+    return key or s.replace(" ", "")
+
+
+_VARIANT_INDEX: dict[str, str] = {}
+for _field, _variants in HEADER_VARIANTS.items():
+    for _v in _variants:
+        _VARIANT_INDEX.setdefault(header_key(_v), _field)
+
+
+def match_header(text: Any) -> str | None:
+    """The canonical field a header cell names, or None."""
+    key = header_key(text)
+    if not key:
+        return None
+    return _VARIANT_INDEX.get(key)
+
+
+def field_label(name: str) -> str:
+    """Human label of a canonical field (its first listed variant)."""
+    if name == "partners":
+        return " / ".join(HEADER_VARIANTS[f][0] for f in PARTNER_FIELDS)
+    return HEADER_VARIANTS[name][0]
+
+
+def _score_header(cells: list[Any]) -> int:
+    found = {match_header(c) for c in cells if not _is_blank(c)}
+    found.discard(None)
+    return len(found)
+
+
+def find_header_row(rows: list[list[Any]], scan: int = HEADER_SCAN_ROWS) -> tuple[int, int]:
+    """Return ``(index, score)`` of the row among the first ``scan`` with most header matches.
+
+    Ties go to the earlier row; ``index`` is 0-based into ``rows``; score 0 means none matched.
+    """
+    best_idx, best_score = 0, 0
+    for i, row in enumerate(rows[:scan]):
+        score = _score_header(row)
+        if score > best_score:
+            best_idx, best_score = i, score
+    return best_idx, best_score
+
+
+def _missing_required(mapped: set[str]) -> list[str]:
+    missing = []
+    for req in REQUIRED:
+        if req == "partners":
+            if not mapped.intersection(PARTNER_FIELDS):
+                missing.append(req)
+        elif req not in mapped:
+            missing.append(req)
+    return missing
+
+
+def _is_blank(value: Any) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+# --------------------------------------------------------------------------- table assembly
+def _build_table(
+    source_file: str,
+    rows: list[list[Any]],
+    row_numbers: list[int],
+    *,
+    sheet: str | None = None,
+    sheets_seen: list[str] | None = None,
+) -> RawTable:
+    if not any(any(not _is_blank(c) for c in r) for r in rows):
+        where = f" (sheets looked at: {', '.join(sheets_seen)})" if sheets_seen else ""
+        raise CentresInputError(f"{source_file}: the file is empty - no header row found{where}")
+    h_idx, _ = find_header_row(rows)
+    header = rows[h_idx]
+    columns: dict[str, str] = {}
+    col_index: dict[str, int] = {}
+    ignored: list[str] = []
+    extra_idx: list[tuple[int, str]] = []
+    for j, cell in enumerate(header):
+        if _is_blank(cell):
+            continue
+        name = match_header(cell)
+        text = str(cell).strip()
+        if name is None or name in col_index:
+            ignored.append(text)
+            extra_idx.append((j, text))
+            continue
+        columns[name] = text
+        col_index[name] = j
+    missing = _missing_required(set(col_index))
+    if missing:
+        found = ", ".join(str(c).strip() for c in header if not _is_blank(c)) or "(none)"
+        req = missing[0]
+        looked = ", ".join(
+            repr(v)
+            for f in (PARTNER_FIELDS if req == "partners" else (req,))
+            for v in HEADER_VARIANTS[f]
+        )
+        where = f"; sheets looked at: {', '.join(sheets_seen)}" if sheets_seen else ""
+        more = (
+            f" (also missing: {', '.join(repr(field_label(m)) for m in missing[1:])})"
+            if len(missing) > 1
+            else ""
+        )
+        raise CentresInputError(
+            f"{source_file}: missing required column {field_label(req)!r}{more} "
+            f"(looked for: {looked}); found columns: {found}"
+            f" (header row {row_numbers[h_idx]}{', sheet ' + repr(sheet) if sheet else ''}{where})"
+        )
+    body = rows[h_idx + 1 :]
+    numbers = row_numbers[h_idx + 1 :]
+    # trim trailing blank rows: they are not rows a user would count
+    last = len(body)
+    while last > 0 and all(_is_blank(c) for c in body[last - 1]):
+        last -= 1
+    out_rows: list[tuple[int, dict[str, Any]]] = []
+    extras: list[dict[str, Any]] = []
+    for r, n in zip(body[:last], numbers[:last], strict=True):
+        rec = {name: (r[j] if j < len(r) else None) for name, j in col_index.items()}
+        ext = {text: r[j] for j, text in extra_idx if j < len(r) and not _is_blank(r[j])}
+        # cells beyond the header's last column are extra too (e.g. stray notes)
+        for j in range(len(header), len(r)):
+            if not _is_blank(r[j]):
+                ext[f"column {j + 1}"] = r[j]
+        out_rows.append((n, rec))
+        extras.append(ext)
+    first_col = min(col_index, key=lambda k: col_index[k]) if col_index else None
+    warnings = [f"{source_file}: ignored column {c!r} (not a known centres field)" for c in ignored]
+    return RawTable(
+        source_file=source_file,
+        columns=columns,
+        rows=out_rows,
+        extra_cells=extras,
+        first_column=first_col,
+        header_row=row_numbers[h_idx],
+        sheet=sheet,
+        ignored_columns=ignored,
+        warnings=warnings,
+    )
+
+
+# --------------------------------------------------------------------------- xlsx
+def _cell_value(value: Any, formula: Any) -> Any:
+    """Cached value if present, else the formula text (as plain text)."""
+    if value is not None:
+        return value
+    if formula is None:
+        return None
+    text = getattr(formula, "text", formula)  # ArrayFormula / DataTableFormula
+    return str(text) if text is not None else None
+
+
+def _read_sheet_rows(ws_values: Any, ws_formulas: Any | None) -> tuple[list[list[Any]], list[int]]:
+    rows: list[list[Any]] = []
+    if ws_formulas is None:
+        for r in ws_values.iter_rows(values_only=True):
+            rows.append(list(r))
+    else:
+        it_f = ws_formulas.iter_rows(values_only=True)
+        for r in ws_values.iter_rows(values_only=True):
+            f = next(it_f, ())
+            n = max(len(r), len(f))
+            rows.append(
+                [
+                    _cell_value(r[j] if j < len(r) else None, f[j] if j < len(f) else None)
+                    for j in range(n)
+                ]
+            )
+    return rows, list(range(1, len(rows) + 1))
+
+
+def _open_workbook(path: Path, data_only: bool) -> Any:
+    import openpyxl
+
+    try:
+        wb = openpyxl.load_workbook(path, read_only=True, data_only=data_only)
+    except Exception:  # noqa: BLE001 - some files only the full (non-streaming) parser reads
+        wb = openpyxl.load_workbook(path, read_only=False, data_only=data_only)
+    return wb
+
+
+def read_xlsx(path: Path) -> RawTable:
+    """Read the best-matching sheet of an .xlsx workbook."""
+    source = str(path)
+    if path.stat().st_size == 0:
+        raise CentresInputError(f"{source}: the file is empty - no header row found")
+    try:
+        wb_v = _open_workbook(path, data_only=True)
+        wb_f = _open_workbook(path, data_only=False)
+    except Exception as exc:  # BadZipFile, InvalidFileException, KeyError ...
+        raise CentresInputError(f"{source}: cannot open as an .xlsx workbook ({exc})") from exc
+    try:
+        sheets = list(wb_v.sheetnames)
+        candidates = []
+        for name in sheets:
+            ws_v, ws_f = wb_v[name], wb_f[name]
+            for ws in (ws_v, ws_f):
+                if hasattr(ws, "reset_dimensions"):
+                    ws.reset_dimensions()
+            rows, numbers = _read_sheet_rows(ws_v, ws_f)
+            h_idx, score = find_header_row(rows)
+            matched = {match_header(c) for c in rows[h_idx]} - {None} if rows else set()
+            complete = bool(rows) and not _missing_required(matched)
+            candidates.append((complete, score, -sheets.index(name), name, rows, numbers))
+    finally:
+        wb_v.close()
+        wb_f.close()
+    if not candidates:
+        raise CentresInputError(f"{source}: the workbook has no sheets")
+    complete, score, _, name, rows, numbers = max(candidates, key=lambda c: c[:3])
+    if not complete and not any(any(not _is_blank(c) for c in r) for r in rows):
+        raise CentresInputError(
+            f"{source}: the file is empty - no header row found "
+            f"(sheets looked at: {', '.join(sheets)})"
+        )
+    return _build_table(source, rows, numbers, sheet=name, sheets_seen=sheets)
+
+
+# --------------------------------------------------------------------------- csv
+_BOMS = (
+    (codecs.BOM_UTF32_LE, "utf-32"),
+    (codecs.BOM_UTF32_BE, "utf-32"),
+    (codecs.BOM_UTF8, "utf-8-sig"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+)
+
+
+def decode_bytes(data: bytes) -> tuple[str, str]:
+    """Decode file bytes; return ``(text, encoding)``.
+
+    Order: byte-order mark; BOM-less UTF-16 (NUL-byte pattern); UTF-8; GB18030 (a superset of
+    GBK/GB2312); cp1252 last (it accepts almost anything, so it never comes first).
+    """
+    for bom, enc in _BOMS:
+        if data.startswith(bom):
+            if enc == "utf-32" and bom == codecs.BOM_UTF32_LE and data[:4] != bom:
+                continue
+            return data.decode(enc), enc
+    sample = data[:4000]
+    if len(sample) >= 4:
+        even_nul = sample[0::2].count(0) / max(1, len(sample[0::2]))
+        odd_nul = sample[1::2].count(0) / max(1, len(sample[1::2]))
+        if odd_nul > 0.3 and even_nul < 0.05:
+            try:
+                return data.decode("utf-16-le"), "utf-16-le"
+            except UnicodeDecodeError:
+                pass
+        if even_nul > 0.3 and odd_nul < 0.05:
+            try:
+                return data.decode("utf-16-be"), "utf-16-be"
+            except UnicodeDecodeError:
+                pass
+    for enc in ("utf-8", "gb18030", "cp1252"):
+        try:
+            return data.decode(enc), enc
+        except UnicodeDecodeError:
+            continue
+    return data.decode("latin-1"), "latin-1"
+
+
+_DELIMITERS = (",", ";", "\t", "|")
+
+
+def _parse_csv(text: str, delimiter: str) -> tuple[list[list[Any]], list[int]]:
+    """Parse CSV text; return rows and the line on which each record starts."""
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    rows: list[list[Any]] = []
+    starts: list[int] = []
+    prev = 0
+    try:
+        for rec in reader:
+            starts.append(prev + 1)
+            rows.append([c if c.strip() else None for c in rec])
+            prev = reader.line_num
+    except csv.Error as exc:
+        raise CentresInputError(f"line {prev + 1}: malformed CSV ({exc})") from exc
+    return rows, starts
+
+
+def sniff_delimiter(text: str) -> str:
+    """Pick the delimiter: csv.Sniffer's guess, checked against how well the header parses."""
+    sample = text[:20000]
+    try:
+        sniffed = csv.Sniffer().sniff(sample, delimiters="".join(_DELIMITERS)).delimiter
+    except csv.Error:
+        sniffed = max(_DELIMITERS, key=lambda d: sample.count(d))
+    best, best_score = sniffed, -1
+    for d in (sniffed, *(x for x in _DELIMITERS if x != sniffed)):
+        try:
+            rows, _ = _parse_csv(sample, d)
+        except CentresInputError:
+            continue
+        _, score = find_header_row(rows)
+        if score > best_score:
+            best, best_score = d, score
+    return best
+
+
+def read_csv(path: Path) -> RawTable:
+    """Read a delimited text file in any common spreadsheet-export encoding."""
+    source = str(path)
+    data = path.read_bytes()
+    if not data.strip():
+        raise CentresInputError(f"{source}: the file is empty - no header row found")
+    text, encoding = decode_bytes(data)
+    text = text.lstrip("\ufeff")
+    if not text.strip():
+        raise CentresInputError(f"{source}: the file is empty - no header row found")
+    delimiter = sniff_delimiter(text)
+    try:
+        rows, starts = _parse_csv(text, delimiter)
+    except CentresInputError as exc:
+        raise CentresInputError(f"{source}: {exc}") from exc
+    table = _build_table(source, rows, starts)
+    table.encoding = encoding
+    table.delimiter = delimiter
+    return table
+
+
+def read_table(path: str | Path) -> RawTable:
+    """Read ``path`` (.xlsx/.xlsm or .csv/.tsv/.txt) into a :class:`RawTable`."""
+    p = Path(path)
+    if not p.exists():
+        raise CentresInputError(f"{p}: file not found")
+    suffix = p.suffix.lower()
+    if suffix in (".xlsx", ".xlsm"):
+        return read_xlsx(p)
+    if suffix in (".csv", ".tsv", ".txt"):
+        return read_csv(p)
+    if suffix == ".xls":
+        raise CentresInputError(f"{p}: legacy .xls is not supported; save it as .xlsx or .csv")
+    raise CentresInputError(f"{p}: unsupported file type {suffix!r} (expected .xlsx or .csv)")
+
+
+# --------------------------------------------------------------------------- cell helpers
+def cell_text(value: Any) -> str | None:
+    """A cell as stripped text (None when blank); integral floats lose their '.0'."""
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        return str(value)
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, dt.datetime):
+        return value.date().isoformat() if value.time() == dt.time() else value.isoformat()
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    s = str(value).replace("\r\n", "\n").replace("\r", "\n").strip()
+    s = re.sub(r"[ \t\u00a0\u3000]+", " ", s)
+    return s or None
