@@ -1,0 +1,137 @@
+"""Remove personal data from a survey export before anything is written.
+
+Two layers:
+
+* whole columns are dropped when their id or question text matches a personal
+  data pattern (names, e-mail, IP address, location, recipient fields, external
+  reference, phone), or -- for columns that are not mapped to a question --
+  when any value looks like an e-mail or an IP address;
+* free text that is kept (typed organisation, comments, unmapped text) has
+  e-mail addresses, phone numbers and links replaced by ``[email removed]``,
+  ``[phone removed]`` and ``[link removed]``; names that appear in the export's
+  own name columns are replaced by ``[name removed]``.
+
+The Qualtrics ``ResponseId`` is replaced by a pseudonymous id (``R001``...)
+in the cleaner; it never leaves this step.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Iterable
+
+import pandas as pd
+
+DEFAULT_DROP_PATTERNS: tuple[str, ...] = (
+    r"recipient",
+    r"(first|last|full|sur|given|family|middle)[ _-]?name",
+    r"^name$",
+    r"e-?mail",
+    r"ip[ _-]?address",
+    r"latitude",
+    r"longitude",
+    r"external[ _-]?(data[ _-]?)?ref",
+    r"phone|mobile|telephone",
+    r"^response[ _-]?id$",
+    r"^_?record[ _-]?id$",
+)
+
+EMAIL_RE = re.compile(r"[A-Za-z0-9._%+\-']+@[A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)*\.[A-Za-z]{2,}")
+IPV4_RE = re.compile(
+    r"(?<![\d.])(?:(?:25[0-5]|2[0-4]\d|1?\d?\d)\.){3}(?:25[0-5]|2[0-4]\d|1?\d?\d)(?![\d.])"
+)
+IPV6_RE = re.compile(r"(?<![:\w])(?:[0-9A-Fa-f]{1,4}:){2,7}[0-9A-Fa-f]{1,4}(?![:\w])")
+URL_RE = re.compile(
+    r"(?:\b(?:https?|ftp)://|\bwww\.)[^\s<>\"']+"
+    r"|\b[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.(?:com|org|net|edu|gov|info|io|cn|uk)\b(?:/[^\s<>\"']*)?",
+    re.IGNORECASE,
+)
+PHONE_RE = re.compile(
+    r"(?<![\w+])(?:(?:\+|00)\s*44\s*(?:\(0\)\s*)?|\(?0)\d(?:[\s().\-]{0,2}\d){8,9}(?!\d)"
+    r"|(?<![\w+])\+\s?\d{1,3}(?:[\s().\-]{0,2}\d){6,12}(?!\d)"
+)
+
+EMAIL_TOKEN = "[email removed]"
+PHONE_TOKEN = "[phone removed]"
+LINK_TOKEN = "[link removed]"
+NAME_TOKEN = "[name removed]"
+
+
+def _trim_url(match: re.Match[str]) -> str:
+    url = match.group(0)
+    trail = len(url) - len(url.rstrip(".,;:!?)]}'\""))
+    return LINK_TOKEN + (url[len(url) - trail :] if trail else "")
+
+
+def redact_text(text: str, names: Iterable[str] = ()) -> tuple[str, Counter[str]]:
+    """Redact e-mails, links, phone numbers (and the given names) in ``text``.
+
+    Returns the redacted text and a count of replacements by kind.
+    """
+    counts: Counter[str] = Counter()
+    if not isinstance(text, str) or not text:
+        return text, counts
+    out, n = EMAIL_RE.subn(EMAIL_TOKEN, text)
+    counts["email"] += n
+    out, n = URL_RE.subn(_trim_url, out)
+    counts["link"] += n
+    out, n = PHONE_RE.subn(PHONE_TOKEN, out)
+    counts["phone"] += n
+    for name in sorted({s for s in names if s and len(s) >= 3}, key=len, reverse=True):
+        out, n = re.subn(rf"(?<!\w){re.escape(name)}(?!\w)", NAME_TOKEN, out, flags=re.IGNORECASE)
+        counts["name"] += n
+    return out, counts
+
+
+def looks_personal(value: str) -> bool:
+    """True when a whole cell is an e-mail address or an IP address."""
+    v = value.strip()
+    return bool(EMAIL_RE.fullmatch(v) or IPV4_RE.fullmatch(v) or IPV6_RE.fullmatch(v))
+
+
+def personal_columns(
+    df: pd.DataFrame,
+    question_text: dict[str, str],
+    mapped: set[str],
+    patterns: Iterable[str] = DEFAULT_DROP_PATTERNS,
+) -> dict[str, str]:
+    """Columns to drop, with the reason for each.
+
+    A column goes when its id or its question text matches a pattern, or (if it
+    is not one of the ``mapped`` question columns) when any of its values is an
+    e-mail address or an IP address.
+    """
+    compiled = [re.compile(p, re.IGNORECASE) for p in patterns]
+    drop: dict[str, str] = {}
+    for col in df.columns:
+        if col == "source_row":
+            continue
+        text = question_text.get(col, "")
+        for rx in compiled:
+            if col not in mapped and (rx.search(col) or (text and rx.search(text))):
+                drop[col] = f"personal data: name matches /{rx.pattern}/"
+                break
+            if col in mapped and rx.search(col):
+                drop[col] = f"personal data: name matches /{rx.pattern}/"
+                break
+        if col in drop or col in mapped:
+            continue
+        values = df[col].dropna().astype(str)
+        if values.map(looks_personal).any():
+            drop[col] = "personal data: values look like e-mail or IP addresses"
+    return drop
+
+
+def name_values(df: pd.DataFrame, columns: Iterable[str]) -> list[str]:
+    """Distinct names found in the export's own name columns (used to redact free text)."""
+    name_rx = re.compile(r"name", re.IGNORECASE)
+    found: set[str] = set()
+    for col in columns:
+        if col in df.columns and name_rx.search(col) and not re.search("email", col, re.IGNORECASE):
+            for v in df[col].dropna().astype(str):
+                v = v.strip()
+                if v:
+                    found.add(v)
+                    found.update(p for p in re.split(r"[\s,]+", v) if len(p) >= 3)
+    return sorted(found)

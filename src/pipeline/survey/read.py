@@ -1,0 +1,307 @@
+"""Read a survey export whatever its header layout, encoding or delimiter.
+
+Supported layouts (detected from the rows themselves):
+
+* ``qualtrics-3row`` -- Qualtrics' current CSV: row 1 column ids, row 2 the
+  question text, row 3 ``{"ImportId": ...}`` JSON;
+* ``qualtrics-2row`` -- the legacy layout: ids and question text, no ImportId row;
+* ``plain`` -- an ordinary CSV with one header row.
+
+Encodings: UTF-8 with or without a byte-order mark, UTF-16 (with a BOM, or
+without one when the NUL pattern gives it away), and Windows-1252 as a last
+resort. Delimiters: comma, semicolon or tab, taken from the header line.
+
+Every data row keeps ``source_row``: the physical line number (1-based) on
+which the record starts, so a message or a reject points at the right line
+even when a quoted answer spans several lines.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import io
+import json
+import re
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+
+import pandas as pd
+
+from pipeline.survey.instrument import load_questions, load_scales
+
+
+class SurveyInputError(ValueError):
+    """A survey export that cannot be read or cleaned as it stands."""
+
+
+DELIMITERS = (",", ";", "\t")
+DELIMITER_NAMES = {",": "comma", ";": "semicolon", "\t": "tab"}
+
+# Qualtrics ids of the embedded metadata columns and their row-2 text.
+METADATA_TEXT = {
+    "StartDate": "Start Date",
+    "EndDate": "End Date",
+    "Status": "Response Type",
+    "IPAddress": "IP Address",
+    "Progress": "Progress",
+    "Duration (in seconds)": "Duration (in seconds)",
+    "Finished": "Finished",
+    "RecordedDate": "Recorded Date",
+    "ResponseId": "Response ID",
+    "RecipientLastName": "Recipient Last Name",
+    "RecipientFirstName": "Recipient First Name",
+    "RecipientEmail": "Recipient Email",
+    "ExternalReference": "External Data Reference",
+    "LocationLatitude": "Location Latitude",
+    "LocationLongitude": "Location Longitude",
+    "DistributionChannel": "Distribution Channel",
+    "UserLanguage": "User Language",
+}
+
+BOOL_VALUES = {"true", "false", "1", "0", "yes", "no"}
+QUALTRICS_STATUS = {
+    "ip address",
+    "survey preview",
+    "survey test",
+    "imported",
+    "spam",
+    "preview spam",
+    "imported spam",
+    "offline",
+    "offline survey preview",
+    "edited",
+}
+
+
+@dataclass
+class RawExport:
+    """A parsed export: header information plus the data rows as text."""
+
+    path: Path
+    columns: list[str]
+    question_text: dict[str, str]
+    import_ids: dict[str, str]
+    rows: list[list[str]]
+    source_rows: list[int]
+    layout: str
+    encoding: str
+    delimiter: str
+    malformed: list[tuple[int, str]] = field(default_factory=list)
+
+    @property
+    def raw_rows(self) -> int:
+        """Number of data records in the file (parsed plus malformed)."""
+        return len(self.rows) + len(self.malformed)
+
+    def frame(self) -> pd.DataFrame:
+        """The data rows as an all-text DataFrame with a ``source_row`` column."""
+        df = pd.DataFrame(self.rows, columns=self.columns, dtype=object)
+        if df.empty:
+            df = pd.DataFrame({c: pd.Series(dtype=object) for c in self.columns})
+        df.insert(0, "source_row", pd.Series(self.source_rows, dtype="int64"))
+        return df
+
+
+def decode(data: bytes, path: Path) -> tuple[str, str]:
+    """Decode export bytes, returning ``(text, encoding name)``."""
+    if data.startswith(codecs.BOM_UTF8):
+        return data[len(codecs.BOM_UTF8) :].decode("utf-8"), "utf-8-sig"
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return data.decode("utf-16"), "utf-16"
+    head = data[:400]
+    if head and head.count(b"\x00") >= len(head) // 4:
+        enc = "utf-16-le" if head[1::2].count(b"\x00") > head[0::2].count(b"\x00") else "utf-16-be"
+        try:
+            return data.decode(enc), enc
+        except UnicodeDecodeError as exc:
+            raise SurveyInputError(
+                f"{path}: looks like UTF-16 but cannot be decoded: {exc}"
+            ) from exc
+    try:
+        return data.decode("utf-8"), "utf-8"
+    except UnicodeDecodeError:
+        return data.decode("cp1252", errors="replace"), "cp1252"
+
+
+def _first_line(text: str) -> str:
+    in_quote = False
+    for i, ch in enumerate(text):
+        if ch == '"':
+            in_quote = not in_quote
+        elif ch in "\r\n" and not in_quote:
+            return text[:i]
+    return text
+
+
+def detect_delimiter(text: str) -> str:
+    """Pick comma, semicolon or tab: whichever occurs most outside quotes in the header."""
+    line = re.sub(r'"[^"]*"', "", _first_line(text))
+    counts = {d: line.count(d) for d in DELIMITERS}
+    best = max(DELIMITERS, key=lambda d: (counts[d], -DELIMITERS.index(d)))
+    return best if counts[best] else ","
+
+
+def _is_import_id_row(row: list[str]) -> bool:
+    cells = [c.strip() for c in row if c.strip()]
+    if not cells:
+        return False
+    hits = sum(1 for c in cells if c.startswith("{") and "importid" in c.casefold())
+    return hits >= max(1, len(cells) // 2)
+
+
+def _looks_like_date(value: str) -> bool:
+    for fmt in (
+        "%Y-%m-%d %H:%M:%S",
+        "%Y-%m-%d %H:%M",
+        "%d/%m/%Y %H:%M",
+        "%m/%d/%Y %H:%M",
+        "%Y-%m-%dT%H:%M:%S",
+        "%Y-%m-%d",
+        "%d/%m/%Y",
+    ):
+        try:
+            datetime.strptime(value.strip(), fmt)
+            return True
+        except ValueError:
+            continue
+    return False
+
+
+def _is_number(value: str) -> bool:
+    try:
+        float(value.strip())
+        return True
+    except ValueError:
+        return False
+
+
+def _is_text_row(row: list[str], columns: list[str]) -> bool:
+    """Decide whether ``row`` holds question text (a header) rather than answers."""
+    text_votes = data_votes = 0
+    questions = {q.id: q for q in load_questions()}
+    scales = load_scales()
+    for col, value in zip(columns, row, strict=False):
+        v = value.strip()
+        if not v:
+            continue
+        if col in METADATA_TEXT:
+            if v.casefold() == METADATA_TEXT[col].casefold():
+                text_votes += 2
+            elif col in ("StartDate", "EndDate", "RecordedDate"):
+                data_votes += _looks_like_date(v)
+                text_votes += not _looks_like_date(v)
+            elif col in ("Progress", "Duration (in seconds)"):
+                data_votes += _is_number(v)
+                text_votes += not _is_number(v)
+            elif col == "Finished":
+                data_votes += v.casefold() in BOOL_VALUES
+                text_votes += v.casefold() not in BOOL_VALUES
+            elif col == "Status":
+                data_votes += v.casefold() in QUALTRICS_STATUS or _is_number(v)
+        elif col in questions:
+            q = questions[col]
+            if v == q.text or (q.match and re.search(q.match, v, re.IGNORECASE)):
+                text_votes += 2
+            elif q.scale and q.type != "multi" and scales[q.scale].canonical(v) is not None:
+                data_votes += 1
+        elif v == col:
+            text_votes += 1
+    return text_votes > data_votes
+
+
+def _unique_columns(header: list[str]) -> list[str]:
+    out: list[str] = []
+    seen: dict[str, int] = {}
+    for i, name in enumerate(header):
+        name = name.strip().lstrip("\ufeff") or f"column_{i + 1}"
+        if name in seen:
+            seen[name] += 1
+            name = f"{name}.{seen[name]}"
+        else:
+            seen[name] = 0
+        out.append(name)
+    return out
+
+
+def parse_text(text: str, path: Path, encoding: str = "utf-8") -> RawExport:
+    """Parse decoded export text into a :class:`RawExport`."""
+    if not text.strip():
+        raise SurveyInputError(f"{path}: the file is empty (expected a header row of column ids)")
+    delimiter = detect_delimiter(text)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    records: list[tuple[int, list[str]]] = []
+    prev = 0
+    try:
+        for rec in reader:
+            start = prev + 1
+            prev = reader.line_num
+            if not rec or all(not c.strip() for c in rec):
+                continue
+            records.append((start, rec))
+    except csv.Error as exc:
+        raise SurveyInputError(f"{path}: line {prev + 1}: cannot parse CSV: {exc}") from exc
+    if not records:
+        raise SurveyInputError(f"{path}: the file is empty (expected a header row of column ids)")
+
+    columns = _unique_columns(records[0][1])
+    n = len(columns)
+    header_extra = 0
+    question_text: dict[str, str] = {}
+    import_ids: dict[str, str] = {}
+    layout = "plain"
+    for _, rec in records[1:3]:
+        if _is_import_id_row(rec):
+            for col, cell in zip(columns, rec, strict=False):
+                try:
+                    import_ids[col] = str(json.loads(cell).get("ImportId", ""))
+                except (ValueError, AttributeError):
+                    import_ids[col] = cell.strip()
+            header_extra += 1
+        elif header_extra == 0 and _is_text_row(rec, columns):
+            question_text = {c: v.strip() for c, v in zip(columns, rec, strict=False)}
+            header_extra += 1
+        else:
+            break
+    if question_text and import_ids:
+        layout = "qualtrics-3row"
+    elif question_text:
+        layout = "qualtrics-2row"
+    elif import_ids:
+        layout = "qualtrics-ids-importid"
+
+    rows: list[list[str]] = []
+    source_rows: list[int] = []
+    malformed: list[tuple[int, str]] = []
+    for start, rec in records[1 + header_extra :]:
+        if len(rec) > n and any(c.strip() for c in rec[n:]):
+            malformed.append((start, f"{len(rec)} fields but the header has {n}"))
+            continue
+        rec = (rec + [""] * n)[:n]
+        rows.append(rec)
+        source_rows.append(start)
+    return RawExport(
+        path=path,
+        columns=columns,
+        question_text=question_text,
+        import_ids=import_ids,
+        rows=rows,
+        source_rows=source_rows,
+        layout=layout,
+        encoding=encoding,
+        delimiter=DELIMITER_NAMES[delimiter],
+        malformed=malformed,
+    )
+
+
+def read_export(path: str | Path) -> RawExport:
+    """Read a survey export file (see the module docstring for what is accepted)."""
+    p = Path(path)
+    if not p.exists():
+        raise SurveyInputError(f"{p}: no such file")
+    data = p.read_bytes()
+    if not data.strip(b" \t\r\n\x00" + codecs.BOM_UTF8 + codecs.BOM_UTF16_LE):
+        raise SurveyInputError(f"{p}: the file is empty (expected a header row of column ids)")
+    text, encoding = decode(data, p)
+    return parse_text(text, p, encoding)
