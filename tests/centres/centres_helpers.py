@@ -87,9 +87,8 @@ gb-ukri,UK Research and Innovation,,GB,UKRI
 }
 
 
-
-def row(**kw: Any) -> dict[str, Any]:
-    """A data row keyed by HEADER labels with sensible defaults."""
+def row(overrides: dict[str, Any] | None = None, **kw: Any) -> dict[str, Any]:
+    """A data row keyed by HEADER labels with sensible defaults, updated by ``overrides``."""
     base: dict[str, Any] = {
         "Centre name": "Joint Centre for Materials",
         "UK partner(s)": "University of Cambridge",
@@ -102,6 +101,7 @@ def row(**kw: Any) -> dict[str, Any]:
         "Funder(s)": "NSFC; UKRI",
         "Status": "Active",
     }
+    base.update(overrides or {})
     base.update(kw)
     return base
 

@@ -20,7 +20,6 @@ import math
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -28,6 +27,7 @@ import pandas as pd
 
 from pipeline.centres.read import (
     CentresInputError,
+    FormulaText,
     RawTable,
     cell_text,
     header_key,
@@ -38,7 +38,6 @@ from pipeline.centres.read import (
 __all__ = [
     "CentresInputError",
     "CleanResult",
-    "ResearchAreaClassifier",
     "YearParse",
     "classify_research_area",
     "clean_centres",
@@ -154,6 +153,12 @@ def parse_year(
         return YearParse(None, missing=True)
     if isinstance(value, bool):
         return YearParse(None, problem=f"year established {value!r} is not a year")
+    if isinstance(value, FormulaText):
+        return YearParse(
+            None,
+            problem=f"year established is a formula with no saved value ({str(value)!r}); "
+            "re-save the file in a spreadsheet program or type the year",
+        )
     if isinstance(value, (dt.datetime, dt.date)):
         year = value.year
     elif isinstance(value, (int, float)):
@@ -407,65 +412,6 @@ def normalise_status(text: str | None) -> str | None:
 
 
 # =========================================================================== classification
-class ResearchAreaClassifier:
-    """Research-area rules from ``research_area_rules.csv`` + ``topics.csv``, kept as data.
-
-    topic = target of the ``topic`` rule whose first match starts earliest in the text (ties:
-    lower priority, then rule_id); none -> "unclassified". discipline_group from topics.csv.
-    nsi_sector: blank for non_stem; else the earliest ``nsi_sector`` rule (same tie-break),
-    falling back to the topic's default_nsi_sector.
-    """
-
-    def __init__(self, rules: pd.DataFrame, topics: pd.DataFrame) -> None:
-        self._rules: dict[str, list[tuple[str, int, re.Pattern[str], str]]] = {
-            "topic": [],
-            "nsi_sector": [],
-        }
-        for r in rules.itertuples(index=False):
-            kind = str(r.kind).strip()
-            if kind not in self._rules:
-                raise ValueError(f"research_area_rules.csv: unknown kind {kind!r} ({r.rule_id})")
-            pat = re.compile(str(r.pattern), re.IGNORECASE)
-            self._rules[kind].append((str(r.rule_id), int(r.priority), pat, str(r.target).strip()))
-        self._topics: dict[str, tuple[str | None, str | None]] = {}
-        for t in topics.itertuples(index=False):
-            dg = _blank_to_none(t.discipline_group)
-            default = _blank_to_none(t.default_nsi_sector)
-            self._topics[str(t.topic).strip()] = (dg, default)
-        self._cache: dict[str, tuple[str, str | None, str | None]] = {}
-
-    @staticmethod
-    def _earliest(text: str, rules: list[tuple[str, int, re.Pattern[str], str]]) -> str | None:
-        best: tuple[int, int, str, str] | None = None
-        for rule_id, priority, pat, target in rules:
-            m = pat.search(text)
-            if m is None:
-                continue
-            key = (m.start(), priority, rule_id, target)
-            if best is None or key < best:
-                best = key
-        return best[3] if best else None
-
-    def classify(self, text: str | None) -> tuple[str, str | None, str | None]:
-        """``(topic, discipline_group, nsi_sector)`` of a research-area text."""
-        s = "" if text is None else str(text)
-        if s in self._cache:
-            return self._cache[s]
-        topic = self._earliest(s, self._rules["topic"]) if s.strip() else None
-        if topic is None:
-            topic = UNCLASSIFIED
-        dg, default = self._topics.get(topic, (None, None))
-        if dg == "non_stem":
-            sector = None
-        else:
-            sector = self._earliest(s, self._rules["nsi_sector"]) if s.strip() else None
-            if sector is None:
-                sector = default
-        out = (topic, dg, sector)
-        self._cache[s] = out
-        return out
-
-
 def _blank_to_none(v: Any) -> str | None:
     if v is None or (isinstance(v, float) and math.isnan(v)):
         return None
@@ -473,18 +419,20 @@ def _blank_to_none(v: Any) -> str | None:
     return s or None
 
 
-@lru_cache(maxsize=8)
-def _default_classifier(ref_dir: str | None) -> ResearchAreaClassifier:
-    reg = _registries()
-    rd = Path(ref_dir) if ref_dir else None
-    return ResearchAreaClassifier(reg.load_rules(rd), reg.load_topics(rd))
-
-
 def classify_research_area(
     text: str | None, ref_dir: Path | None = None
 ) -> tuple[str, str | None, str | None]:
-    """Classify free text into ``(topic, discipline_group, nsi_sector)`` by the registry rules."""
-    return _default_classifier(str(ref_dir) if ref_dir else None).classify(text)
+    """Classify free text into ``(topic, discipline_group, nsi_sector)``.
+
+    Applies ``research_area_rules.csv`` + ``topics.csv`` exactly as the registry spec defines
+    (delegating to :func:`pipeline.reference.registries.classify_research_area`): the topic
+    rule whose first match starts earliest wins (ties: lower priority, then rule_id); no match
+    gives "unclassified" with no discipline group; non_stem topics get no NSI sector; other
+    topics get the earliest ``nsi_sector`` rule, else the topic's default sector. Blanks are
+    returned as None.
+    """
+    res = _registries().classify_research_area(text, ref_dir)
+    return (str(res.topic), _blank_to_none(res.discipline_group), _blank_to_none(res.nsi_sector))
 
 
 # =========================================================================== registries
@@ -509,7 +457,6 @@ class _Registry:
     funders: pd.DataFrame
     org_resolver: Any
     province_resolver: Any
-    classifier: ResearchAreaClassifier
     normalise: Callable[[str], str]
     ref_dir: Path | None
     org_keys: set[str] = field(default_factory=set)
@@ -534,7 +481,6 @@ class _Registry:
             funders=funders,
             org_resolver=reg.OrganisationResolver(orgs, threshold=threshold),
             province_resolver=reg.ProvinceResolver(provinces, cities),
-            classifier=ResearchAreaClassifier(reg.load_rules(ref_dir), reg.load_topics(ref_dir)),
             normalise=reg.normalise_name,
             ref_dir=ref_dir,
         )
@@ -597,18 +543,18 @@ class _Registry:
         return (_blank_to_none(code), str(method))
 
     def closest_province(self, value: str) -> str:
-        from rapidfuzz import fuzz, process
+        code, score = self.province_resolver.suggest(value)
+        if code is None:
+            return "none"
+        names = dict(zip(self.provinces["code"], self.provinces["name_en"], strict=True))
+        return f"{names.get(code, code)} ({code}), similarity {score:.0f}"
 
-        choices: dict[str, str] = {}
-        for r in self.provinces.to_dict("records"):
-            label = f"{r['name_en']} ({r['code']})"
-            for n in (r.get("name_en"), r.get("name_zh"), *_split_aliases(r.get("aliases"))):
-                if _blank_to_none(n):
-                    choices.setdefault(str(n), label)
-        if not choices:
-            return "no provinces in the registry"
-        best = process.extractOne(str(value), list(choices), scorer=fuzz.WRatio)
-        return choices[best[0]] if best else "none"
+    def candidate_label(self, candidate: str | None) -> str | None:
+        """Readable label of a resolver candidate id ("Name [org_id]")."""
+        if not candidate:
+            return None
+        info = self.org_info.get(candidate)
+        return f"{info['name']} [{candidate}]" if info else str(candidate)
 
     def canonical_city(self, city: str | None) -> str | None:
         if not city:
@@ -744,7 +690,7 @@ def clean_centres(
                             "source_row": row,
                             "column": label(col),
                             "value": nm,
-                            "best_candidate": getattr(res, "candidate", None),
+                            "best_candidate": reg.candidate_label(getattr(res, "candidate", None)),
                             "score": float(score) if score is not None else float("nan"),
                         }
                     )
@@ -775,7 +721,8 @@ def clean_centres(
         prov_text, city_text = text.get("province"), text.get("city")
         province_code: str | None = None
         if prov_text:
-            province_code, _ = reg.resolve_province(prov_text, city_text)
+            # a given province must resolve on its own (no silent fallback to the city)
+            province_code, _ = reg.resolve_province(prov_text, None)
             if province_code is None:
                 problems.append(
                     (
@@ -839,7 +786,7 @@ def clean_centres(
 
         # research area ------------------------------------------------------------
         area = text.get("research_area")
-        topic, dgroup, sector = reg.classifier.classify(area)
+        topic, dgroup, sector = classify_research_area(area, reg.ref_dir)
         if topic == UNCLASSIFIED:
             add_review(row, "research_area", area or "", "research area not classified")
 

@@ -28,6 +28,10 @@ from pipeline.centres.headers import HEADER_VARIANTS, PARTNER_FIELDS, REQUIRED
 HEADER_SCAN_ROWS = 20
 
 
+class FormulaText(str):
+    """Text of a formula cell that had no cached value (never evaluated, never re-emitted live)."""
+
+
 class CentresInputError(ValueError):
     """The input file cannot be read as a centres table (the message names file and cause)."""
 
@@ -208,7 +212,10 @@ def _cell_value(value: Any, formula: Any) -> Any:
     if formula is None:
         return None
     text = getattr(formula, "text", formula)  # ArrayFormula / DataTableFormula
-    return str(text) if text is not None else None
+    if text is None:
+        return None
+    text = str(text)
+    return FormulaText(text) if text.startswith("=") else text
 
 
 def _read_sheet_rows(ws_values: Any, ws_formulas: Any | None) -> tuple[list[list[Any]], list[int]]:
@@ -401,6 +408,8 @@ def cell_text(value: Any) -> str | None:
         return None
     if isinstance(value, bool):
         return str(value)
+    if isinstance(value, FormulaText):
+        return str(value).strip() or None
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     if isinstance(value, dt.datetime):
