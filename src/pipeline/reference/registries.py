@@ -22,41 +22,41 @@ import functools
 import os
 import re
 import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable
 
 import pandas as pd
 from rapidfuzz import fuzz, process
 
 __all__ = [
-    "REFERENCE_DIR",
     "ALIAS_SEP",
-    "ORG_TYPES",
-    "UK_NATIONS",
-    "PROVINCE_KINDS",
     "DISCIPLINE_GROUPS",
+    "ORG_TYPES",
+    "PROVINCE_KINDS",
+    "REFERENCE_DIR",
     "RULE_KINDS",
+    "UK_NATIONS",
     "UNCLASSIFIED",
-    "ReferenceDataError",
-    "Resolution",
     "AreaClassification",
-    "reference_dir",
-    "split_aliases",
-    "load_organisations",
-    "load_provinces",
-    "load_cities",
-    "load_topics",
-    "load_nsi_sectors",
-    "load_rules",
-    "load_funders",
-    "normalise_name",
+    "FunderResolver",
     "OrganisationResolver",
     "ProvinceResolver",
-    "FunderResolver",
-    "resolve_funder",
+    "ReferenceDataError",
+    "Resolution",
     "classify_research_area",
     "clear_caches",
+    "load_cities",
+    "load_funders",
+    "load_nsi_sectors",
+    "load_organisations",
+    "load_provinces",
+    "load_rules",
+    "load_topics",
+    "normalise_name",
+    "reference_dir",
+    "resolve_funder",
+    "split_aliases",
 ]
 
 REFERENCE_DIR: Path = Path(
@@ -292,16 +292,14 @@ def normalise_name(s: str | None) -> str:
     punctuation/whitespace becomes one space; a leading ``the`` is removed. Chinese text
     keeps its characters (full-width brackets fold to ASCII and then vanish).
     """
-    if s is None or (isinstance(s, float) and s != s):
+    if s is None or (isinstance(s, float) and pd.isna(s)):
         return ""
     text = unicodedata.normalize("NFKC", str(s)).casefold()
     text = _APOSTROPHES.sub("", text).replace("&", " and ")
     for pattern, repl in _ABBREV:
         text = pattern.sub(repl, text)
     text = _NON_WORD.sub(" ", text).strip()
-    if text.startswith("the "):
-        text = text[4:]
-    return text
+    return text.removeprefix("the ")
 
 
 # ----------------------------------------------------------------------------- resolvers
@@ -613,7 +611,7 @@ def classify_research_area(text: str | None,
     (same tie-break), else the topic's ``default_nsi_sector`` (may be blank).
     """
     topic_rules, sector_rules, info = _compiled_rules(str(reference_dir(ref_dir)))
-    s = "" if text is None or (isinstance(text, float) and text != text) else str(text)
+    s = "" if text is None or (isinstance(text, float) and pd.isna(text)) else str(text)
     t = _earliest(topic_rules, s)
     if t is None:
         topic, topic_rule, group, default = UNCLASSIFIED, None, "", ""
