@@ -29,8 +29,9 @@ def export_rows(export_path: Path) -> list[list[str]]:
 
 
 @pytest.fixture(scope="session")
-def cleaned(export_path: Path, tmp_path_factory: pytest.TempPathFactory
-            ) -> tuple[CleanResult, dict, list[Path]]:
+def cleaned(
+    export_path: Path, tmp_path_factory: pytest.TempPathFactory
+) -> tuple[CleanResult, dict, list[Path]]:
     """Cleaning run on the synthetic export: (result, findings, written paths)."""
     return run(export_path, tmp_path_factory.mktemp("clean"))
 
@@ -39,8 +40,13 @@ def cleaned(export_path: Path, tmp_path_factory: pytest.TempPathFactory
 def write_variant(tmp_path: Path) -> Callable[..., Path]:
     """Write rows as a CSV with the given delimiter, encoding and optional BOM."""
 
-    def _write(rows: list[list[str]], name: str = "export.csv", delimiter: str = ",",
-               encoding: str = "utf-8", bom: bool = False) -> Path:
+    def _write(
+        rows: list[list[str]],
+        name: str = "export.csv",
+        delimiter: str = ",",
+        encoding: str = "utf-8",
+        bom: bool = False,
+    ) -> Path:
         buf = io.StringIO(newline="")
         csv.writer(buf, delimiter=delimiter, lineterminator="\r\n").writerows(rows)
         data = buf.getvalue().encode(encoding)

@@ -13,8 +13,9 @@ import yaml
 from pipeline.reference import survey as gen
 
 REPO = Path(__file__).resolve().parents[2]
-FIGURES = yaml.safe_load((REPO / "data" / "reference" / "published_figures.yaml").read_text(
-    encoding="utf-8"))["figures"]
+FIGURES = yaml.safe_load(
+    (REPO / "data" / "reference" / "published_figures.yaml").read_text(encoding="utf-8")
+)["figures"]
 SEED = gen.DEFAULT_SEED
 
 
@@ -111,8 +112,7 @@ def test_rows_cleaning_must_drop(export_rows) -> None:
 def test_fake_personal_data_is_safe(export_rows) -> None:
     ids = export_rows[0]
     data = export_rows[3:]
-    nets = [ipaddress.ip_network(n) for n in ("192.0.2.0/24", "198.51.100.0/24",
-                                              "203.0.113.0/24")]
+    nets = [ipaddress.ip_network(n) for n in ("192.0.2.0/24", "198.51.100.0/24", "203.0.113.0/24")]
     for r in data:
         ip = r[ids.index("IPAddress")]
         if ip:

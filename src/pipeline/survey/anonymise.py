@@ -81,6 +81,8 @@ def redact_text(text: str, names: Iterable[str] = ()) -> tuple[str, Counter[str]
     for name in sorted({s for s in names if s and len(s) >= 3}, key=len, reverse=True):
         out, n = re.subn(rf"(?<!\w){re.escape(name)}(?!\w)", NAME_TOKEN, out, flags=re.IGNORECASE)
         counts["name"] += n
+    if counts["name"]:
+        out = re.sub(rf"{re.escape(NAME_TOKEN)}(?:[ ,]+{re.escape(NAME_TOKEN)})+", NAME_TOKEN, out)
     return out, counts
 
 

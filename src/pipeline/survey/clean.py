@@ -485,12 +485,16 @@ def clean_export(
     qrows = []
     for col in raw.columns:
         q = qcols.get(col)
-        if col in drop:
-            handling = f"dropped ({drop[col]})"
-        elif col == "ResponseId":
+        if col == "ResponseId":
             handling = "replaced by response_id"
+        elif col in drop:
+            handling = f"dropped ({drop[col]})"
         elif q is not None:
             handling = "kept"
+        elif col in ("StartDate", "EndDate"):
+            handling = "not carried over (exact timestamps; recorded_date keeps the day)"
+        elif col == "RecordedDate":
+            handling = "kept as the day only (recorded_date)"
         elif col in extra_cols:
             handling = "kept (not in the instrument)"
         else:
