@@ -535,3 +535,12 @@ def test_loaders_return_independent_copies() -> None:
     a = load_organisations()
     a.loc[0, "name"] = "changed"
     assert load_organisations().loc[0, "name"] != "changed"
+
+
+def test_cached_default_resolvers() -> None:
+    a = reg.get_organisation_resolver()
+    assert a is reg.get_organisation_resolver()
+    assert a.resolve("SEU").org_id == "cn-southeast"
+    assert reg.get_province_resolver().resolve("江苏省") == ("CN-JS", "alias")
+    reg.clear_caches()
+    assert reg.get_organisation_resolver() is not a

@@ -46,6 +46,8 @@ __all__ = [
     "Resolution",
     "classify_research_area",
     "clear_caches",
+    "get_organisation_resolver",
+    "get_province_resolver",
     "load_cities",
     "load_funders",
     "load_nsi_sectors",
@@ -265,6 +267,8 @@ def clear_caches() -> None:
     """Forget every cached file and default resolver (after editing the CSVs in place)."""
     _read.cache_clear()
     _default_funder_resolver.cache_clear()
+    _default_org_resolver.cache_clear()
+    _default_province_resolver.cache_clear()
     _compiled_rules.cache_clear()
 
 
@@ -624,3 +628,23 @@ def classify_research_area(text: str | None,
     if sec is None:
         return AreaClassification(topic, group, default, topic_rule, None)
     return AreaClassification(topic, group, sec[0], topic_rule, sec[1])
+
+
+@functools.lru_cache(maxsize=8)
+def _default_org_resolver(ref_dir: str) -> OrganisationResolver:
+    return OrganisationResolver(load_organisations(ref_dir))
+
+
+@functools.lru_cache(maxsize=8)
+def _default_province_resolver(ref_dir: str) -> ProvinceResolver:
+    return ProvinceResolver(load_provinces(ref_dir), load_cities(ref_dir))
+
+
+def get_organisation_resolver(ref_dir: Path | str | None = None) -> OrganisationResolver:
+    """A cached :class:`OrganisationResolver` over the registry (default settings)."""
+    return _default_org_resolver(str(reference_dir(ref_dir)))
+
+
+def get_province_resolver(ref_dir: Path | str | None = None) -> ProvinceResolver:
+    """A cached :class:`ProvinceResolver` over provinces.csv and cities.csv."""
+    return _default_province_resolver(str(reference_dir(ref_dir)))
