@@ -1,0 +1,273 @@
+"""Read an NVivo-style interview coding export (XLSX) and its codebook (CSV).
+
+The export has two sheets: a case sheet (one row per interview case with its
+attributes) and a framework matrix (one row per case, one column per code, cells
+holding the number of coding references). NVivo writes a title block above the
+header row and the code hierarchy into each column header, e.g.
+``Nodes\\Benefits\\Complementarity`` or ``A : Benefits\\Complementarity``. This module
+finds the header rows, maps each matrix column to a codebook entry and returns the
+raw cell values untouched, with their sheet row numbers, for :mod:`.clean` to judge.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from pipeline.interviews.schemas import CODEBOOK_SCHEMA
+
+HEADER_SCAN_ROWS = 30
+CASE_SHEET_NAMES = ("cases", "case classification", "case sheet", "classification sheet")
+MATRIX_SHEET_NAMES = ("framework matrix", "matrix", "coding matrix")
+
+# Case-sheet header label (normalised) -> field name.
+CASE_FIELDS: dict[str, str] = {
+    "case": "case_id",
+    "case id": "case_id",
+    "case name": "case_id",
+    "organisation": "organisation",
+    "organization": "organisation",
+    "institution": "organisation",
+    "discipline group": "discipline_group",
+    "discipline": "discipline_group",
+    "institution type": "institution_type",
+    "role": "role",
+}
+REQUIRED_CASE_FIELDS = ("case_id", "organisation", "discipline_group")
+_ROOT_FOLDERS = ("nodes", "codes")
+_LETTER_PREFIX = re.compile(r"^[A-Z]{1,3}\s*:\s*")
+
+
+class InterviewsInputError(ValueError):
+    """An interview input file cannot be read as a whole (message names file, sheet, column)."""
+
+
+@dataclass
+class RawExport:
+    """Raw content of the export: cells as read, with 1-based sheet row numbers."""
+
+    source_file: str
+    cases: pd.DataFrame  # source_row, case_id, organisation, discipline_group, ...
+    matrix: pd.DataFrame  # source_row, case_id, then one column per code_id (raw values)
+    matrix_columns: dict[str, str] = field(default_factory=dict)  # code_id -> "F (header)"
+    case_columns: dict[str, str] = field(default_factory=dict)  # field -> "A (Case)"
+    case_sheet: str = "Cases"
+    matrix_sheet: str = "Framework matrix"
+    matrix_case_column: str = "A (Case)"
+
+
+def _norm_label(value: Any) -> str:
+    text = unicodedata.normalize("NFKC", str(value or ""))
+    return re.sub(r"\s+", " ", text).strip().casefold()
+
+
+def parse_code_header(header: Any) -> tuple[str, ...]:
+    """Split an NVivo column header into normalised hierarchy parts.
+
+    ``"Nodes\\\\Drivers\\\\Access to expertise"`` and ``"A : Drivers\\\\Access to expertise"``
+    both give ``("drivers", "access to expertise")``.
+    """
+    text = unicodedata.normalize("NFKC", str(header or "")).strip()
+    text = _LETTER_PREFIX.sub("", text)
+    parts = [_norm_label(p) for p in re.split(r"\\+", text)]
+    parts = [p for p in parts if p]
+    while parts and parts[0] in _ROOT_FOLDERS:
+        parts = parts[1:]
+    return tuple(parts)
+
+
+def column_letter(index: int) -> str:
+    """Spreadsheet column letter for a 1-based column index (1 -> A, 27 -> AA)."""
+    letters = ""
+    while index:
+        index, rem = divmod(index - 1, 26)
+        letters = chr(65 + rem) + letters
+    return letters
+
+
+def read_codebook(path: Path | str) -> pd.DataFrame:
+    """Read and validate the codebook CSV (code_id, code_path, theme, description)."""
+    p = Path(path)
+    try:
+        df = pd.read_csv(p, dtype=str, keep_default_na=False)
+    except FileNotFoundError as exc:
+        raise InterviewsInputError(f"{p.name}: codebook file not found") from exc
+    missing = [c for c in ("code_id", "code_path", "theme") if c not in df.columns]
+    if missing:
+        raise InterviewsInputError(f"{p.name}: codebook lacks column(s) {', '.join(missing)}")
+    if "description" not in df.columns:
+        df["description"] = ""
+    df = df.apply(lambda s: s.str.strip())
+    try:
+        df = CODEBOOK_SCHEMA.validate(df, lazy=True)
+    except Exception as exc:  # pandera SchemaErrors: restate with file and rows
+        failures = getattr(exc, "failure_cases", None)
+        detail = ""
+        if failures is not None and len(failures):
+            first = failures.iloc[0]
+            row = first.get("index")
+            row_txt = f"row {int(row) + 2}" if pd.notna(row) else "table"
+            detail = (
+                f"{row_txt}, column {first.get('column')}: {first.get('check')} "
+                f"(value {first.get('failure_case')!r})"
+            )
+        raise InterviewsInputError(f"{p.name}: invalid codebook: {detail or exc}") from exc
+    return df.sort_values("code_id", kind="stable").reset_index(drop=True)
+
+
+def _find_sheet(names: list[str], wanted: tuple[str, ...], file: str, what: str) -> str:
+    normed = {_norm_label(n): n for n in names}
+    for w in wanted:
+        if w in normed:
+            return normed[w]
+    for w in wanted:
+        for key, original in normed.items():
+            if w in key:
+                return original
+    raise InterviewsInputError(
+        f"{file}: no {what} sheet found (looked for {', '.join(wanted)}; sheets: "
+        f"{', '.join(names)})"
+    )
+
+
+def find_header_row(rows: list[tuple[Any, ...]], file: str, sheet: str) -> int:
+    """Index (0-based) of the first row whose first non-blank cell is a case-id label."""
+    for i, row in enumerate(rows[:HEADER_SCAN_ROWS]):
+        cells = [_norm_label(c) for c in row if c is not None and str(c).strip()]
+        if cells and CASE_FIELDS.get(cells[0]) == "case_id" and len(cells) >= 2:
+            return i
+    raise InterviewsInputError(
+        f"{file}: sheet '{sheet}': no header row starting with 'Case' in the first "
+        f"{HEADER_SCAN_ROWS} rows"
+    )
+
+
+def _sheet_rows(wb: Any, sheet: str) -> list[tuple[Any, ...]]:
+    return [tuple(r) for r in wb[sheet].iter_rows(values_only=True)]
+
+
+def _read_cases(
+    rows: list[tuple[Any, ...]], file: str, sheet: str
+) -> tuple[pd.DataFrame, dict[str, str]]:
+    h = find_header_row(rows, file, sheet)
+    colmap: dict[int, str] = {}
+    for j, label in enumerate(rows[h]):
+        fld = CASE_FIELDS.get(_norm_label(label))
+        if fld and fld not in colmap.values():
+            colmap[j] = fld
+    missing = [f for f in REQUIRED_CASE_FIELDS if f not in colmap.values()]
+    if missing:
+        raise InterviewsInputError(
+            f"{file}: sheet '{sheet}', header row {h + 1}: missing column(s) {', '.join(missing)}"
+        )
+    records = []
+    for i, row in enumerate(rows[h + 1 :], start=h + 2):
+        if all(c is None or str(c).strip() == "" for c in row):
+            continue
+        rec: dict[str, Any] = {"source_row": i}
+        for j, fld in colmap.items():
+            rec[fld] = row[j] if j < len(row) else None
+        records.append(rec)
+    cols = ["source_row", "case_id", "organisation", "discipline_group", "institution_type", "role"]
+    df = pd.DataFrame(records, columns=cols, dtype=object)
+    df["source_row"] = df["source_row"].astype(int)
+    labels = {fld: f"{column_letter(j + 1)} ({rows[h][j]})" for j, fld in colmap.items()}
+    return df, labels
+
+
+def map_code_columns(
+    headers: list[tuple[int, Any]],
+    codebook: pd.DataFrame,
+    file: str,
+    sheet: str,
+    codebook_file: str = "codebook",
+) -> dict[int, str]:
+    """Map matrix column index -> code_id; an unknown code raises :class:`InterviewsInputError`."""
+    by_path = {
+        parse_code_header(p): c
+        for p, c in zip(codebook["code_path"], codebook["code_id"], strict=True)
+    }
+    leaves: dict[str, list[str]] = {}
+    for parts, cid in by_path.items():
+        leaves.setdefault(parts[-1], []).append(cid)
+    by_id = {c.casefold(): c for c in codebook["code_id"]}
+    out: dict[int, str] = {}
+    for j, header in headers:
+        parts = parse_code_header(header)
+        cid = by_path.get(parts)
+        if cid is None and parts and len(leaves.get(parts[-1], [])) == 1:
+            cid = leaves[parts[-1]][0]
+        if cid is None and len(parts) == 1:
+            cid = by_id.get(parts[0])
+        if cid is None:
+            shown = "\\".join(parts) or str(header)
+            raise InterviewsInputError(
+                f"{file}: sheet '{sheet}', column {column_letter(j + 1)} ({header!r}): code "
+                f"'{shown}' is not in the codebook {codebook_file}"
+            )
+        if cid in out.values():
+            raise InterviewsInputError(
+                f"{file}: sheet '{sheet}', column {column_letter(j + 1)} ({header!r}): code "
+                f"'{cid}' appears in more than one column"
+            )
+        out[j] = cid
+    return out
+
+
+def read_export(
+    path: Path | str, codebook: pd.DataFrame, codebook_file: str = "codebook"
+) -> RawExport:
+    """Read the case sheet and the framework matrix of an NVivo-style XLSX export."""
+    from openpyxl import load_workbook
+
+    p = Path(path)
+    file = p.name
+    if not p.exists():
+        raise InterviewsInputError(f"{file}: export file not found")
+    try:
+        wb = load_workbook(p, read_only=True, data_only=True)
+    except Exception as exc:
+        raise InterviewsInputError(f"{file}: cannot open as an XLSX workbook ({exc})") from exc
+    try:
+        case_sheet = _find_sheet(wb.sheetnames, CASE_SHEET_NAMES, file, "case")
+        matrix_sheet = _find_sheet(wb.sheetnames, MATRIX_SHEET_NAMES, file, "framework matrix")
+        cases, case_labels = _read_cases(_sheet_rows(wb, case_sheet), file, case_sheet)
+        mrows = _sheet_rows(wb, matrix_sheet)
+    finally:
+        wb.close()
+
+    h = find_header_row(mrows, file, matrix_sheet)
+    header = mrows[h]
+    first = next(j for j, c in enumerate(header) if c is not None and str(c).strip())
+    code_headers = [
+        (j, c) for j, c in enumerate(header) if j > first and c is not None and str(c).strip()
+    ]
+    colmap = map_code_columns(code_headers, codebook, file, matrix_sheet, codebook_file)
+    records = []
+    for i, row in enumerate(mrows[h + 1 :], start=h + 2):
+        if all(c is None or str(c).strip() == "" for c in row):
+            continue
+        rec: dict[str, Any] = {"source_row": i, "case_id": row[first] if first < len(row) else None}
+        for j, cid in colmap.items():
+            rec[cid] = row[j] if j < len(row) else None
+        records.append(rec)
+    matrix = pd.DataFrame(
+        records, columns=["source_row", "case_id", *colmap.values()], dtype=object
+    )  # keep each cell exactly as read
+    matrix["source_row"] = matrix["source_row"].astype(int)
+    labels = {cid: f"{column_letter(j + 1)} ({header[j]})" for j, cid in colmap.items()}
+    return RawExport(
+        source_file=file,
+        cases=cases,
+        matrix=matrix,
+        matrix_columns=labels,
+        case_columns=case_labels,
+        case_sheet=case_sheet,
+        matrix_sheet=matrix_sheet,
+        matrix_case_column=f"{column_letter(first + 1)} ({header[first]})",
+    )
