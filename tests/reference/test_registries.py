@@ -442,6 +442,7 @@ def test_every_city_resolves_to_its_province(provinces: ProvinceResolver) -> Non
 )
 def test_funder_resolution(name: str, fid: str) -> None:
     assert resolve_funder(name).org_id == fid
+    assert resolve_funder(name).funder_id == fid
 
 
 def test_funder_fuzzy_and_unknown() -> None:

@@ -330,6 +330,11 @@ class Resolution:
         """True when ``org_id`` is set."""
         return self.org_id is not None
 
+    @property
+    def funder_id(self) -> str | None:
+        """Same as ``org_id`` (funder ids equal org ids); reads better for funders."""
+        return self.org_id
+
 
 class _NameIndex:
     """Exact/alias dictionary plus a rapidfuzz fallback over the same keys."""
