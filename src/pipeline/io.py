@@ -1,0 +1,151 @@
+"""Safe, deterministic file output shared by every stage.
+
+Everything the pipeline writes goes through these helpers so that
+
+* a crash or an interrupted ``dvc repro`` never leaves a half-written file in
+  ``data/processed`` (we write to a temporary file in the same folder and
+  ``os.replace`` it into place, which is atomic on POSIX);
+* the same inputs give the same bytes (sorted JSON keys, no index in parquet,
+  fixed zip timestamps for ``.xlsx``);
+* no text taken from the data becomes a live spreadsheet formula in a CSV or
+  XLSX we produce (cells starting with ``=``, ``+``, ``-``, ``@``, tab or CR
+  are prefixed with a single quote, as OWASP recommends for CSV injection).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import json
+import os
+import tempfile
+import zipfile
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+FIXED_ZIP_TIME = (1980, 1, 1, 0, 0, 0)
+
+
+@contextlib.contextmanager
+def atomic_path(path: str | os.PathLike[str]) -> Iterator[Path]:
+    """Yield a temporary path beside ``path``; move it into place only on success."""
+    target = Path(path)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    os.close(fd)
+    tmp_path = Path(tmp)
+    try:
+        yield tmp_path
+        os.replace(tmp_path, target)
+    finally:
+        if tmp_path.exists():
+            tmp_path.unlink()
+
+
+def atomic_write_bytes(path: str | os.PathLike[str], data: bytes) -> Path:
+    """Write ``data`` to ``path`` atomically."""
+    with atomic_path(path) as tmp:
+        tmp.write_bytes(data)
+    return Path(path)
+
+
+def atomic_write_text(path: str | os.PathLike[str], text: str) -> Path:
+    """Write UTF-8 ``text`` (with ``\\n`` line endings) to ``path`` atomically."""
+    return atomic_write_bytes(path, text.encode("utf-8"))
+
+
+def to_jsonable(obj: Any) -> Any:
+    """Convert numpy/pandas scalars and containers into plain JSON types."""
+    if isinstance(obj, dict):
+        return {str(k): to_jsonable(v) for k, v in obj.items()}
+    if isinstance(obj, (list, tuple, set)):
+        items = sorted(obj) if isinstance(obj, set) else obj
+        return [to_jsonable(v) for v in items]
+    if hasattr(obj, "item") and callable(obj.item):  # numpy scalar
+        return obj.item()
+    if isinstance(obj, pd.Timestamp):
+        return obj.isoformat()
+    if obj is pd.NA or (isinstance(obj, float) and obj != obj):
+        return None
+    return obj
+
+
+def dumps_json(obj: Any) -> str:
+    """Deterministic JSON text: sorted keys, two-space indent, trailing newline."""
+    return json.dumps(to_jsonable(obj), indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+
+
+def atomic_write_json(path: str | os.PathLike[str], obj: Any) -> Path:
+    """Write ``obj`` as deterministic JSON, atomically."""
+    return atomic_write_text(path, dumps_json(obj))
+
+
+def neutralise_formula(value: Any) -> Any:
+    """Prefix a string that a spreadsheet would run as a formula with a single quote."""
+    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
+        return "'" + value
+    return value
+
+
+def neutralise_frame(df: pd.DataFrame) -> pd.DataFrame:
+    """Return a copy of ``df`` whose text cells cannot become live formulas."""
+    out = df.copy()
+    for col in out.columns:
+        if out[col].dtype == object or pd.api.types.is_string_dtype(out[col]):
+            out[col] = out[col].map(neutralise_formula)
+    out.columns = [neutralise_formula(c) for c in out.columns]
+    return out
+
+
+def atomic_write_csv(path: str | os.PathLike[str], df: pd.DataFrame) -> Path:
+    """Write ``df`` as UTF-8 CSV (no index), formula-safe and atomic."""
+    buf = io.StringIO()
+    neutralise_frame(df).to_csv(buf, index=False, lineterminator="\n")
+    return atomic_write_text(path, buf.getvalue())
+
+
+def atomic_write_parquet(path: str | os.PathLike[str], df: pd.DataFrame) -> Path:
+    """Write ``df`` as parquet (pyarrow, no index, no pandas timestamps), atomically."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    table = pa.Table.from_pandas(df.reset_index(drop=True), preserve_index=False)
+    with atomic_path(path) as tmp:
+        pq.write_table(table, tmp, compression="zstd")
+    return Path(path)
+
+
+def normalise_zip(path: str | os.PathLike[str]) -> Path:
+    """Rewrite a zip container (``.xlsx``) with fixed timestamps and sorted entries.
+
+    openpyxl stamps each zip entry with the current time; rewriting makes the
+    same workbook content give the same bytes.
+    """
+    src = Path(path)
+    with zipfile.ZipFile(src) as zin:
+        entries = [(info.filename, zin.read(info.filename)) for info in zin.infolist()]
+    # ``[Content_Types].xml`` must stay first for some readers.
+    entries.sort(key=lambda e: (e[0] != "[Content_Types].xml", e[0]))
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", compression=zipfile.ZIP_DEFLATED) as zout:
+        for name, data in entries:
+            info = zipfile.ZipInfo(name, date_time=FIXED_ZIP_TIME)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.external_attr = 0o644 << 16
+            zout.writestr(info, data)
+    return atomic_write_bytes(src, buf.getvalue())
+
+
+def repo_root() -> Path:
+    """The repository root (the folder holding ``dvc.yaml``), from the cwd or the package."""
+    env = os.environ.get("PIPELINE_ROOT")
+    if env:
+        return Path(env).resolve()
+    for base in (Path.cwd(), *Path.cwd().parents):
+        if (base / "dvc.yaml").exists() and (base / "src" / "pipeline").exists():
+            return base
+    return Path(__file__).resolve().parents[2]

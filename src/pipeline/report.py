@@ -1,0 +1,321 @@
+"""Display helpers every notebook uses: charts, tables, captions, safe text.
+
+Charts are shown through :func:`show_chart`, which emits one output carrying
+three representations, so the same notebook renders well everywhere:
+
+* ``text/html`` for the HTML book: a container holding a PNG fallback and an
+  inline, escaped Vega-Lite spec that the locally shipped ``vegaEmbed``
+  (see :func:`write_vega_bundle`) turns into an interactive SVG chart;
+* ``application/pdf`` for the LaTeX/PDF book: a vector drawing made by
+  ``vl-convert`` (text stays searchable);
+* ``image/png`` for Jupyter front ends and as a last resort.
+
+Nothing is loaded from the network, element ids are derived from the chart
+content (so rebuilds are byte-identical), and any JSON placed inside a
+``<script>`` element is escaped so that a data string such as
+``</script><script>alert(1)</script>`` stays text.
+
+Figures and tables are numbered per chapter ("Figure 2.3"); each comes with a
+caption, alt text and, for charts, the numbers behind it as a table.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import html
+import json
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import altair as alt
+import pandas as pd
+
+__all__ = [
+    "CHAPTERS",
+    "chapter",
+    "show_chart",
+    "show_table",
+    "show_markdown",
+    "md_escape",
+    "json_for_script",
+    "chart_mimebundle",
+    "table_mimebundle",
+    "write_vega_bundle",
+    "fmt_int",
+    "fmt_pct",
+]
+
+#: Chapter numbers follow the order of ``_toc.yml``; captions use them.
+CHAPTERS: dict[str, str] = {
+    "front_matter": "0",
+    "phase1_bibliometrics": "1",
+    "phase2_centres": "2",
+    "phase2_survey": "3",
+    "phase2_interviews": "4",
+    "phase3_network": "5",
+    "phase3_triangulation": "6",
+    "phase3_synthesis": "7",
+    "clean_centres": "A",
+    "clean_survey": "B",
+    "clean_interviews": "C",
+    "clean_bibliometrics": "D",
+    "appendix_data_quality": "E",
+    "appendix_reproduction": "F",
+    "appendix_provenance": "G",
+}
+
+alt.data_transformers.disable_max_rows()
+
+
+@dataclass
+class _Counter:
+    prefix: str = "0"
+    figures: int = 0
+    tables: int = 0
+    labels: dict[str, str] = field(default_factory=dict)
+
+
+_STATE = _Counter()
+
+
+def chapter(stage: str) -> str:
+    """Start numbering figures and tables for ``stage``; returns its chapter number."""
+    prefix = CHAPTERS.get(stage, stage)
+    _STATE.prefix, _STATE.figures, _STATE.tables = prefix, 0, 0
+    _STATE.labels.clear()
+    return prefix
+
+
+# --------------------------------------------------------------------------- text
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|~>$])")
+
+
+def md_escape(value: Any) -> str:
+    """Make a data string safe to place inside MyST Markdown.
+
+    HTML metacharacters become entities (so ``<script>`` is shown, never run)
+    and Markdown/MyST punctuation is backslash-escaped (so a value cannot open
+    a role, a link or a directive).
+    """
+    text = "" if value is None else str(value)
+    text = html.escape(text, quote=True)
+    text = text.replace("\r", " ").replace("\n", " ")
+    return _MD_SPECIAL.sub(r"\\\1", text)
+
+
+def json_for_script(obj: Any) -> str:
+    """JSON text safe to inline inside an HTML ``<script>`` element."""
+    text = json.dumps(obj, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return (
+        text.replace("&", "\\u0026")
+        .replace("<", "\\u003c")
+        .replace(">", "\\u003e")
+        .replace("\u2028", "\\u2028")
+        .replace("\u2029", "\\u2029")
+    )
+
+
+def fmt_int(n: Any) -> str:
+    """Format a count with thousands separators."""
+    return f"{int(n):,}"
+
+
+def fmt_pct(x: Any, digits: int = 1) -> str:
+    """Format a percentage value (already in percent) such as ``77.56`` -> ``77.6%``."""
+    return f"{float(x):.{digits}f}%"
+
+
+# ------------------------------------------------------------------------ charts
+def _spec(chart: alt.TopLevelMixin | dict) -> dict:
+    if isinstance(chart, dict):
+        return chart
+    return chart.to_dict()
+
+
+def _content_id(prefix: str, payload: Any) -> str:
+    digest = hashlib.sha256(
+        json.dumps(payload, sort_keys=True, ensure_ascii=False).encode("utf-8")
+    ).hexdigest()
+    return f"{prefix}-{digest[:12]}"
+
+
+def _register_cjk_fonts() -> None:
+    """Let vl-convert draw Chinese labels when a CJK font is installed (Debian fonts-wqy)."""
+    import vl_convert as vlc
+
+    for folder in ("/usr/share/fonts/truetype/wqy", "/usr/share/fonts/opentype/noto"):
+        if Path(folder).is_dir():
+            try:
+                vlc.register_font_directory(folder)
+            except Exception:  # noqa: BLE001 - fonts are a nicety, never fatal
+                pass
+
+
+_FONTS_READY = False
+
+
+def chart_mimebundle(chart: alt.TopLevelMixin | dict, alt_text: str) -> dict[str, Any]:
+    """Return the HTML/PDF/PNG mimebundle for ``chart`` (see module docstring)."""
+    global _FONTS_READY
+    import vl_convert as vlc
+
+    if not _FONTS_READY:
+        _register_cjk_fonts()
+        _FONTS_READY = True
+    spec = _spec(chart)
+    chart_id = _content_id("vl", spec)
+    png = vlc.vegalite_to_png(spec, scale=2)
+    pdf = vlc.vegalite_to_pdf(spec)
+    png_b64 = base64.b64encode(png).decode("ascii")
+    alt_attr = html.escape(alt_text, quote=True)
+    html_out = (
+        f'<div class="vl-chart" id="{chart_id}" role="img" aria-label="{alt_attr}">'
+        f'<img class="vl-fallback" alt="{alt_attr}" src="data:image/png;base64,{png_b64}"/>'
+        "</div>"
+        f'<script type="application/json" id="{chart_id}-spec">{json_for_script(spec)}</script>'
+        "<script>(function(){"
+        f'var id="{chart_id}";'
+        "function draw(){var el=document.getElementById(id);"
+        "var src=document.getElementById(id+'-spec');if(!el||!src){return;}"
+        "if(!window.vegaEmbed){setTimeout(draw,50);return;}"
+        "var spec=JSON.parse(src.textContent);"
+        "window.vegaEmbed(el,spec,{actions:false,renderer:'svg'})"
+        ".then(function(){var fb=el.querySelector('img.vl-fallback');if(fb){fb.remove();}"
+        "el.setAttribute('data-rendered','true');})"
+        ".catch(function(e){el.setAttribute('data-error',String(e));});}"
+        "if(document.readyState==='loading'){document.addEventListener('DOMContentLoaded',draw);}"
+        "else{draw();}})();</script>"
+    )
+    return {
+        "text/html": html_out,
+        "application/pdf": base64.b64encode(pdf).decode("ascii"),
+        "image/png": png_b64,
+        "text/plain": f"[chart: {alt_text}]",
+    }
+
+
+class _Bundle:
+    """An object IPython displays through its mimebundle."""
+
+    def __init__(self, bundle: dict[str, Any]):
+        self._bundle = bundle
+
+    def _repr_mimebundle_(self, include=None, exclude=None):  # noqa: ANN001 - IPython API
+        return self._bundle
+
+
+def _display(obj: Any) -> None:
+    from IPython.display import display
+
+    display(obj)
+
+
+def show_markdown(text: str) -> None:
+    """Display trusted Markdown written by the notebook (escape data with :func:`md_escape`)."""
+    from IPython.display import Markdown
+
+    _display(Markdown(text))
+
+
+def show_chart(
+    chart: alt.TopLevelMixin | dict,
+    *,
+    caption: str,
+    alt_text: str,
+    data: pd.DataFrame | None = None,
+    label: str | None = None,
+) -> str:
+    """Display a numbered chart with caption, alt text and (optionally) its data table.
+
+    ``caption`` and ``alt_text`` are notebook-authored; interpolate data values
+    into them through :func:`md_escape`. Returns the figure number ("2.3").
+    """
+    _STATE.figures += 1
+    number = f"{_STATE.prefix}.{_STATE.figures}"
+    if label:
+        _STATE.labels[label] = number
+    _display(_Bundle(chart_mimebundle(chart, alt_text)))
+    show_markdown(f"**Figure {number}.** {caption}")
+    if data is not None:
+        show_table(data, caption=f"Data behind figure {number}.", numbered=False, collapsed=True)
+    return number
+
+
+def table_mimebundle(df: pd.DataFrame, *, collapsed: bool = False, summary: str = "") -> dict:
+    """HTML (escaped) and LaTeX representations of a small table."""
+    frame = df.copy()
+    frame.columns = [str(c) for c in frame.columns]
+    html_table = frame.to_html(
+        index=False, escape=True, border=0, classes=["table", "data-table"], na_rep=""
+    )
+    if collapsed:
+        html_table = (
+            f"<details class=\"data-table\"><summary>{html.escape(summary or 'Show the data')}"
+            f"</summary>{html_table}</details>"
+        )
+    return {
+        "text/html": html_table,
+        "text/markdown": markdown_table(frame),
+        "text/plain": frame.to_string(index=False),
+    }
+
+
+def markdown_table(df: pd.DataFrame, max_rows: int = 80) -> str:
+    """A MyST/GFM pipe table with every cell escaped (Sphinx sets it as a real LaTeX table)."""
+    frame = df.head(max_rows)
+
+    def cell(v: Any) -> str:
+        if v is None or (isinstance(v, float) and v != v):
+            return ""
+        return md_escape(v)
+
+    lines = ["| " + " | ".join(cell(c) for c in frame.columns) + " |"]
+    lines.append("|" + "|".join(" --- " for _ in frame.columns) + "|")
+    for row in frame.itertuples(index=False):
+        lines.append("| " + " | ".join(cell(v) for v in row) + " |")
+    if len(df) > max_rows:
+        lines.append("")
+        lines.append(f"*{len(df) - max_rows} further rows are listed in the HTML edition.*")
+    return "\n".join(lines)
+
+
+def show_table(
+    df: pd.DataFrame,
+    *,
+    caption: str,
+    numbered: bool = True,
+    collapsed: bool = False,
+    label: str | None = None,
+) -> str | None:
+    """Display a table (escaped HTML and a wrapping LaTeX longtable) with a caption."""
+    number = None
+    if numbered:
+        _STATE.tables += 1
+        number = f"{_STATE.prefix}.{_STATE.tables}"
+        if label:
+            _STATE.labels[label] = number
+        show_markdown(f"**Table {number}.** {caption}")
+    _display(_Bundle(table_mimebundle(df, collapsed=collapsed, summary=caption)))
+    return number
+
+
+# --------------------------------------------------------------- vega bundle
+def write_vega_bundle(static_dir: Path) -> Path:
+    """Write vega + vega-lite + vega-embed (from vl-convert) once for the whole book.
+
+    The bundle is wrapped in a function scope so its top-level names cannot
+    clash with the theme's scripts, and only defines ``window.vegaEmbed`` once.
+    """
+    import vl_convert as vlc
+
+    from pipeline.io import atomic_write_text
+
+    source = vlc.javascript_bundle()
+    wrapped = (
+        "/* vega, vega-lite and vega-embed, bundled by vl-convert-python; BSD-3-Clause */\n"
+        "if(!window.vegaEmbed){(function(){\n" + source + "\n})();}\n"
+    )
+    return atomic_write_text(Path(static_dir) / "vega-bundle.js", wrapped)

@@ -1,0 +1,115 @@
+"""The reproduction check: published figures beside the values computed from data/raw.
+
+Reads ``data/reference/published_figures.yaml`` (the one place published
+figures are typed) and ``metrics/findings.json``; every figure with a
+``computed`` key is compared within its tolerance. The result is a table for
+the appendix and ``metrics/reproduction.json`` for ``dvc metrics diff``.
+"""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import yaml
+
+from pipeline.findings import lookup
+from pipeline.io import repo_root
+
+PUBLISHED = Path("data") / "reference" / "published_figures.yaml"
+
+
+def load_published(root: Path | None = None) -> dict[str, Any]:
+    root = root or repo_root()
+    return yaml.safe_load((root / PUBLISHED).read_text(encoding="utf-8"))
+
+
+def _norm_key(s: Any) -> str:
+    return "".join(ch if ch.isalnum() else "_" for ch in str(s).lower()).strip("_")
+
+
+def _compare(published: Any, computed: Any, tolerance: float) -> tuple[bool, str]:
+    """Return (match, reason-if-not)."""
+    if isinstance(published, dict):
+        if not isinstance(computed, dict):
+            return False, "computed value is not a table"
+        misses = []
+        comp = {_norm_key(k): v for k, v in computed.items()}
+        for key, value in published.items():
+            got = comp.get(_norm_key(key))
+            ok, _ = _compare(value, got, tolerance)
+            if not ok:
+                misses.append(f"{key}: {got} (published {value})")
+        return (not misses), "; ".join(misses)
+    if isinstance(published, list):
+        if isinstance(computed, list) and computed and isinstance(computed[0], dict):
+            computed = [c.get("name", c) for c in computed]
+        if isinstance(computed, list):
+            pub_norm = [_norm_key(p) for p in published]
+            comp_norm = [_norm_key(c) for c in computed]
+            # an ordered published list must open the computed ranking
+            if comp_norm[: len(pub_norm)] == pub_norm or sorted(pub_norm) == sorted(comp_norm):
+                return True, ""
+            missing = [p for p in published if _norm_key(p) not in comp_norm]
+            if missing and set(pub_norm) <= set(comp_norm):
+                return False, "order differs"
+            return False, "missing: " + ", ".join(map(str, missing)) if missing else "order differs"
+        return False, "computed value is not a list"
+    if computed is None:
+        return False, "not computed"
+    try:
+        diff = abs(float(computed) - float(published))
+    except (TypeError, ValueError):
+        return (str(computed) == str(published)), "values differ"
+    if math.isnan(diff):
+        return False, "not a number"
+    if diff <= float(tolerance) + 1e-9:
+        return True, ""
+    return False, f"differs by {diff:g} (tolerance {tolerance:g})"
+
+
+def check(findings: dict[str, Any], published: dict[str, Any]) -> pd.DataFrame:
+    """One row per published figure that has a computed counterpart."""
+    rows = []
+    sources = published.get("sources", {})
+    for fid, fig in published["figures"].items():
+        key = fig.get("computed")
+        if not key:
+            continue
+        try:
+            value = lookup(findings, key)
+        except KeyError:
+            value = None
+        match, reason = _compare(fig["value"], value, float(fig.get("tolerance", 0)))
+        if isinstance(fig["value"], (dict, list)) and value is not None and not match:
+            pass
+        if isinstance(value, dict) and isinstance(fig["value"], dict):
+            comp = {_norm_key(k): v for k, v in value.items()}
+            value = {k: comp.get(_norm_key(k)) for k in fig["value"]}
+        rows.append(
+            {
+                "figure": fid,
+                "published": fig["value"],
+                "computed": value,
+                "unit": fig.get("unit", ""),
+                "tolerance": fig.get("tolerance", 0),
+                "match": bool(match),
+                "reason": reason,
+                "source": sources.get(fig.get("source"), {}).get("citation", fig.get("source", "")),
+                "where": fig.get("where", ""),
+                "findings_key": key,
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def as_metrics(table: pd.DataFrame) -> dict[str, Any]:
+    """A flat, diff-friendly summary for ``metrics/reproduction.json``."""
+    return {
+        "figures_checked": int(len(table)),
+        "figures_matching": int(table["match"].sum()) if len(table) else 0,
+        "all_match": bool(table["match"].all()) if len(table) else False,
+        "match": {row.figure: bool(row.match) for row in table.itertuples()},
+    }
