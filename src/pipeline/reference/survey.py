@@ -391,9 +391,14 @@ def _build(seed: int) -> _Built:
             "UserLanguage": "EN-GB",
         }
 
+    # fieldwork days, answered between 08:00 and 20:00 UK time
     starts = [
-        FIELDWORK_START + timedelta(seconds=int(s))
-        for s in rng.integers(0, FIELDWORK_DAYS * 86400, size=n_valid + 4)
+        FIELDWORK_START.replace(hour=0) + timedelta(days=int(d), seconds=8 * 3600 + int(s))
+        for d, s in zip(
+            rng.integers(0, FIELDWORK_DAYS, size=n_valid + 4),
+            rng.integers(0, 12 * 3600, size=n_valid + 4),
+            strict=True,
+        )
     ]
     records: list[tuple[datetime, dict[str, str], dict[str, Any] | None]] = []
     comment_of = {int(s): COMMENTS[k] for k, s in enumerate(comment_slots[: len(COMMENTS)])}
@@ -561,9 +566,20 @@ def cli(argv: list[str] | None = None) -> int:
         prog="python -m pipeline survey generate",
         description="Write the synthetic Qualtrics-style survey export.",
     )
-    p.add_argument("--out", type=Path, default=Path("data/raw"), help="output folder")
+    p.add_argument(
+        "--out",
+        type=Path,
+        default=Path(__file__).resolve().parents[3] / "data" / "raw",
+        help="output folder",
+    )
     p.add_argument("--seed", type=int, default=DEFAULT_SEED, help="random seed")
     args = p.parse_args(argv)
     for path in generate(args.out, args.seed):
         print(f"wrote {path}")
     return 0
+
+
+if __name__ == "__main__":
+    import sys
+
+    sys.exit(cli())

@@ -72,6 +72,8 @@ class CleanParams:
     def from_mapping(cls, values: Mapping[str, Any] | None) -> CleanParams:
         """Build from a params mapping, ignoring keys that are not options here."""
         values = dict(values or {})
+        if "k_anonymity" in values and "suppress_k" not in values:
+            values["suppress_k"] = values["k_anonymity"]
         known = {f.name for f in fields(cls)}
         kwargs: dict[str, Any] = {}
         for key, val in values.items():

@@ -33,8 +33,9 @@ def _parser() -> argparse.ArgumentParser:
     )
     p.add_argument(
         "--section",
-        default="survey",
-        help="section of --params holding the options (default: survey)",
+        default="phase2_survey",
+        help="section of --params holding the options, laid over its `common` section "
+        "(default: phase2_survey)",
     )
     p.add_argument(
         "--on-unknown-label",
@@ -55,7 +56,7 @@ def cli(argv: list[str] | None = None) -> int:
     values: dict = {}
     if args.params is not None:
         loaded = yaml.safe_load(args.params.read_text(encoding="utf-8")) or {}
-        values = dict(loaded.get(args.section) or {})
+        values = {**(loaded.get("common") or {}), **(loaded.get(args.section) or {})}
     if args.on_unknown_label:
         values["on_unknown_label"] = args.on_unknown_label
     params = CleanParams.from_mapping(values)

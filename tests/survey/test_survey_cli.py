@@ -13,7 +13,9 @@ from pipeline.survey.cli import cli
 def test_cli_cleans(export_path: Path, tmp_path: Path, capsys) -> None:
     params = tmp_path / "params.yaml"
     params.write_text(
-        "survey:\n  min_progress: 100\n  exclude_status: [Survey Preview, Spam]\n", encoding="utf-8"
+        "common:\n  k_anonymity: 5\n"
+        "phase2_survey:\n  min_progress: 100\n  exclude_status: [Survey Preview, Spam]\n",
+        encoding="utf-8",
     )
     assert (
         cli(["clean", str(export_path), "--out", str(tmp_path / "out"), "--params", str(params)])
