@@ -103,6 +103,8 @@ def parse_reference_count(v: Any) -> tuple[int | None, str | None]:
         num = float(v)
     else:
         text = str(v).strip().replace(",", "")
+        if text.startswith("="):
+            return None, "formula instead of a reference count"
         try:
             num = float(text)
         except ValueError:

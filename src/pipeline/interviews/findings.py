@@ -58,3 +58,32 @@ def group_share(findings: dict[str, Any], code_id: str, group_ids: list[str]) ->
     n = sum(findings["interviews_by_group"][g] for g in group_ids)
     k = sum(findings["code_counts_by_group"][g].get(code_id, 0) for g in group_ids)
     return k / n if n else 0.0
+
+
+def code_shares_by_group(
+    cases: pd.DataFrame, codes_long: pd.DataFrame, codebook: pd.DataFrame
+) -> pd.DataFrame:
+    """Long table for charts: code_id, code_path, theme, group, interviews, raising, share.
+
+    ``share`` is the fraction of the group's interviews that raise the code (0 when the
+    group has no interviews). Sorted by theme, code_id and group.
+    """
+    f = compute_findings(cases, codes_long, codebook)
+    rows = []
+    for code in codebook.itertuples(index=False):
+        for gid in GROUP_IDS.values():
+            n = f["interviews_by_group"][gid]
+            k = f["code_counts_by_group"][gid][code.code_id]
+            rows.append(
+                {
+                    "code_id": code.code_id,
+                    "code_path": code.code_path,
+                    "theme": code.theme,
+                    "group": gid,
+                    "interviews": n,
+                    "raising": k,
+                    "share": k / n if n else 0.0,
+                }
+            )
+    out = pd.DataFrame(rows)
+    return out.sort_values(["theme", "code_id", "group"], kind="stable").reset_index(drop=True)

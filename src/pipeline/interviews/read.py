@@ -230,7 +230,9 @@ def read_export(
     if not p.exists():
         raise InterviewsInputError(f"{file}: export file not found")
     try:
-        wb = load_workbook(p, read_only=True, data_only=True)
+        # data_only=False: a formula typed into a count cell is seen (and rejected), not
+        # silently replaced by its cached value or by nothing.
+        wb = load_workbook(p, read_only=True, data_only=False)
     except Exception as exc:
         raise InterviewsInputError(f"{file}: cannot open as an XLSX workbook ({exc})") from exc
     try:
