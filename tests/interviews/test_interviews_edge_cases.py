@@ -112,3 +112,21 @@ def test_generation_is_identical_across_processes(tmp_path: Path) -> None:
         subprocess.run([sys.executable, "-c", code, str(tmp_path / sub)], check=True, env=env)
         digests.append(hashlib.sha256((tmp_path / sub / EXPORT_NAME).read_bytes()).hexdigest())
     assert digests[0] == digests[1]
+
+
+def test_matrix_with_blank_corner_and_numbered_row_labels(tmp_path: Path) -> None:
+    """NVivo matrix-query style: blank top-left cell, rows labelled '1 : INT-01'."""
+    copy_generated(tmp_path)
+    path = tmp_path / EXPORT_NAME
+    wb = load_workbook(path)
+    ws = wb[MATRIX_SHEET]
+    r = _first_data_row(ws)
+    ws.cell(row=r - 1, column=1).value = None
+    for i, row in enumerate(ws.iter_rows(min_row=r, max_row=ws.max_row), start=1):
+        if row[0].value:
+            row[0].value = f"{i} : {row[0].value}"
+    wb.save(path)
+    res = clean_interviews(path, tmp_path / CODEBOOK_NAME)
+    f = compute_findings(res.cases, res.codes_long, res.codebook)
+    assert f["at_risk_interviewees"] == figure("at_risk_interviewees")
+    assert res.accounting["matrix_rows"]["kept"] == figure("interviews_total")

@@ -90,7 +90,9 @@ def normalise_case_id(v: Any) -> str | None:
         return None
     if isinstance(v, float) and v.is_integer():
         v = int(v)
-    return re.sub(r"\s+", " ", str(v)).strip().upper()
+    text = re.sub(r"\s+", " ", str(v)).strip()
+    text = re.sub(r"^\d+\s*:\s*", "", text)  # NVivo matrix row labels read "1 : INT-01"
+    return text.upper() or None
 
 
 def parse_reference_count(v: Any) -> tuple[int | None, str | None]:

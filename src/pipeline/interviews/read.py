@@ -147,6 +147,40 @@ def find_header_row(rows: list[tuple[Any, ...]], file: str, sheet: str) -> int:
     )
 
 
+def _case_column(header: tuple[Any, ...]) -> int:
+    """The case-label column: the 'Case' header cell, else the first (often blank) column."""
+    for j, c in enumerate(header):
+        if CASE_FIELDS.get(_norm_label(c)) == "case_id":
+            return j
+    return 0
+
+
+def find_matrix_header_row(
+    rows: list[tuple[Any, ...]], codebook: pd.DataFrame, file: str, sheet: str
+) -> int:
+    """Header row of the framework matrix.
+
+    A row starting with a 'Case' label wins; NVivo matrix exports often leave the corner
+    cell blank, so otherwise the first row in which most non-blank cells after the first
+    column look like codebook codes is taken.
+    """
+    try:
+        return find_header_row(rows, file, sheet)
+    except InterviewsInputError:
+        pass
+    paths = {parse_code_header(p) for p in codebook["code_path"]}
+    leaves = {p[-1] for p in paths if p}
+    for i, row in enumerate(rows[:HEADER_SCAN_ROWS]):
+        cells = [parse_code_header(c) for c in row[1:] if c is not None and str(c).strip()]
+        hits = sum(1 for c in cells if c in paths or (c and c[-1] in leaves))
+        if len(cells) >= 1 and hits * 2 >= len(cells) and hits >= 1:
+            return i
+    raise InterviewsInputError(
+        f"{file}: sheet '{sheet}': no header row (neither a 'Case' label nor code names) in the "
+        f"first {HEADER_SCAN_ROWS} rows"
+    )
+
+
 def _sheet_rows(wb: Any, sheet: str) -> list[tuple[Any, ...]]:
     return [tuple(r) for r in wb[sheet].iter_rows(values_only=True)]
 
@@ -243,9 +277,9 @@ def read_export(
     finally:
         wb.close()
 
-    h = find_header_row(mrows, file, matrix_sheet)
+    h = find_matrix_header_row(mrows, codebook, file, matrix_sheet)
     header = mrows[h]
-    first = next(j for j, c in enumerate(header) if c is not None and str(c).strip())
+    first = _case_column(header)
     code_headers = [
         (j, c) for j, c in enumerate(header) if j > first and c is not None and str(c).strip()
     ]
