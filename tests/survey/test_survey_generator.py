@@ -77,7 +77,7 @@ def test_same_seed_same_bytes(tmp_path: Path) -> None:
 
 
 def test_committed_export_matches_generator() -> None:
-    committed = REPO / "data" / "raw" / gen.FILENAME
+    committed = REPO / "data" / "raw" / "survey" / gen.FILENAME
     if not committed.exists():
         pytest.skip("synthetic export not generated in this checkout")
     assert committed.read_bytes() == gen.render(SEED)

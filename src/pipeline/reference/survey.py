@@ -569,7 +569,7 @@ def cli(argv: list[str] | None = None) -> int:
     p.add_argument(
         "--out",
         type=Path,
-        default=Path(__file__).resolve().parents[3] / "data" / "raw",
+        default=Path(__file__).resolve().parents[3] / "data" / "raw" / "survey",
         help="output folder",
     )
     p.add_argument("--seed", type=int, default=DEFAULT_SEED, help="random seed")
