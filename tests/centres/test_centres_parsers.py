@@ -204,7 +204,8 @@ def test_normalise_status() -> None:
     assert normalise_status("active") == "Active"
     assert normalise_status(" CLOSED ") == "Closed"
     assert normalise_status("Merged 2019") == "Merged 2019"
-    assert normalise_status("") is None
+    assert normalise_status("") == "Unknown"
+    assert normalise_status(None) == "Unknown"
 
 
 # ----------------------------------------------------------------------------- headers

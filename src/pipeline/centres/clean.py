@@ -404,9 +404,9 @@ _STATUS = {"active": "Active", "closed": "Closed", "dormant": "Dormant", "unknow
 
 
 def normalise_status(text: str | None) -> str | None:
-    """Canonical capitalisation of a status cell (other values kept verbatim)."""
+    """Canonical capitalisation of a status cell; blank means "Unknown"; others verbatim."""
     if text is None or not str(text).strip():
-        return None
+        return "Unknown"
     s = str(text).strip()
     return _STATUS.get(s.casefold(), s)
 
