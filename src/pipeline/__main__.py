@@ -5,6 +5,7 @@ Commands (each has ``--help``):
   reference generate   write the synthetic reference edition of every raw input
   centres clean        clean a centres workbook (.xlsx or .csv)
   survey clean         clean and anonymise a survey export (Qualtrics CSV)
+  interviews clean     clean an NVivo-style interview coding export and codebook
   biblio ingest        read bibliometric exports (OpenAlex, WoS, Scopus, MEDLINE, PubMed)
   notebook             run one stage's notebook (what each DVC stage calls)
   book                 build the Jupyter Book (HTML and PDF) from executed notebooks
@@ -20,6 +21,7 @@ COMMANDS: dict[tuple[str, ...], tuple[str, str]] = {
     ("reference", "generate"): ("pipeline.reference.generate", "write the synthetic reference inputs"),
     ("centres", "clean"): ("pipeline.centres.cli", "clean a centres workbook or CSV"),
     ("survey", "clean"): ("pipeline.survey.cli", "clean and anonymise a survey export"),
+    ("interviews", "clean"): ("pipeline.interviews.clean", "clean an NVivo-style interview coding export"),
     ("biblio", "ingest"): ("pipeline.biblio.cli", "ingest bibliometric exports into works.parquet"),
     ("notebook",): ("pipeline.notebook", "run a stage's notebook with papermill"),
     ("book",): ("pipeline.book", "build the book (HTML and PDF)"),

@@ -15,7 +15,7 @@ from openpyxl import load_workbook
 from pipeline.interviews import clean_interviews, compute_findings, write_outputs
 from pipeline.reference.interviews import CASES_SHEET, CODEBOOK_NAME, EXPORT_NAME, MATRIX_SHEET
 
-RAW = REPO / "data" / "raw"
+RAW = REPO / "data" / "raw" / "interviews"
 
 
 def _first_data_row(ws) -> int:

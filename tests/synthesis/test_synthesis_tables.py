@@ -20,7 +20,7 @@ from pipeline.synthesis.tables import (
 
 REPO = Path(__file__).resolve().parents[2]
 BRIEF = REPO / ".." / "shared" / "seeds" / "000_64dfd876e56c80c1.txt"
-RAW = REPO / "data" / "raw"
+RAW = REPO / "data" / "raw" / "synthesis"
 
 
 def figure(key: str) -> object:
@@ -116,7 +116,7 @@ def test_no_eight_word_sequence_of_the_brief_is_copied(tables: Path) -> None:
         "interviews_codebook_SYNTHETIC.csv",
     ):
         if (RAW / name).exists():
-            texts[f"data/raw/{name}"] = (RAW / name).read_text(encoding="utf-8")
+            texts[f"data/raw/synthesis/{name}"] = (RAW / name).read_text(encoding="utf-8")
     for name, text in texts.items():
         # each cell separately, so no sequence is formed across a cell boundary
         for line in text.splitlines():

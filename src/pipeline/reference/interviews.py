@@ -636,7 +636,7 @@ def cli(argv: list[str] | None = None) -> int:
     )
     parser.add_argument(
         "--out",
-        default=str(_repo_root() / "data" / "raw"),
+        default=str(_repo_root() / "data" / "raw" / "interviews"),
         help="output folder (default: data/raw)",
     )
     parser.add_argument(
