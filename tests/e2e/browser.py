@@ -1,0 +1,88 @@
+"""Open built HTML pages in headless Chromium with the network cut (Playwright + Debian chromium)."""
+
+from __future__ import annotations
+
+import shutil
+from dataclasses import dataclass, field
+from pathlib import Path
+
+CHROMIUM_ARGS = [
+    "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+    "--host-resolver-rules=MAP * ~NOTFOUND",  # no name resolution at all
+]
+
+
+def chromium_path() -> str | None:
+    for name in ("chromium", "chromium-browser", "google-chrome"):
+        found = shutil.which(name)
+        if found:
+            return found
+    return None
+
+
+@dataclass
+class PageReport:
+    path: Path
+    outside_requests: list[str] = field(default_factory=list)
+    dialogs: list[str] = field(default_factory=list)
+    charts: int = 0
+    charts_drawn: int = 0
+    chart_errors: list[str] = field(default_factory=list)
+    title: str = ""
+    text: str = ""
+    page_errors: list[str] = field(default_factory=list)
+
+
+def inspect_pages(html_root: Path, pages: list[Path]) -> list[PageReport]:
+    from playwright.sync_api import sync_playwright
+
+    root_url = html_root.resolve().as_uri()
+    reports = []
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS, headless=True)
+        context = browser.new_context()
+        for page_path in pages:
+            rep = PageReport(path=page_path)
+            page = context.new_page()
+
+            def on_route(route, rep=rep):
+                url = route.request.url
+                if url.startswith(root_url) or url.startswith("data:") or url.startswith("blob:"):
+                    route.continue_()
+                else:
+                    rep.outside_requests.append(url)
+                    route.abort()
+
+            page.route("**/*", on_route)
+            page.on("dialog", lambda d, rep=rep: (rep.dialogs.append(d.message), d.dismiss()))
+            page.on("pageerror", lambda e, rep=rep: rep.page_errors.append(str(e)))
+            page.goto(page_path.resolve().as_uri(), wait_until="load")
+            n = page.locator("div.vl-chart").count()
+            rep.charts = n
+            if n:
+                try:
+                    page.wait_for_function(
+                        "() => [...document.querySelectorAll('div.vl-chart')].every("
+                        "el => el.dataset.rendered === 'true' || el.dataset.error)",
+                        timeout=30000,
+                    )
+                except Exception:  # noqa: BLE001 - reported below as undrawn charts
+                    pass
+                rep.charts_drawn = page.evaluate(
+                    "() => [...document.querySelectorAll('div.vl-chart')].filter(el => {"
+                    " const svg = el.querySelector('svg');"
+                    " return el.dataset.rendered === 'true' && svg &&"
+                    " svg.querySelectorAll('path, rect, circle, line, text').length > 0; }).length"
+                )
+                rep.chart_errors = page.evaluate(
+                    "() => [...document.querySelectorAll('div.vl-chart')]"
+                    ".map(el => el.dataset.error).filter(Boolean)"
+                )
+            page.wait_for_timeout(100)
+            rep.title = page.title()
+            rep.text = page.inner_text("body")
+            page.close()
+            reports.append(rep)
+        browser.close()
+    return reports

@@ -1,0 +1,105 @@
+"""End-to-end fixtures: run the whole pipeline on the bundled data in temporary copies.
+
+Two cold runs in different folders (the first with networking disabled when
+the machine allows it) give the material for every end-to-end check: outputs,
+no-op reruns, determinism, the HTML in a browser and the PDF.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+import subprocess
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+BIN = Path(sys.executable).parent
+
+
+@dataclass
+class Run:
+    root: Path
+    seconds: float
+    offline: bool
+    log: str = field(repr=False)
+
+
+def project_files() -> list[str]:
+    out = subprocess.run(
+        ["git", "ls-files", "-co", "--exclude-standard", "-z"],
+        cwd=ROOT, capture_output=True, check=True,
+    ).stdout.decode()
+    return sorted(p for p in out.split("\0") if p and (ROOT / p).is_file())
+
+
+def copy_project(dest: Path) -> Path:
+    for rel in project_files():
+        target = dest / rel
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(ROOT / rel, target)
+    env = clean_env()
+    for cmd in (["git", "init", "-q"], ["git", "add", "-A"],
+                ["git", "-c", "user.name=t", "-c", "user.email=t@example.org", "commit", "-qm", "copy"]):
+        subprocess.run(cmd, cwd=dest, check=True, env=env)
+    return dest
+
+
+def clean_env() -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("PIPELINE_", "PYTEST_"))}
+    env["PATH"] = f"{BIN}{os.pathsep}{env.get('PATH', '')}"
+    env["PYTHONHASHSEED"] = "0"
+    return env
+
+
+def can_go_offline() -> bool:
+    if shutil.which("unshare") is None:
+        return False
+    probe = subprocess.run(["unshare", "-n", "true"], capture_output=True)
+    return probe.returncode == 0
+
+
+def dvc(root: Path, *args: str, offline: bool = False, timeout: int = 1800) -> subprocess.CompletedProcess:
+    cmd = [str(BIN / "dvc"), *args]
+    if offline:
+        cmd = ["unshare", "-n", *cmd]
+    return subprocess.run(cmd, cwd=root, env=clean_env(), capture_output=True, text=True, timeout=timeout)
+
+
+def run_pipeline(root: Path, offline: bool) -> Run:
+    start = time.perf_counter()
+    result = dvc(root, "repro", offline=offline)
+    seconds = time.perf_counter() - start
+    log = result.stdout + result.stderr
+    if result.returncode != 0:
+        pytest.fail(f"dvc repro failed in {root} (offline={offline}):\n{log[-6000:]}")
+    return Run(root=root, seconds=seconds, offline=offline, log=log)
+
+
+def tree_hashes(root: Path, *folders: str) -> dict[str, str]:
+    hashes = {}
+    for folder in folders:
+        base = root / folder
+        for path in sorted(base.rglob("*")):
+            if path.is_file() and path.name != ".gitignore":
+                hashes[str(path.relative_to(root))] = hashlib.sha256(path.read_bytes()).hexdigest()
+    return hashes
+
+
+@pytest.fixture(scope="session")
+def runs(tmp_path_factory) -> tuple[Run, Run]:
+    """Run A (offline when possible) and run B, cold, in two different folders."""
+    a = copy_project(tmp_path_factory.mktemp("run_a") / "project")
+    b = copy_project(tmp_path_factory.mktemp("run_b") / "elsewhere" / "project")
+    offline = can_go_offline()
+    return run_pipeline(a, offline=offline), run_pipeline(b, offline=False)
+
+
+@pytest.fixture(scope="session")
+def built(runs) -> Run:
+    return runs[0]
