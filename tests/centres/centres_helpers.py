@@ -77,6 +77,9 @@ top-engineering-01,topic,\bengineering\b,engineering,50
 top-environment-01,topic,\benvironment(al)?\b|\becology\b,environment_ecology,10
 top-materials-01,topic,\bmaterials?\b,materials_science,10
 top-sustainable-01,topic,\bsustainab(le|ility)\b,sustainable_development,10
+top-sustainable-02,topic,\becology\b,sustainable_development,20
+top-aa-01,topic,\bnature\b,environment_ecology,30
+top-zz-01,topic,\bnature\b,sustainable_development,30
 """,
     "funders.csv": """funder_id,name,name_zh,country,aliases
 cn-jiangsu-dost,Jiangsu Provincial Department of Science and Technology,江苏省科学技术厅,CN,Jiangsu Science and Technology Department | Jiangsu DOST

@@ -465,6 +465,8 @@ class _Registry:
     funder_names: dict[str, str] = field(default_factory=dict)
     city_names: dict[str, str] = field(default_factory=dict)
     _org_cache: dict[str, Any] = field(default_factory=dict)
+    _keys: dict[str, str] = field(default_factory=dict)
+    _classified: dict[str, tuple[str, str | None, str | None]] = field(default_factory=dict)
     _funder_cache: dict[str, tuple[str | None, str | None]] = field(default_factory=dict)
 
     @classmethod
@@ -504,8 +506,22 @@ class _Registry:
         return self
 
     # organisations ---------------------------------------------------------
+    def key(self, s: str) -> str:
+        """Memoised :func:`normalise_name`."""
+        k = self._keys.get(s)
+        if k is None:
+            k = self._keys[s] = self.normalise(s)
+        return k
+
+    def classify(self, text: str | None) -> tuple[str, str | None, str | None]:
+        """Memoised :func:`classify_research_area`."""
+        k = text or ""
+        if k not in self._classified:
+            self._classified[k] = classify_research_area(text, self.ref_dir)
+        return self._classified[k]
+
     def org_known(self, s: str) -> bool:
-        return self.normalise(s) in self.org_keys
+        return self.key(s) in self.org_keys
 
     def resolve_org(self, name: str) -> Any:
         if name not in self._org_cache:
@@ -517,7 +533,7 @@ class _Registry:
 
     # funders ---------------------------------------------------------------
     def funder_known(self, s: str) -> bool:
-        return self.normalise(s) in self.funder_keys
+        return self.key(s) in self.funder_keys
 
     def resolve_funder(self, name: str) -> tuple[str | None, str | None]:
         """``(funder_id, canonical name)`` or ``(None, None)``."""
@@ -600,14 +616,15 @@ def side_of_country(country: str | None) -> str:
 
 
 # =========================================================================== main
-def _is_non_data(rec: dict[str, Any], extras: dict[str, Any], table: RawTable) -> bool:
-    filled = [k for k, v in rec.items() if cell_text(v) is not None]
+def _is_non_data(text: dict[str, str | None], extras: dict[str, Any], table: RawTable) -> bool:
+    """Blank rows, trailing notes (one cell: first column, No. or Notes) and repeated headers."""
+    filled = [k for k, v in text.items() if v is not None]
     filled_extra = [k for k, v in extras.items() if cell_text(v) is not None]
     total = len(filled) + len(filled_extra)
     if total == 0:
         return True
     # a repeated header row pasted into the data
-    if sum(1 for v in rec.values() if match_header(v) is not None) >= 3:
+    if match_header(text.get("year")) == "year" and match_header(text.get("name")) == "name":
         return True
     if total == 1:
         if filled_extra:
@@ -657,10 +674,10 @@ def clean_centres(
         warnings.append(f"{src} row {row}, column {label(fieldname)!r}: {issue}")
 
     for (row, rec), extras in zip(table.rows, table.extra_cells, strict=True):
-        if _is_non_data(rec, extras, table):
+        text = {k: cell_text(v) for k, v in rec.items()}
+        if _is_non_data(text, extras, table):
             non_data += 1
             continue
-        text = {k: cell_text(v) for k, v in rec.items()}
         problems: list[tuple[str, str, str]] = []  # (field, value, reason)
         row_unresolved: list[dict[str, Any]] = []
 
@@ -786,7 +803,7 @@ def clean_centres(
 
         # research area ------------------------------------------------------------
         area = text.get("research_area")
-        topic, dgroup, sector = classify_research_area(area, reg.ref_dir)
+        topic, dgroup, sector = reg.classify(area)
         if topic == UNCLASSIFIED:
             add_review(row, "research_area", area or "", "research area not classified")
 

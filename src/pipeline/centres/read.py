@@ -247,6 +247,22 @@ def _open_workbook(path: Path, data_only: bool) -> Any:
     return wb
 
 
+def _has_formulas(path: Path) -> bool:
+    """True when any worksheet part of the .xlsx holds a formula element."""
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(path) as z:
+            for name in z.namelist():
+                if name.startswith("xl/worksheets/") and name.endswith(".xml"):
+                    data = z.read(name)
+                    if b"<f>" in data or b"<f " in data or b":f>" in data or b":f " in data:
+                        return True
+    except (zipfile.BadZipFile, OSError):
+        return True  # let openpyxl report the problem
+    return False
+
+
 def read_xlsx(path: Path) -> RawTable:
     """Read the best-matching sheet of an .xlsx workbook."""
     source = str(path)
@@ -254,16 +270,18 @@ def read_xlsx(path: Path) -> RawTable:
         raise CentresInputError(f"{source}: the file is empty - no header row found")
     try:
         wb_v = _open_workbook(path, data_only=True)
-        wb_f = _open_workbook(path, data_only=False)
+        # a second, formula-text pass is needed only when some sheet holds formulas
+        wb_f = _open_workbook(path, data_only=False) if _has_formulas(path) else None
     except Exception as exc:  # BadZipFile, InvalidFileException, KeyError ...
         raise CentresInputError(f"{source}: cannot open as an .xlsx workbook ({exc})") from exc
     try:
         sheets = list(wb_v.sheetnames)
         candidates = []
         for name in sheets:
-            ws_v, ws_f = wb_v[name], wb_f[name]
+            ws_v = wb_v[name]
+            ws_f = wb_f[name] if wb_f is not None else None
             for ws in (ws_v, ws_f):
-                if hasattr(ws, "reset_dimensions"):
+                if ws is not None and hasattr(ws, "reset_dimensions"):
                     ws.reset_dimensions()
             rows, numbers = _read_sheet_rows(ws_v, ws_f)
             h_idx, score = find_header_row(rows)
@@ -272,7 +290,8 @@ def read_xlsx(path: Path) -> RawTable:
             candidates.append((complete, score, -sheets.index(name), name, rows, numbers))
     finally:
         wb_v.close()
-        wb_f.close()
+        if wb_f is not None:
+            wb_f.close()
     if not candidates:
         raise CentresInputError(f"{source}: the workbook has no sheets")
     complete, score, _, name, rows, numbers = max(candidates, key=lambda c: c[:3])
