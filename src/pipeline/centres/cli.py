@@ -1,4 +1,8 @@
-"""Command line: ``python -m pipeline centres clean <workbook.xlsx|file.csv> --out <dir>``."""
+"""Command line: ``python -m pipeline centres clean <workbook.xlsx|file.csv> --out <dir>``.
+
+The front door (:mod:`pipeline.__main__`) passes the words after ``centres clean`` to
+:func:`cli`.
+"""
 
 from __future__ import annotations
 
@@ -17,20 +21,15 @@ from pipeline.centres.clean import (
 )
 
 
-def _parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(
-        prog="python -m pipeline centres",
-        description="Clean the UK-China joint research centres table.",
-    )
-    sub = p.add_subparsers(dest="command", required=True)
-    c = sub.add_parser(
-        "clean",
-        help="clean a centres workbook (.xlsx) or CSV into parquet/CSV outputs",
+def _clean_parser() -> argparse.ArgumentParser:
+    c = argparse.ArgumentParser(
+        prog="python -m pipeline centres clean",
         description=(
             "Read a centres .xlsx/.csv, resolve partners, provinces and funders through the "
             "reference registries, classify research areas, drop exact duplicates and quarantine "
-            "invalid rows. Writes centres/organisations/centre_partners parquet, rejects, "
-            "duplicates, unresolved_organisations and review CSVs and row_accounting.json."
+            "invalid rows. Writes centres/organisations/centre_partners parquet, centres.csv, "
+            "rejects, duplicates, unresolved_organisations and review CSVs, row_accounting.json "
+            "and cleaning_report.json into --out."
         ),
     )
     c.add_argument("input", type=Path, help="centres workbook (.xlsx) or delimited text (.csv)")
@@ -41,32 +40,41 @@ def _parser() -> argparse.ArgumentParser:
         default=FUZZY_THRESHOLD_DEFAULT,
         help="minimum fuzzy score (0-100) for an organisation name match (default %(default)s)",
     )
-    c.add_argument("--year-min", type=int, default=YEAR_MIN_DEFAULT, help="earliest valid year")
-    c.add_argument("--year-max", type=int, default=YEAR_MAX_DEFAULT, help="latest valid year")
+    c.add_argument(
+        "--year-min", type=int, default=YEAR_MIN_DEFAULT, help="earliest valid year (%(default)s)"
+    )
+    c.add_argument(
+        "--year-max", type=int, default=YEAR_MAX_DEFAULT, help="latest valid year (%(default)s)"
+    )
     c.add_argument(
         "--ref-dir", type=Path, default=None, help="reference registry folder (data/reference)"
     )
-    f = sub.add_parser(
-        "findings",
-        help="compute the chapter's centres findings from cleaned parquet tables",
+    return c
+
+
+def _findings_parser() -> argparse.ArgumentParser:
+    f = argparse.ArgumentParser(
+        prog="python -m pipeline centres findings",
+        description="Compute the chapter's centres findings (JSON) from cleaned parquet tables.",
     )
     f.add_argument("processed", type=Path, help="folder holding centres.parquet etc.")
     f.add_argument("--out", type=Path, required=True, help="JSON file to write")
     f.add_argument("--ref-dir", type=Path, default=None, help="reference registry folder")
-    return p
+    return f
 
 
 def cli(argv: list[str] | None = None) -> int:
-    """Entry point; returns the process exit code (1 on a fatal input error)."""
-    args = _parser().parse_args(argv)
-    if args.command == "findings":
-        from pipeline.centres.findings import compute_findings
-        from pipeline.io import atomic_write_json
+    """Clean a centres file; returns the exit code (1 on a fatal input error).
 
-        findings = compute_findings(args.processed, ref_dir=args.ref_dir)
-        atomic_write_json(args.out, findings)
-        print(f"centres findings: {findings['centres_total']} centres -> {args.out}")
-        return 0
+    ``argv`` is what follows ``python -m pipeline centres clean`` (a leading ``clean`` word is
+    accepted too); ``findings <processed> --out <json>`` computes the chapter's findings.
+    """
+    args_in = list(sys.argv[1:] if argv is None else argv)
+    if args_in[:1] == ["findings"]:
+        return _findings(_findings_parser().parse_args(args_in[1:]))
+    if args_in[:1] == ["clean"]:
+        args_in = args_in[1:]
+    args = _clean_parser().parse_args(args_in)
     try:
         result = clean_centres(
             args.input,
@@ -88,11 +96,22 @@ def cli(argv: list[str] | None = None) -> int:
     for reason, n in sorted(Counter(_short(r) for r in result.rejects["reason"]).items()):
         print(f"    {n:4d} x {reason}")
     print(f"  unresolved names: {len(result.unresolved)}")
+    print(f"  for review:       {len(result.review)}")
     for w in result.report.get("ignored_columns", []):
         print(f"  ignored column:   {w}")
     print("  written:")
     for p in paths:
         print(f"    {p}")
+    return 0
+
+
+def _findings(args: argparse.Namespace) -> int:
+    from pipeline.centres.findings import compute_findings
+    from pipeline.io import atomic_write_json
+
+    findings = compute_findings(args.processed, ref_dir=args.ref_dir)
+    atomic_write_json(args.out, findings)
+    print(f"centres findings: {findings['centres_total']} centres -> {args.out}")
     return 0
 
 
