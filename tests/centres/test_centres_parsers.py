@@ -346,3 +346,17 @@ def test_unsupported_and_missing_files(tmp_path: Path) -> None:
     (tmp_path / "x.json").write_text("{}")
     with pytest.raises(CentresInputError, match="unsupported"):
         read_table(tmp_path / "x.json")
+
+
+def test_excel_sep_hint_line(tmp_path: Path) -> None:
+    p = write_csv(tmp_path / "s.csv", [row(), row({"Centre name": "B"})], delimiter=";")
+    p.write_bytes(b"sep=;\r\n" + p.read_bytes())
+    t = read_table(p)
+    assert t.delimiter == ";" and [n for n, _ in t.rows] == [3, 4]
+
+
+def test_duplicate_header_is_reported(tmp_path: Path) -> None:
+    header = [*HEADER, "UK institution(s)"]
+    t = read_table(write_xlsx(tmp_path / "d.xlsx", [row()], header=header))
+    assert t.ignored_columns == ["UK institution(s)"]
+    assert "same field as column 'UK partner(s)'" in t.warnings[0]

@@ -140,6 +140,7 @@ def _build_table(
     columns: dict[str, str] = {}
     col_index: dict[str, int] = {}
     ignored: list[str] = []
+    dup_notes: dict[str, Any] = {}
     extra_idx: list[tuple[int, str]] = []
     for j, cell in enumerate(header):
         if _is_blank(cell):
@@ -149,6 +150,8 @@ def _build_table(
         if name is None or name in col_index:
             ignored.append(text)
             extra_idx.append((j, text))
+            if name is not None:
+                dup_notes[text] = header[col_index[name]]
             continue
         columns[name] = text
         col_index[name] = j
@@ -190,7 +193,15 @@ def _build_table(
         out_rows.append((n, rec))
         extras.append(ext)
     first_col = min(col_index, key=lambda k: col_index[k]) if col_index else None
-    warnings = [f"{source_file}: ignored column {c!r} (not a known centres field)" for c in ignored]
+    warnings = [
+        f"{source_file}: ignored column {c!r} "
+        + (
+            f"(same field as column {str(dup_notes[c]).strip()!r}, which is used)"
+            if c in dup_notes
+            else "(not a known centres field)"
+        )
+        for c in ignored
+    ]
     return RawTable(
         source_file=source_file,
         columns=columns,
@@ -321,9 +332,10 @@ def decode_bytes(data: bytes) -> tuple[str, str]:
     """
     for bom, enc in _BOMS:
         if data.startswith(bom):
-            if enc == "utf-32" and bom == codecs.BOM_UTF32_LE and data[:4] != bom:
-                continue
-            return data.decode(enc), enc
+            try:
+                return data.decode(enc), enc
+            except UnicodeDecodeError:
+                continue  # e.g. UTF-16 LE text starting with U+0000 looks like UTF-32
     sample = data[:4000]
     if len(sample) >= 4:
         even_nul = sample[0::2].count(0) / max(1, len(sample[0::2]))
@@ -394,11 +406,19 @@ def read_csv(path: Path) -> RawTable:
     text = text.lstrip("\ufeff")
     if not text.strip():
         raise CentresInputError(f"{source}: the file is empty - no header row found")
-    delimiter = sniff_delimiter(text)
+    hint = re.match(r"^sep=(.)\r?\n", text)  # Excel's delimiter hint line
+    if hint:
+        delimiter = hint.group(1)
+        body = text[hint.end() :]
+    else:
+        delimiter = sniff_delimiter(text)
+        body = text
     try:
-        rows, starts = _parse_csv(text, delimiter)
+        rows, starts = _parse_csv(body, delimiter)
     except CentresInputError as exc:
         raise CentresInputError(f"{source}: {exc}") from exc
+    if hint:
+        starts = [n + 1 for n in starts]
     table = _build_table(source, rows, starts)
     table.encoding = encoding
     table.delimiter = delimiter
