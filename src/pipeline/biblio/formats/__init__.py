@@ -1,0 +1,164 @@
+"""Per-format readers of bibliographic exports.
+
+Every reader exposes ``iter_records(path, fold_hk_mo=False)``, a generator of
+:class:`WorkRow` (one per work) and :class:`Reject` (a record that could not be
+used, with the file, row and column named). Readers stream: they hold one
+record at a time, never the whole file.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from pipeline.biblio.countries import _clean_address, countries_from_addresses, fold_codes
+
+__all__ = [
+    "WORK_COLUMNS",
+    "Reject",
+    "WorkRow",
+    "institution_from_address",
+    "make_row",
+    "normalise_doi",
+    "parse_year",
+]
+
+#: Column order of the per-work table.
+WORK_COLUMNS = [
+    "work_id",
+    "source_format",
+    "doi",
+    "year",
+    "countries",
+    "institutions",
+    "field",
+    "uk_cn",
+    "affiliation_known",
+]
+
+_DOI_PREFIX = re.compile(r"^(?:https?://(?:dx\.)?doi\.org/|doi:\s*)", re.IGNORECASE)
+_YEAR = re.compile(r"(?<!\d)(1[5-9]\d\d|20\d\d|2100)(?!\d)")
+_ORG_MAIN = re.compile(
+    r"univ|college|\bcoll\b|institut|\binst\b|hospital|\bhosp\b|academy|\bacad\b|"
+    r"council|ministry|foundation|company|\bltd\b|\binc\b|\bcorp",
+    re.IGNORECASE,
+)
+_ORG_UNIT = re.compile(r"school|\bsch\b|centre|center|\bctr\b|laborator|\blab\b", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class WorkRow:
+    """One work, in the shape of the output table (see :data:`WORK_COLUMNS`)."""
+
+    work_id: str
+    source_format: str
+    doi: str | None
+    year: int | None
+    countries: list[str]
+    institutions: list[str]
+    field: str | None
+    uk_cn: bool | None
+    affiliation_known: bool
+    source_row: int = 0
+
+    def as_dict(self) -> dict[str, object]:
+        """The row as a dict with the output columns only."""
+        return {c: getattr(self, c) for c in WORK_COLUMNS}
+
+
+@dataclass(frozen=True)
+class Reject:
+    """A record that could not be turned into a work."""
+
+    source_file: str
+    source_row: int
+    column: str
+    value: str
+    reason: str
+    extra: dict[str, object] = field(default_factory=dict)
+
+
+def normalise_doi(value: str | None) -> str | None:
+    """Lower-case a DOI and drop ``https://doi.org/`` / ``doi:`` prefixes; ``None`` if empty."""
+    if value is None:
+        return None
+    text = _DOI_PREFIX.sub("", str(value).strip()).strip().lower()
+    return text or None
+
+
+def parse_year(value: object) -> int | None:
+    """First plausible four-digit year in ``value`` (``"2016 Jan 15"`` -> 2016), else ``None``."""
+    if value is None:
+        return None
+    if isinstance(value, int):
+        return value
+    match = _YEAR.search(str(value))
+    return int(match.group(1)) if match else None
+
+
+def institution_from_address(address: str) -> str | None:
+    """Best guess of the organisation named in an address.
+
+    Web of Science puts the organisation first; other databases often start
+    with a department, so the first part that looks like an organisation
+    ("Univ", "College", "Institute", "Hospital", ...) is preferred.
+    """
+    text = _clean_address(address)
+    parts = [p.strip(" .") for p in text.split(",")]
+    parts = [p for p in parts if p]
+    if not parts:
+        return None
+    for pattern in (_ORG_MAIN, _ORG_UNIT):
+        for part in parts:
+            if pattern.search(part) and not part.lower().startswith(("dept", "department")):
+                return part
+    return parts[0]
+
+
+def make_row(
+    *,
+    work_id: str,
+    source_format: str,
+    doi: str | None,
+    year: int | None,
+    addresses: list[str] | None = None,
+    country_codes: list[str] | None = None,
+    institutions: list[str] | None = None,
+    field_name: str | None = None,
+    fold_hk_mo: bool = False,
+    source_row: int = 0,
+) -> WorkRow:
+    """Build a :class:`WorkRow` from either address strings or ready country codes.
+
+    ``affiliation_known`` is true when any address (or country code) is
+    present; ``uk_cn`` is ``None`` when it is not, never ``False``.
+    """
+    if country_codes is not None:
+        countries = fold_codes(country_codes, fold_hk_mo)
+        known = bool(countries)
+    else:
+        addr = [a for a in (addresses or []) if a and a.strip()]
+        known = bool(addr)
+        countries = countries_from_addresses(addr, fold_hk_mo) if known else []
+        if institutions is None:
+            institutions = [i for i in (institution_from_address(a) for a in addr) if i]
+    insts = sorted({i.strip() for i in (institutions or []) if i and i.strip()})
+    uk_cn = ("GB" in countries and "CN" in countries) if known else None
+    return WorkRow(
+        work_id=work_id,
+        source_format=source_format,
+        doi=normalise_doi(doi),
+        year=year,
+        countries=countries,
+        institutions=insts,
+        field=(field_name.strip() or None) if field_name else None,
+        uk_cn=uk_cn,
+        affiliation_known=known,
+        source_row=source_row,
+    )
+
+
+def display_name(path: Path) -> str:
+    """How a file is named in messages and rejects (its name, not a local absolute path)."""
+    return path.name

@@ -1,0 +1,269 @@
+"""OpenAlex works: API results pages, JSONL (one work a line) and ``.gz`` snapshot parts.
+
+Countries come from ``authorships[].institutions[].country_code`` and, when
+present, ``authorships[].countries`` (OpenAlex's own per-author list). Its
+institution matching can be wrong, but these codes are the best
+machine-readable signal the format offers. A work whose authorships carry no
+country code at all has unknown affiliation (``uk_cn`` null).
+
+Large JSONL inputs are read by DuckDB (:func:`works_sql`), which parallelises
+across files and streams; the Python readers here serve API pages (a page is
+at most a few hundred works), group-by responses, and files DuckDB rejects
+(so that a malformed line can be reported with its line number).
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from pipeline.biblio.formats import Reject, WorkRow, make_row
+
+__all__ = [
+    "COUNT_COLUMNS",
+    "WORK_JSON_COLUMNS",
+    "iter_jsonl",
+    "iter_page",
+    "read_group_by",
+    "sql_list",
+    "work_from_json",
+    "works_sql",
+]
+
+#: The only parts of a work DuckDB is asked to materialise (explicit schema: no
+#: sampling of the files, no building of unused columns).
+WORK_JSON_COLUMNS: dict[str, str] = {
+    "id": "VARCHAR",
+    "doi": "VARCHAR",
+    "publication_year": "BIGINT",
+    "authorships": (
+        "STRUCT(institutions STRUCT(display_name VARCHAR, country_code VARCHAR)[], "
+        "countries VARCHAR[])[]"
+    ),
+    "primary_topic": "STRUCT(field STRUCT(display_name VARCHAR))",
+}
+#: Smaller schema for per-year counting.
+COUNT_COLUMNS: dict[str, str] = {
+    "publication_year": "BIGINT",
+    "authorships": "STRUCT(institutions STRUCT(country_code VARCHAR)[], countries VARCHAR[])[]",
+}
+
+
+def _short_id(value: Any) -> str | None:
+    if not value:
+        return None
+    text = str(value).strip()
+    return text.rsplit("/", 1)[-1] or None
+
+
+def work_from_json(
+    work: Any, *, fmt: str, label: str, source_row: int, fold_hk_mo: bool = False
+) -> WorkRow | Reject:
+    """Turn one OpenAlex work object into a :class:`WorkRow` (or a :class:`Reject`)."""
+    if not isinstance(work, dict):
+        return Reject(label, source_row, "", str(work)[:200], "OpenAlex work is not a JSON object")
+    wid = _short_id(work.get("id"))
+    if not wid:
+        return Reject(label, source_row, "id", "", "OpenAlex work without id")
+    codes: list[str] = []
+    insts: list[str] = []
+    for auth in work.get("authorships") or []:
+        if not isinstance(auth, dict):
+            continue
+        for inst in auth.get("institutions") or []:
+            if isinstance(inst, dict):
+                if inst.get("country_code"):
+                    codes.append(str(inst["country_code"]))
+                if inst.get("display_name"):
+                    insts.append(str(inst["display_name"]))
+        codes.extend(str(c) for c in (auth.get("countries") or []) if c)
+    year = work.get("publication_year")
+    topic = work.get("primary_topic") or {}
+    field = ((topic.get("field") or {}).get("display_name")) if isinstance(topic, dict) else None
+    return make_row(
+        work_id=f"openalex:{wid}",
+        source_format=fmt,
+        doi=work.get("doi"),
+        year=int(year) if isinstance(year, int | float) and not isinstance(year, bool) else None,
+        country_codes=codes,
+        institutions=insts,
+        field_name=field,
+        fold_hk_mo=fold_hk_mo,
+        source_row=source_row,
+    )
+
+
+def iter_page(
+    path: Path, fold_hk_mo: bool = False, label: str | None = None
+) -> Iterator[WorkRow | Reject]:
+    """Works of one OpenAlex API results page (``{"meta": ..., "results": [...]}``)."""
+    label = label or path.name
+    with open(path, encoding="utf-8-sig") as fh:
+        page = json.load(fh)
+    for index, work in enumerate(page.get("results") or [], start=1):
+        yield work_from_json(
+            work, fmt="openalex_page", label=label, source_row=index, fold_hk_mo=fold_hk_mo
+        )
+
+
+def _open_maybe_gzip(path: Path):
+    with open(path, "rb") as fh:
+        magic = fh.read(2)
+    if magic == b"\x1f\x8b":
+        return gzip.open(path, "rt", encoding="utf-8", errors="replace")
+    return open(path, encoding="utf-8-sig", errors="replace")
+
+
+def iter_jsonl(
+    path: Path, fold_hk_mo: bool = False, label: str | None = None
+) -> Iterator[WorkRow | Reject]:
+    """Works of an OpenAlex JSONL file (plain or gzip), one line at a time.
+
+    Slower than the DuckDB route; used for small files and to pinpoint bad lines.
+    """
+    label = label or path.name
+    with _open_maybe_gzip(path) as fh:
+        for lineno, line in enumerate(fh, start=1):
+            if not line.strip():
+                continue
+            try:
+                work = json.loads(line)
+            except json.JSONDecodeError as exc:
+                yield Reject(label, lineno, "", line[:200].strip(), f"invalid JSON: {exc.msg}")
+                continue
+            yield work_from_json(
+                work, fmt="openalex_jsonl", label=label, source_row=lineno, fold_hk_mo=fold_hk_mo
+            )
+
+
+def read_group_by(path: Path) -> pd.DataFrame:
+    """Read an OpenAlex ``group_by`` response: columns ``key, key_display_name, count``.
+
+    ``key`` is shortened to the id's last path part ("https://openalex.org/countries/GB"
+    -> "GB"); rows keep the response's order.
+    """
+    with open(path, encoding="utf-8-sig") as fh:
+        data = json.load(fh)
+    groups = data.get("group_by") if isinstance(data, dict) else None
+    if not isinstance(groups, list):
+        raise ValueError(f"{path}: not an OpenAlex group_by response (no 'group_by' list)")  # noqa: TRY004
+    rows = []
+    for index, group in enumerate(groups, start=1):
+        if not isinstance(group, dict) or "key" not in group:
+            raise ValueError(f"{path}: group_by entry {index} has no 'key'")
+        key = group.get("key")
+        rows.append(
+            {
+                "key": _short_id(key) if isinstance(key, str) and "/" in key else key,
+                "key_display_name": group.get("key_display_name"),
+                "count": int(group.get("count") or 0),
+            }
+        )
+    return pd.DataFrame(rows, columns=["key", "key_display_name", "count"]).astype(
+        {"count": "int64"}
+    )
+
+
+def sql_list(values: Sequence[str]) -> str:
+    """A DuckDB list literal of quoted strings."""
+    return "[" + ", ".join("'" + str(v).replace("'", "''") + "'" for v in values) + "]"
+
+
+def _struct_literal(columns: dict[str, str]) -> str:
+    return "{" + ", ".join(f"'{k}': '{v}'" for k, v in columns.items()) + "}"
+
+
+def read_json_sql(files: Sequence[Path], columns: dict[str, str]) -> str:
+    """``read_json(...)`` over ``files`` with an explicit schema and the file name column."""
+    return (
+        f"read_json({sql_list([str(f) for f in files])}, "
+        f"columns={_struct_literal(columns)}, format='newline_delimited', "
+        "compression='auto_detect', filename=true)"
+    )
+
+
+_FLAT_INSTITUTIONS = "flatten(list_transform(authorships, lambda a: a.institutions))"
+_FLAT_COUNTRIES = "flatten(list_transform(authorships, lambda a: a.countries))"
+
+
+def country_expr(fold_hk_mo: bool, insts: str = _FLAT_INSTITUTIONS) -> str:
+    """SQL: sorted distinct upper-case country codes of a work's authorships.
+
+    ``insts`` is an expression for the work's flattened institution structs.
+    ``list_distinct`` also drops the NULLs (``nullif`` turns empty codes into NULL).
+    """
+    code = "nullif(upper({x}), '')"
+    if fold_hk_mo:
+        code = "CASE WHEN upper({x}) IN ('HK', 'MO') THEN 'CN' ELSE nullif(upper({x}), '') END"
+    from_insts = f"list_transform({insts}, lambda i: {code.format(x='i.country_code')})"
+    from_auths = f"list_transform({_FLAT_COUNTRIES}, lambda c: {code.format(x='c')})"
+    return f"coalesce(list_sort(list_distinct(list_concat({from_insts}, {from_auths}))), [])"
+
+
+def works_sql(
+    files: Sequence[Path], fold_hk_mo: bool = False, file_ranks: dict[str, int] | None = None
+) -> str:
+    """SQL selecting one output row per work (plus ``file_rank``/``rec_rank``) from JSONL files."""
+    ranks = file_ranks or {str(f): i for i, f in enumerate(files)}
+    rank_case = " ".join(
+        f"WHEN '{name.replace(chr(39), chr(39) * 2)}' THEN {rank}" for name, rank in ranks.items()
+    )
+    insts = (
+        "coalesce(list_sort(list_distinct(list_transform(insts, "
+        "lambda i: nullif(trim(i.display_name), '')))), [])"
+    )
+    doi = (
+        "nullif(lower(trim(regexp_replace(trim(doi), "
+        "'^(https?://(dx\\.)?doi\\.org/|doi:\\s*)', '', 'i'))), '')"
+    )
+    return f"""
+        SELECT
+            CASE WHEN nullif(trim(id), '') IS NULL THEN NULL
+                 ELSE 'openalex:' || regexp_extract(trim(id), '([^/]+)$', 1) END AS work_id,
+            'openalex_jsonl' AS source_format,
+            {doi} AS doi,
+            CAST(publication_year AS INTEGER) AS year,
+            countries,
+            {insts} AS institutions,
+            nullif(trim(primary_topic.field.display_name), '') AS field,
+            CASE WHEN len(countries) > 0
+                 THEN list_contains(countries, 'GB') AND list_contains(countries, 'CN') END AS uk_cn,
+            len(countries) > 0 AS affiliation_known,
+            CASE filename {rank_case} END AS file_rank,
+            CAST(NULL AS BIGINT) AS rec_rank
+        FROM (
+            SELECT *, {country_expr(fold_hk_mo, "insts")} AS countries
+            FROM (
+                SELECT id, doi, publication_year, primary_topic, authorships, filename,
+                       {_FLAT_INSTITUTIONS} AS insts
+                FROM {read_json_sql(files, WORK_JSON_COLUMNS)}
+            )
+        )
+    """
+
+
+def count_sql(files: Sequence[Path], fold_hk_mo: bool = False) -> str:
+    """SQL counting works and UK–China works per publication year, straight from JSONL files.
+
+    Works on the raw (unsorted, possibly repeated) codes: only membership matters here.
+    """
+    cn = "['CN', 'cn', 'HK', 'hk', 'MO', 'mo']" if fold_hk_mo else "['CN', 'cn']"
+    return f"""
+        SELECT CAST(publication_year AS INTEGER) AS year,
+               count(*) AS works,
+               count(*) FILTER (WHERE list_has_any(cc, ['GB', 'gb']) AND list_has_any(cc, {cn}))
+                   AS uk_cn
+        FROM (
+            SELECT publication_year,
+                   list_concat(
+                       list_transform({_FLAT_INSTITUTIONS}, lambda i: i.country_code),
+                       {_FLAT_COUNTRIES}) AS cc
+            FROM {read_json_sql(files, COUNT_COLUMNS)}
+        )
+        GROUP BY ALL
+    """

@@ -1,0 +1,599 @@
+"""Ingest bibliographic exports of any supported format into one per-work parquet table.
+
+Flow: find files (folders recursively, hidden files skipped, nothing outside the
+folder given) -> detect each file's format -> OpenAlex JSONL/.gz files are turned
+into rows by DuckDB (parallel across files, streamed, explicit schema), every
+other format by a streaming Python reader -> rows staged as parquet -> DuckDB
+removes duplicates (first by DOI, then by the source's own id, keeping the
+first occurrence in file order) and writes the final parquet sorted by
+``work_id``.
+
+Memory stays bounded whatever the input size: DuckDB runs with a memory limit,
+two threads and ``preserve_insertion_order=false`` and spills to a temporary
+folder; Python readers hold one record at a time and write rows in batches.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import sys
+import tempfile
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from pipeline.biblio.detect import detect_format
+from pipeline.biblio.formats import (
+    WORK_COLUMNS,
+    Reject,
+    WorkRow,
+    medline,
+    openalex,
+    pubmed,
+    scopus,
+    wos,
+)
+
+__all__ = [
+    "DEFAULT_MEMORY_LIMIT",
+    "DEFAULT_THREADS",
+    "REJECT_COLUMNS",
+    "IngestReport",
+    "connect",
+    "count_uk_cn_by_year",
+    "discover",
+    "ingest",
+    "iter_works",
+    "read_group_by",
+]
+
+log = logging.getLogger(__name__)
+
+DEFAULT_MEMORY_LIMIT = "512MB"
+DEFAULT_THREADS = 2
+REJECT_COLUMNS = ["source_file", "source_row", "column", "value", "reason"]
+_BATCH = 5000
+
+Reader = Callable[..., Iterator[WorkRow | Reject]]
+READERS: dict[str, Reader] = {
+    "openalex_page": openalex.iter_page,
+    "openalex_jsonl": openalex.iter_jsonl,
+    "wos_plaintext": wos.iter_plaintext,
+    "wos_tab": wos.iter_tab,
+    "scopus_csv": scopus.iter_records,
+    "medline": medline.iter_records,
+    "pubmed_xml": pubmed.iter_records,
+}
+
+read_group_by = openalex.read_group_by
+
+
+@dataclass
+class SourceFile:
+    """One input file: where it is, how it is named in reports, its format."""
+
+    path: Path
+    label: str
+    format: str | None = None
+
+
+@dataclass
+class IngestReport:
+    """What :func:`ingest` read, rejected, dropped as duplicate and kept.
+
+    ``raw`` counts every record read (works and rejects);
+    ``raw == kept + duplicates + rejected`` always holds.
+    """
+
+    out: Path | None = None
+    files: list[dict[str, object]] = field(default_factory=list)
+    per_format: dict[str, int] = field(default_factory=dict)
+    raw: int = 0
+    rejected: int = 0
+    duplicates_doi: int = 0
+    duplicates_id: int = 0
+    kept: int = 0
+    skipped: list[tuple[str, str]] = field(default_factory=list)
+    group_by: dict[str, pd.DataFrame] = field(default_factory=dict)
+    rejects: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=REJECT_COLUMNS))
+
+    @property
+    def duplicates(self) -> int:
+        """Works dropped as duplicates (by DOI or by id)."""
+        return self.duplicates_doi + self.duplicates_id
+
+    def check(self) -> None:
+        """Raise ``AssertionError`` if the counts do not add up."""
+        total = self.kept + self.duplicates + self.rejected
+        assert self.raw == total, f"raw {self.raw} != kept+duplicates+rejected {total}"
+
+    def as_dict(self) -> dict[str, object]:
+        """Counts as a JSON-friendly dict (no data frames)."""
+        return {
+            "out": str(self.out) if self.out else None,
+            "files": self.files,
+            "per_format": dict(sorted(self.per_format.items())),
+            "raw": self.raw,
+            "rejected": self.rejected,
+            "duplicates_doi": self.duplicates_doi,
+            "duplicates_id": self.duplicates_id,
+            "duplicates": self.duplicates,
+            "kept": self.kept,
+            "skipped": [list(s) for s in self.skipped],
+            "group_by_files": sorted(self.group_by),
+        }
+
+    def summary(self) -> str:
+        """Human-readable multi-line summary (used by the CLI)."""
+        lines = ["works read per format:"]
+        for fmt, n in sorted(self.per_format.items()):
+            lines.append(f"  {fmt:<18} {n:>10,}")
+        lines += [
+            f"raw records        {self.raw:>10,}",
+            f"rejected           {self.rejected:>10,}",
+            f"duplicates by DOI  {self.duplicates_doi:>10,}",
+            f"duplicates by id   {self.duplicates_id:>10,}",
+            f"kept               {self.kept:>10,}",
+        ]
+        for name in sorted(self.group_by):
+            lines.append(f"group_by response (not works): {name}")
+        for name, reason in self.skipped:
+            lines.append(f"skipped {name}: {reason}")
+        return "\n".join(lines)
+
+
+# --------------------------------------------------------------------------- discovery
+
+
+def _inside(candidate: Path, root: Path) -> bool:
+    try:
+        return candidate.is_relative_to(root)
+    except (OSError, ValueError):  # pragma: no cover - defensive
+        return False
+
+
+def safe_child(root: Path, name: str) -> Path | None:
+    """``root/name`` resolved, or ``None`` (with a warning) if it would leave ``root``.
+
+    Guards against names such as ``../../etc/passwd`` and symbolic links that
+    point outside the folder the user gave.
+    """
+    root_resolved = root.resolve()
+    candidate = (root / name).resolve()
+    if not _inside(candidate, root_resolved):
+        log.warning("skipping %r: resolves outside %s", name, root)
+        return None
+    return candidate
+
+
+def _is_hidden(rel_parts: Iterable[str]) -> bool:
+    return any(part.startswith(".") and part not in (".", "..") for part in rel_parts)
+
+
+def discover(
+    paths: Sequence[Path | str], skipped: list[tuple[str, str]] | None = None
+) -> list[SourceFile]:
+    """Files to read: each file given, and every non-hidden file under each folder given.
+
+    Folder contents are walked in sorted order; a name that resolves outside the
+    folder (``..`` parts, symbolic links) is skipped with a warning. Labels are
+    paths relative to the folder given (prefixed by the folder's name), so reports
+    do not depend on where the data sit on disk.
+    """
+    skipped = skipped if skipped is not None else []
+    found: list[SourceFile] = []
+    seen: set[Path] = set()
+    for given in paths:
+        root = Path(given)
+        if root.is_file():
+            resolved = root.resolve()
+            if resolved not in seen:
+                seen.add(resolved)
+                found.append(SourceFile(resolved, root.name))
+            continue
+        if not root.is_dir():
+            log.warning("skipping %s: no such file or folder", root)
+            skipped.append((str(root), "no such file or folder"))
+            continue
+        for dirpath, dirnames, filenames in os.walk(root):
+            rel_dir = Path(dirpath).relative_to(root)
+            dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+            for name in sorted(filenames):
+                rel = rel_dir / name
+                if _is_hidden(rel.parts):
+                    continue
+                child = safe_child(root, str(rel))
+                if child is None:
+                    skipped.append((str(rel), "resolves outside the input folder"))
+                    continue
+                if not child.is_file() or child in seen:
+                    continue
+                seen.add(child)
+                found.append(SourceFile(child, f"{root.name}/{rel.as_posix()}"))
+    return found
+
+
+# --------------------------------------------------------------------------- duckdb
+
+
+def connect(
+    memory_limit: str = DEFAULT_MEMORY_LIMIT,
+    threads: int = DEFAULT_THREADS,
+    temp_dir: Path | None = None,
+):
+    """An in-memory DuckDB connection configured for bounded memory."""
+    import duckdb
+
+    con = duckdb.connect(":memory:")
+    con.execute(f"SET memory_limit = '{memory_limit}'")
+    con.execute(f"SET threads = {int(threads)}")
+    con.execute("SET preserve_insertion_order = false")
+    con.execute("SET enable_progress_bar = false")
+    if temp_dir is not None:
+        con.execute(f"SET temp_directory = '{str(temp_dir).replace(chr(39), chr(39) * 2)}'")
+    return con
+
+
+def _progress(iterable: Iterable, total: int, desc: str, enabled: bool):
+    if not enabled:
+        return iterable
+    from tqdm.auto import tqdm
+
+    return tqdm(iterable, total=total, desc=desc, unit="file", file=sys.stderr, leave=False)
+
+
+# --------------------------------------------------------------------------- python rows
+
+
+def iter_works(
+    path: Path | str, fmt: str | None = None, *, fold_hk_mo: bool = False, label: str | None = None
+) -> Iterator[WorkRow | Reject]:
+    """Stream the works (and rejects) of one file with the Python reader of its format."""
+    path = Path(path)
+    fmt = fmt or detect_format(path)
+    if fmt not in READERS:
+        raise ValueError(f"{path}: not a recognised bibliographic export of works ({fmt})")
+    yield from READERS[fmt](path, fold_hk_mo=fold_hk_mo, label=label or path.name)
+
+
+def _arrow_schema():
+    import pyarrow as pa
+
+    return pa.schema(
+        [
+            ("work_id", pa.string()),
+            ("source_format", pa.string()),
+            ("doi", pa.string()),
+            ("year", pa.int32()),
+            ("countries", pa.list_(pa.string())),
+            ("institutions", pa.list_(pa.string())),
+            ("field", pa.string()),
+            ("uk_cn", pa.bool_()),
+            ("affiliation_known", pa.bool_()),
+            ("file_rank", pa.int64()),
+            ("rec_rank", pa.int64()),
+        ]
+    )
+
+
+class _RowWriter:
+    """Batched parquet writer for rows produced in Python."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.writer = None
+        self.buffer: list[dict[str, object]] = []
+        self.count = 0
+
+    def add(self, row: WorkRow, file_rank: int) -> None:
+        record = row.as_dict()
+        record["file_rank"] = file_rank
+        record["rec_rank"] = row.source_row
+        self.buffer.append(record)
+        self.count += 1
+        if len(self.buffer) >= _BATCH:
+            self.flush()
+
+    def flush(self) -> None:
+        import pyarrow as pa
+        import pyarrow.parquet as pq
+
+        if not self.buffer:
+            return
+        schema = _arrow_schema()
+        table = pa.Table.from_pylist(self.buffer, schema=schema)
+        if self.writer is None:
+            self.writer = pq.ParquetWriter(self.path, schema)
+        self.writer.write_table(table)
+        self.buffer = []
+
+    def close(self) -> bool:
+        self.flush()
+        if self.writer is not None:
+            self.writer.close()
+            return True
+        return False
+
+
+# --------------------------------------------------------------------------- ingest
+
+
+def _classify(
+    files: list[SourceFile], report: IngestReport
+) -> tuple[list[SourceFile], list[SourceFile]]:
+    jsonl: list[SourceFile] = []
+    others: list[SourceFile] = []
+    for src in files:
+        try:
+            src.format = detect_format(src.path)
+        except OSError as exc:
+            log.warning("skipping %s: %s", src.label, exc)
+            report.skipped.append((src.label, f"unreadable: {exc}"))
+            continue
+        if src.format is None:
+            log.warning("skipping %s: format not recognised", src.label)
+            report.skipped.append((src.label, "format not recognised"))
+        elif src.format == "openalex_group_by":
+            report.group_by[src.label] = read_group_by(src.path)
+        elif src.format == "openalex_jsonl":
+            jsonl.append(src)
+        else:
+            others.append(src)
+    return jsonl, others
+
+
+def _stage_jsonl(
+    con,
+    files: list[SourceFile],
+    ranks: dict[str, int],
+    stage_dir: Path,
+    fold_hk_mo: bool,
+    progress: bool,
+    threads: int,
+) -> tuple[list[Path], list[SourceFile]]:
+    """Rows of OpenAlex JSONL files via DuckDB; returns staged parquet files and files to redo."""
+    staged: list[Path] = []
+    redo: list[SourceFile] = []
+    chunk = max(1, threads * 2)
+    groups = [files[i : i + chunk] for i in range(0, len(files), chunk)]
+    bar = None
+    if progress:
+        from tqdm.auto import tqdm
+
+        bar = tqdm(total=len(files), desc="openalex jsonl", unit="file", file=sys.stderr)
+    try:
+        for gi, group in enumerate(groups):
+            pending = [group] if len(group) > 1 else []
+            singles = group if len(group) == 1 else []
+            while pending or singles:
+                batch = pending.pop() if pending else [singles.pop(0)]
+                target = stage_dir / f"jsonl_{gi:05d}_{batch[0].path.name}_{len(staged)}.parquet"
+                sql = openalex.works_sql(
+                    [f.path for f in batch],
+                    fold_hk_mo,
+                    {str(f.path): ranks[str(f.path)] for f in batch},
+                )
+                try:
+                    con.execute(f"COPY ({sql}) TO '{target}' (FORMAT parquet)")
+                except Exception as exc:  # noqa: BLE001 - duckdb raises several error types
+                    if len(batch) > 1:
+                        singles.extend(batch)  # find the bad file(s) one at a time
+                        continue
+                    log.warning(
+                        "DuckDB could not read %s (%s); reading it line by line",
+                        batch[0].label,
+                        str(exc).splitlines()[0],
+                    )
+                    redo.append(batch[0])
+                    continue
+                missing_ids = con.execute(
+                    f"SELECT DISTINCT file_rank FROM '{target}' WHERE work_id IS NULL"
+                ).fetchall()
+                if missing_ids:
+                    bad = {r[0] for r in missing_ids}
+                    keep = [f for f in batch if ranks[str(f.path)] not in bad]
+                    redo.extend(f for f in batch if ranks[str(f.path)] in bad)
+                    target.unlink()
+                    if keep:
+                        singles.extend(keep)
+                    continue
+                staged.append(target)
+            if bar is not None:
+                bar.update(len(group))
+    finally:
+        if bar is not None:
+            bar.close()
+    return staged, redo
+
+
+def ingest(
+    paths: Sequence[Path | str],
+    out: Path | str,
+    *,
+    fold_hk_mo: bool = False,
+    progress: bool = True,
+    memory_limit: str = DEFAULT_MEMORY_LIMIT,
+    threads: int = DEFAULT_THREADS,
+) -> IngestReport:
+    """Read every export under ``paths`` and write one deduplicated per-work parquet to ``out``.
+
+    Columns: ``work_id, source_format, doi, year, countries, institutions, field,
+    uk_cn, affiliation_known`` (see :data:`pipeline.biblio.formats.WORK_COLUMNS`),
+    sorted by ``work_id``. Rejected records are written beside ``out`` as
+    ``<stem>_rejects.csv`` (``source_file, source_row, column, value, reason``)
+    and returned in the report, as are OpenAlex ``group_by`` responses (which
+    hold counts, not works). ``fold_hk_mo`` counts Hong Kong and Macao as China.
+    """
+    from pipeline.io import atomic_path, atomic_write_csv
+
+    out = Path(out)
+    report = IngestReport(out=out)
+    files = discover(paths, report.skipped)
+    jsonl, others = _classify(files, report)
+    ranks = {str(f.path): i for i, f in enumerate(files)}
+    per_file: dict[str, Counter] = {f.label: Counter() for f in jsonl + others}
+    rejects: list[Reject] = []
+    out.parent.mkdir(parents=True, exist_ok=True)
+
+    with tempfile.TemporaryDirectory(prefix="biblio_ingest_", dir=out.parent) as tmp:
+        stage_dir = Path(tmp)
+        con = connect(memory_limit, threads, stage_dir / "spill")
+        staged, redo = _stage_jsonl(con, jsonl, ranks, stage_dir, fold_hk_mo, progress, threads)
+        writer = _RowWriter(stage_dir / "python_rows.parquet")
+        python_files = others + redo
+        for src in _progress(python_files, len(python_files), "bibliographic files", progress):
+            counts = per_file[src.label]
+            for item in READERS[src.format](src.path, fold_hk_mo=fold_hk_mo, label=src.label):
+                if isinstance(item, Reject):
+                    rejects.append(item)
+                    counts["rejected"] += 1
+                else:
+                    writer.add(item, ranks[str(src.path)])
+                    counts["works"] += 1
+        if writer.close():
+            staged.append(writer.path)
+
+        for target in staged:
+            if target.name.startswith("jsonl_"):
+                for rank, n in con.execute(
+                    f"SELECT file_rank, count(*) FROM '{target}' GROUP BY 1"
+                ).fetchall():
+                    label = next(f.label for f in jsonl if ranks[str(f.path)] == rank)
+                    per_file[label]["works"] += n
+
+        report.kept, report.duplicates_doi, report.duplicates_id = _dedup_and_write(
+            con, staged, out, atomic_path
+        )
+        con.close()
+
+    fmt_of = {f.label: f.format for f in files}
+    for label in sorted(per_file):
+        counts = per_file[label]
+        fmt = str(fmt_of[label])
+        report.per_format[fmt] = report.per_format.get(fmt, 0) + counts["works"]
+        report.files.append(
+            {"file": label, "format": fmt, "works": counts["works"], "rejected": counts["rejected"]}
+        )
+    report.rejected = len(rejects)
+    report.raw = sum(c["works"] for c in per_file.values()) + report.rejected
+    report.rejects = pd.DataFrame(
+        [[r.source_file, r.source_row, r.column, r.value, r.reason] for r in rejects],
+        columns=REJECT_COLUMNS,
+    ).sort_values(["source_file", "source_row"], kind="stable", ignore_index=True)
+    atomic_write_csv(out.with_name(f"{out.stem}_rejects.csv"), report.rejects)
+    for r in rejects:
+        log.warning("%s row %s column %r: %s", r.source_file, r.source_row, r.column, r.reason)
+    report.check()
+    return report
+
+
+def _dedup_and_write(con, staged: list[Path], out: Path, atomic_path) -> tuple[int, int, int]:
+    cols = ", ".join(WORK_COLUMNS)
+    if staged:
+        union = " UNION ALL ".join(
+            f"SELECT {cols}, file_rank, rec_rank FROM read_parquet('{p}')" for p in staged
+        )
+    else:
+        union = (
+            "SELECT NULL::VARCHAR AS work_id, NULL::VARCHAR AS source_format, NULL::VARCHAR AS doi,"
+            " NULL::INTEGER AS year, NULL::VARCHAR[] AS countries, NULL::VARCHAR[] AS institutions,"
+            " NULL::VARCHAR AS field, NULL::BOOLEAN AS uk_cn, NULL::BOOLEAN AS affiliation_known,"
+            " NULL::BIGINT AS file_rank, NULL::BIGINT AS rec_rank WHERE false"
+        )
+    order = "file_rank, rec_rank NULLS LAST, work_id, source_format"
+    con.execute(f"CREATE TEMP VIEW _all_rows AS {union}")
+    total, with_doi, distinct_doi, distinct_id = con.execute(
+        "SELECT count(*), count(doi), count(DISTINCT doi), count(DISTINCT work_id) FROM _all_rows"
+    ).fetchone()
+    if with_doi == distinct_doi and total == distinct_id:
+        # no duplicates at all (the usual case for one snapshot): skip the ranking
+        with atomic_path(out) as tmp:
+            con.execute(
+                f"COPY (SELECT {cols} FROM _all_rows ORDER BY work_id) "
+                f"TO '{tmp}' (FORMAT parquet, COMPRESSION zstd)"
+            )
+        con.execute("DROP VIEW _all_rows")
+        return total, 0, 0
+    con.execute(f"""
+        CREATE TEMP TABLE _keep AS
+        WITH by_doi AS (
+            SELECT *, CASE WHEN doi IS NULL THEN 1
+                      ELSE row_number() OVER (PARTITION BY doi ORDER BY {order}) END AS rn_doi
+            FROM _all_rows
+        )
+        SELECT {cols}, file_rank, rec_rank,
+               row_number() OVER (PARTITION BY work_id ORDER BY {order}) AS rn_id
+        FROM by_doi WHERE rn_doi = 1
+    """)
+    after_doi = con.execute("SELECT count(*) FROM _keep").fetchone()[0]
+    kept = con.execute("SELECT count(*) FROM _keep WHERE rn_id = 1").fetchone()[0]
+    with atomic_path(out) as tmp:
+        con.execute(
+            f"COPY (SELECT {cols} FROM _keep WHERE rn_id = 1 ORDER BY work_id) "
+            f"TO '{tmp}' (FORMAT parquet, COMPRESSION zstd)"
+        )
+    con.execute("DROP TABLE _keep")
+    con.execute("DROP VIEW _all_rows")
+    return kept, total - after_doi, after_doi - kept
+
+
+# --------------------------------------------------------------------------- counting
+
+
+def count_uk_cn_by_year(
+    paths: Sequence[Path | str],
+    *,
+    fold_hk_mo: bool = False,
+    memory_limit: str = DEFAULT_MEMORY_LIMIT,
+    threads: int = DEFAULT_THREADS,
+) -> pd.DataFrame:
+    """Works and UK–China works per publication year, without writing anything.
+
+    OpenAlex JSONL/.gz files are counted by DuckDB straight from the files (all
+    files in one parallel query); other formats through their Python readers.
+    No de-duplication is applied (use :func:`ingest` for that). Returns columns
+    ``year, works, uk_cn`` sorted by year (null year last).
+    """
+    report = IngestReport()
+    files = discover(paths, report.skipped)
+    jsonl, others = _classify(files, report)
+    frames = []
+    if jsonl:
+        with tempfile.TemporaryDirectory(prefix="biblio_count_") as tmp:
+            con = connect(memory_limit, threads, Path(tmp))
+            frames.append(con.execute(openalex.count_sql([f.path for f in jsonl], fold_hk_mo)).df())
+            con.close()
+    if others:
+        counts: Counter = Counter()
+        ukcn: Counter = Counter()
+        for src in others:
+            for item in READERS[str(src.format)](src.path, fold_hk_mo=fold_hk_mo, label=src.label):
+                if isinstance(item, WorkRow):
+                    counts[item.year] += 1
+                    ukcn[item.year] += bool(item.uk_cn)
+        frames.append(
+            pd.DataFrame(
+                {
+                    "year": list(counts),
+                    "works": list(counts.values()),
+                    "uk_cn": [ukcn[y] for y in counts],
+                }
+            )
+        )
+    if not frames:
+        return pd.DataFrame(
+            {
+                "year": pd.Series(dtype="Int64"),
+                "works": pd.Series(dtype="int64"),
+                "uk_cn": pd.Series(dtype="int64"),
+            }
+        )
+    df = pd.concat(frames, ignore_index=True)
+    df["year"] = df["year"].astype("Int64")
+    df = df.groupby("year", dropna=False, as_index=False)[["works", "uk_cn"]].sum()
+    df = df.astype({"works": "int64", "uk_cn": "int64"})
+    return df.sort_values("year", na_position="last", ignore_index=True)

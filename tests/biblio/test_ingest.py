@@ -1,0 +1,260 @@
+"""End-to-end ingestion of the hand-made fixtures: dedup, folding, unknowns, safety, CLI."""
+
+from __future__ import annotations
+
+import gzip
+import json
+import os
+import shutil
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from pipeline.biblio import count_uk_cn_by_year, discover, ingest, iter_works
+from pipeline.biblio.cli import cli
+from pipeline.biblio.formats import WORK_COLUMNS, WorkRow
+from pipeline.biblio.ingest import safe_child
+
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+
+EXPECTED = [  # work_id, source_format, doi, year, countries, uk_cn, affiliation_known
+    ("openalex:W100", "openalex_page", "10.1000/oa.1", 2020, ["CN", "GB"], True, True),
+    ("openalex:W101", "openalex_page", None, 2019, [], None, False),
+    ("openalex:W200", "openalex_jsonl", "10.1000/oa.200", 2021, ["GB", "HK"], False, True),
+    ("openalex:W201", "openalex_jsonl", "10.1000/oa.201", 2022, ["CN", "GB", "TW"], True, True),
+    ("pubmed:90000111", "medline", "10.1000/med.1", 2015, ["GB", "HK"], False, True),
+    ("pubmed:90000112", "medline", None, 2016, [], None, False),
+    ("pubmed:90000113", "pubmed_xml", "10.1000/pm.3", 2014, ["CN", "GB"], True, True),
+    ("scopus:2-s2.0-1001", "scopus_csv", "10.1000/abc.1", 2019, ["CN", "GB"], True, True),
+    ("scopus:2-s2.0-1002", "scopus_csv", None, 2017, [], None, False),
+    ("scopus:2-s2.0-1003", "scopus_csv", "10.1000/scopus.3", 2018, ["MO", "US"], False, True),
+    ("wos:WOS:000000000000002", "wos_plaintext", None, 2020, ["AU", "GB", "HK"], False, True),
+    ("wos:WOS:000000000000003", "wos_plaintext", "10.1000/abc.3", 2021, [], None, False),
+]
+
+
+@pytest.fixture()
+def data_dir(tmp_path: Path) -> Path:
+    """A copy of the fixtures folder (without the generator script)."""
+    target = tmp_path / "exports"
+    shutil.copytree(FIXTURES, target, ignore=shutil.ignore_patterns("*.py", "__pycache__"))
+    return target
+
+
+def _rows(df: pd.DataFrame) -> list[tuple]:
+    out = []
+    for r in df.itertuples(index=False):
+        uk_cn = None if pd.isna(r.uk_cn) else bool(r.uk_cn)
+        doi = None if pd.isna(r.doi) else r.doi
+        year = None if pd.isna(r.year) else int(r.year)
+        out.append(
+            (
+                r.work_id,
+                r.source_format,
+                doi,
+                year,
+                list(r.countries),
+                uk_cn,
+                bool(r.affiliation_known),
+            )
+        )
+    return out
+
+
+def test_ingest_fixtures_exact(data_dir: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out" / "works.parquet"
+    report = ingest([data_dir], out, progress=False)
+    df = pd.read_parquet(out)
+    assert list(df.columns) == WORK_COLUMNS
+    assert _rows(df) == EXPECTED
+    assert report.per_format == {
+        "medline": 2,
+        "openalex_jsonl": 3,
+        "openalex_page": 2,
+        "pubmed_xml": 2,
+        "scopus_csv": 3,
+        "wos_plaintext": 3,
+        "wos_tab": 3,
+    }
+    assert (
+        report.raw,
+        report.rejected,
+        report.duplicates_doi,
+        report.duplicates_id,
+        report.kept,
+    ) == (19, 1, 4, 2, 12)
+    assert report.raw == report.kept + report.duplicates + report.rejected
+    # the group_by response is returned apart, not counted as works
+    assert list(report.group_by) == ["exports/openalex_group_by.json"]
+    assert report.group_by["exports/openalex_group_by.json"]["count"].tolist() == [12, 7]
+    # rejects: table and CSV beside the output, with file, row and column named
+    rejects = pd.read_csv(out.with_name("works_rejects.csv"))
+    assert rejects[["source_file", "source_row", "column", "reason"]].values.tolist() == [
+        ["exports/scopus.csv", 4, "EID", "missing Scopus EID"]
+    ]
+    assert list(report.rejects.columns) == [
+        "source_file",
+        "source_row",
+        "column",
+        "value",
+        "reason",
+    ]
+    # the hidden file in nested/ was not read
+    assert not any(".hidden" in f["file"] for f in report.files)
+    inst = df.set_index("work_id")["institutions"]
+    assert list(inst["openalex:W201"]) == [
+        "Fudan University",
+        "National Taiwan University",
+        "University of York",
+    ]
+    assert df.set_index("work_id").loc["openalex:W201", "field"] == "Physics and Astronomy"
+
+
+def test_ingest_is_deterministic(data_dir: Path, tmp_path: Path) -> None:
+    a, b = tmp_path / "a.parquet", tmp_path / "b.parquet"
+    ingest([data_dir], a, progress=False)
+    ingest([data_dir], b, progress=False)
+    pd.testing.assert_frame_equal(pd.read_parquet(a), pd.read_parquet(b))
+
+
+def test_fold_hk_mo(data_dir: Path, tmp_path: Path) -> None:
+    out = tmp_path / "works.parquet"
+    ingest([data_dir], out, fold_hk_mo=True, progress=False)
+    df = pd.read_parquet(out).set_index("work_id")
+    assert list(df.loc["openalex:W200", "countries"]) == ["CN", "GB"]
+    assert bool(df.loc["openalex:W200", "uk_cn"]) is True
+    assert list(df.loc["scopus:2-s2.0-1003", "countries"]) == ["CN", "US"]
+    assert list(df.loc["wos:WOS:000000000000002", "countries"]) == ["AU", "CN", "GB"]
+    assert list(df.loc["openalex:W201", "countries"]) == ["CN", "GB", "TW"]  # TW never folded
+    assert int(df["uk_cn"].sum()) == 7
+
+
+def test_unknown_affiliation_is_null_never_false(data_dir: Path, tmp_path: Path) -> None:
+    out = tmp_path / "works.parquet"
+    ingest([data_dir], out, progress=False)
+    df = pd.read_parquet(out)
+    unknown = df[~df["affiliation_known"]]
+    assert len(unknown) == 4
+    assert unknown["uk_cn"].isna().all()
+    assert df.loc[df["affiliation_known"], "uk_cn"].notna().all()
+
+
+def test_dedup_keeps_first_in_file_order(tmp_path: Path) -> None:
+    # the same works twice in one folder, plus the same DOI under another id
+    folder = tmp_path / "in"
+    folder.mkdir()
+    shutil.copy(FIXTURES / "wos_plaintext.txt", folder / "a.txt")
+    shutil.copy(FIXTURES / "wos_tab_utf16.txt", folder / "b.txt")
+    report = ingest([folder], tmp_path / "w.parquet", progress=False)
+    assert (report.raw, report.duplicates_doi, report.duplicates_id, report.kept) == (6, 2, 1, 3)
+    df = pd.read_parquet(tmp_path / "w.parquet")
+    assert set(df["source_format"]) == {"wos_plaintext"}  # a.txt comes first
+
+
+def test_page_and_jsonl_routes_agree(tmp_path: Path) -> None:
+    """The Python reader (API pages) and the DuckDB route (JSONL) give identical rows."""
+    page = json.loads((FIXTURES / "openalex_page.json").read_text())
+    with gzip.open(FIXTURES / "nested" / "openalex_part.jsonl.gz", "rt") as fh:
+        works = page["results"] + [json.loads(line) for line in fh]
+    works.append(
+        {
+            "id": "https://openalex.org/W9",
+            "doi": "",
+            "publication_year": None,
+            "authorships": [{"institutions": [{"country_code": "mo", "display_name": " X "}]}],
+        }
+    )
+    src = tmp_path / "w.jsonl"
+    src.write_text("".join(json.dumps(w) + "\n" for w in works))
+    for fold in (False, True):
+        out = tmp_path / f"w{fold}.parquet"
+        report = ingest([src], out, fold_hk_mo=fold, progress=False)
+        assert report.duplicates_doi == 1
+        duck = {r[0]: r[2:] for r in _rows(pd.read_parquet(out))}
+        py = {
+            w.work_id: (w.doi, w.year, w.countries, w.uk_cn, w.affiliation_known)
+            for w in iter_works(src, "openalex_jsonl", fold_hk_mo=fold)
+            if isinstance(w, WorkRow)
+        }
+        py.pop("openalex:W202")  # the DOI duplicate of W100
+        assert duck == py
+
+
+def test_malformed_jsonl_line_is_rejected_with_line_number(tmp_path: Path) -> None:
+    src = tmp_path / "bad.jsonl"
+    src.write_text(
+        '{"id": "https://openalex.org/W1", "authorships": []}\n'
+        "{not json\n"
+        '{"doi": "10.1/no-id"}\n'
+        '{"id": "https://openalex.org/W2", "authorships": []}\n'
+    )
+    good = tmp_path / "good.jsonl"
+    good.write_text('{"id": "https://openalex.org/W3"}\n')
+    report = ingest([src, good], tmp_path / "w.parquet", progress=False)
+    assert report.kept == 3
+    assert report.rejected == 2
+    assert report.rejects[["source_row", "column"]].values.tolist() == [[2, ""], [3, "id"]]
+    assert report.raw == report.kept + report.duplicates + report.rejected
+
+
+def test_path_traversal_never_escapes(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    root = tmp_path / "root"
+    root.mkdir()
+    outside = tmp_path / "secret.txt"
+    shutil.copy(FIXTURES / "wos_plaintext.txt", outside)
+    assert safe_child(root, "../../etc/passwd") is None
+    assert safe_child(root, "../secret.txt") is None
+    assert safe_child(root, "sub/../ok.txt") == (root / "ok.txt").resolve()
+    (root / "link.txt").symlink_to(outside)
+    shutil.copy(FIXTURES / "medline.txt", root / "medline.txt")
+    skipped: list[tuple[str, str]] = []
+    files = discover([root], skipped)
+    assert [f.label for f in files] == ["root/medline.txt"]
+    assert skipped == [("link.txt", "resolves outside the input folder")]
+    assert "resolves outside" in caplog.text
+
+
+def test_path_traversal_in_a_folder_listing(tmp_path: Path, monkeypatch) -> None:
+    """A listing that returns a '../..' name (e.g. a hostile file system) is skipped."""
+    root = tmp_path / "root"
+    root.mkdir()
+    shutil.copy(FIXTURES / "medline.txt", root / "medline.txt")
+    real_walk = os.walk
+
+    def evil_walk(top, *a, **kw):
+        for dirpath, dirnames, filenames in real_walk(top, *a, **kw):
+            yield dirpath, dirnames, [*filenames, "../../etc/passwd"]
+
+    monkeypatch.setattr(os, "walk", evil_walk)
+    skipped: list[tuple[str, str]] = []
+    files = discover([root], skipped)
+    assert [f.label for f in files] == ["root/medline.txt"]
+    assert skipped and skipped[0][1] == "resolves outside the input folder"
+
+
+def test_count_uk_cn_by_year(data_dir: Path) -> None:
+    df = count_uk_cn_by_year([data_dir / "nested" / "openalex_part.jsonl.gz"])
+    assert df.to_dict("records") == [
+        {"year": 2020, "works": 1, "uk_cn": 0},
+        {"year": 2021, "works": 1, "uk_cn": 0},
+        {"year": 2022, "works": 1, "uk_cn": 1},
+    ]
+    folded = count_uk_cn_by_year([data_dir / "nested"], fold_hk_mo=True)
+    assert folded["uk_cn"].tolist() == [0, 1, 1]
+    every = count_uk_cn_by_year([data_dir])  # all formats, no de-duplication
+    assert int(every["works"].sum()) == 18
+    # W100, W201, PMID 113, Scopus 1001 and WOS 1 twice (plain text and tab)
+    assert int(every["uk_cn"].sum()) == 6
+
+
+def test_cli(data_dir: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    out = tmp_path / "cli.parquet"
+    code = cli(["ingest", str(data_dir), "--out", str(out), "--no-progress", "--fold-hk-mo"])
+    assert code == 0
+    printed = capsys.readouterr().out
+    assert "openalex_jsonl" in printed and "duplicates by DOI" in printed
+    assert "kept                       12" in printed
+    assert int(pd.read_parquet(out)["uk_cn"].sum()) == 7
+    with pytest.raises(SystemExit):
+        cli(["--help"])
