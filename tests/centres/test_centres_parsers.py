@@ -360,3 +360,20 @@ def test_duplicate_header_is_reported(tmp_path: Path) -> None:
     t = read_table(write_xlsx(tmp_path / "d.xlsx", [row()], header=header))
     assert t.ignored_columns == ["UK institution(s)"]
     assert "same field as column 'UK partner(s)'" in t.warnings[0]
+
+
+def test_cp1252_csv(tmp_path: Path) -> None:
+    p = write_csv(
+        tmp_path / "w.csv", [row({"Centre name": "Café Zoë – Centre"})], encoding="cp1252"
+    )
+    t = read_table(p)
+    assert t.encoding == "cp1252" and t.rows[0][1]["name"] == "Café Zoë – Centre"
+
+
+def test_control_characters_are_dropped(tmp_path: Path) -> None:
+    from pipeline.centres.read import cell_text
+
+    p = write_csv(tmp_path / "nul.csv", [row(), row({"Centre name": "bad\x00na\x07me"})])
+    t = read_table(p)
+    assert cell_text(t.rows[1][1]["name"]) == "badname"
+    assert cell_text("a\tb\nc") == "a b\nc"

@@ -1025,11 +1025,19 @@ def write_outputs(result: CleanResult, out_dir: Path) -> list[Path]:
     leading single quote): centres.csv (a readable copy, funders joined by " | "), rejects,
     duplicates, unresolved_organisations, review. JSON: row_accounting, cleaning_report.
     """
+    from pipeline.centres import schemas as sch
     from pipeline.io import atomic_write_csv, atomic_write_json
 
     out = Path(out_dir)
-    out.mkdir(parents=True, exist_ok=True)
     check_accounting(result.accounting)
+    sch.validate_centres(result.centres)
+    sch.validate_organisations(result.organisations)
+    sch.validate_centre_partners(result.centre_partners)
+    sch.validate_rejects(result.rejects)
+    sch.validate_duplicates(result.duplicates)
+    sch.validate_unresolved(result.unresolved)
+    sch.validate_review(result.review)
+    out.mkdir(parents=True, exist_ok=True)
     schemas = _arrow_schemas()
     written = [
         write_parquet(result.centres, out / "centres.parquet", schemas["centres"]),

@@ -441,8 +441,15 @@ def read_table(path: str | Path) -> RawTable:
 
 
 # --------------------------------------------------------------------------- cell helpers
+_CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
 def cell_text(value: Any) -> str | None:
-    """A cell as stripped text (None when blank); integral floats lose their '.0'."""
+    """A cell as stripped text (None when blank).
+
+    Integral floats lose their '.0'; control characters (NUL etc., not tab/newline) are
+    dropped; runs of spaces collapse to one; line breaks are kept (they separate names).
+    """
     if value is None:
         return None
     if isinstance(value, bool):
@@ -455,6 +462,7 @@ def cell_text(value: Any) -> str | None:
         return value.date().isoformat() if value.time() == dt.time() else value.isoformat()
     if isinstance(value, dt.date):
         return value.isoformat()
-    s = str(value).replace("\r\n", "\n").replace("\r", "\n").strip()
+    s = str(value).replace("\r\n", "\n").replace("\r", "\n")
+    s = _CONTROL_CHARS.sub("", s).strip()
     s = re.sub(r"[ \t\u00a0\u3000]+", " ", s)
     return s or None
