@@ -47,3 +47,25 @@ def test_graphml_bytes_are_deterministic(tmp_path) -> None:
     b = write_graphml(B, G, tmp_path / "b", seed=3)
     for pa, pb in zip(a, b, strict=True):
         assert pa.read_bytes() == pb.read_bytes()
+
+
+def test_cli_writes_all_outputs(tmp_path) -> None:
+    from pipeline.network.cli import cli
+
+    centres, orgs, links = make_tables(random_centres(5), random_countries())
+    for name, df in (
+        ("centres.parquet", centres),
+        ("organisations.parquet", orgs),
+        ("centre_partners.parquet", links),
+    ):
+        df.to_parquet(tmp_path / name)
+    assert cli(["--processed", str(tmp_path), "--seed", "4"]) == 0
+    for name in (
+        "network_metrics.parquet",
+        "network_findings.json",
+        "network_lorenz.parquet",
+        "network_layout.parquet",
+        BIPARTITE_FILE,
+        PROJECTION_FILE,
+    ):
+        assert (tmp_path / name).exists(), name
