@@ -411,3 +411,16 @@ def test_cli_writes_outputs_and_fails_cleanly(
     err = capsys.readouterr().err
     assert code == 1 and "bad.csv" in err and "missing required column" in err
     assert not (tmp_path / "o2").exists()
+
+
+def test_fuzzy_threshold_parameter(tmp_path: Path, clean: Clean) -> None:
+    p = write_xlsx(tmp_path / "fz.xlsx", [row({"UK partner(s)": "Univeristy of Edinburgh"})])
+    loose = clean(p, fuzzy_threshold=90)
+    assert set(loose.centre_partners["org_id"]) == {"gb-edinburgh", "cn-peking"}
+    assert loose.unresolved.empty
+    strict = clean(p, fuzzy_threshold=99)
+    assert set(strict.centre_partners["org_id"]) == {"cn-peking"}
+    u = strict.unresolved.iloc[0]
+    assert u["value"] == "Univeristy of Edinburgh"
+    assert u["best_candidate"] == "University of Edinburgh [gb-edinburgh]"
+    assert 90 <= u["score"] < 99
