@@ -708,7 +708,7 @@ def clean_centres(
                             "column": label(col),
                             "value": nm,
                             "best_candidate": reg.candidate_label(getattr(res, "candidate", None)),
-                            "score": float(score) if score is not None else float("nan"),
+                            "score": round(float(score), 2) if score is not None else float("nan"),
                         }
                     )
 
