@@ -20,7 +20,8 @@ def _chart_json(seed: int = 2) -> tuple[str, str]:
 
 def test_network_chart_spec() -> None:
     res = analyse(*make_tables(random_centres(4), random_countries()), seed=2)
-    spec = network_chart(res.projection, res.metrics, layout(res.projection, 2)).to_dict()
+    full = network_chart(res.projection, res.metrics, layout(res.projection, 2)).to_dict()
+    spec = {**full["hconcat"][0], "datasets": full["datasets"]}
     marks = [layer["mark"]["type"] for layer in spec["layer"]]
     assert marks == ["rule", "circle", "text"]
     node = spec["layer"][1]["encoding"]
@@ -32,6 +33,10 @@ def test_network_chart_spec() -> None:
     assert len(label_data) == 10
     top_names = res.metrics.sort_values("rank")["name"].head(10).tolist()
     assert [r["name"] for r in label_data] == top_names
+    assert [r["rank"] for r in label_data] == list(range(1, 11))
+    key = full["hconcat"][1]
+    assert key["mark"]["type"] == "text" and key["encoding"]["text"]["field"] == "key"
+    assert label_data[0]["key"].startswith(f"1. {top_names[0]} (")
     edge_data = datasets[spec["layer"][0]["data"]["name"]]
     assert len(edge_data) == res.projection.number_of_edges()
 

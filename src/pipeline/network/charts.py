@@ -64,15 +64,16 @@ def network_chart(
     metrics: pd.DataFrame,
     layout: dict[str, tuple[float, float]],
     top_n: int = TOP_N,
-    width: int = 620,
+    width: int = 560,
     height: int = 520,
-) -> alt.LayerChart:
-    """Node-link drawing of the organisation projection.
+) -> alt.HConcatChart:
+    """Node-link drawing of the organisation projection, with a numbered top-``top_n`` key.
 
     Edges are rules (wider for more shared centres); nodes are circles sized by
-    the number of centres and coloured by country group; the ``top_n`` best
-    ranked organisations are labelled. Tooltips give name, country, centres and
-    community.
+    the number of centres and coloured by country group. The ``top_n`` best
+    ranked organisations carry their rank number on the drawing (hubs sit close
+    together, so full names would overlap) and are named in a key beside it.
+    Tooltips give name, country, centres and community.
     """
     nodes = _node_frame(metrics, layout)
     edges = _edge_frame(G, layout)
@@ -114,13 +115,23 @@ def network_chart(
             ],
         )
     )
-    labels = nodes[nodes["rank"] <= top_n].sort_values("rank", kind="mergesort")
+    labels = nodes[nodes["rank"] <= top_n].sort_values("rank", kind="mergesort").copy()
+    labels["key"] = [
+        f"{r.rank}. {r.name} ({r.country}, {r.centres})" for r in labels.itertuples(index=False)
+    ]
     label_layer = (
         alt.Chart(labels)
-        .mark_text(align="left", dx=7, dy=-7, fontSize=10, color="#222222")
-        .encode(x=x, y=y, text="name:N")
+        .mark_text(align="left", dx=6, dy=-6, fontSize=11, fontWeight="bold", color="#222222")
+        .encode(x=x, y=y, text="rank:N", tooltip=alt.Tooltip("name:N", title="Organisation"))
     )
-    return alt.layer(edge_layer, node_layer, label_layer).properties(width=width, height=height)
+    graph = alt.layer(edge_layer, node_layer, label_layer).properties(width=width, height=height)
+    key = (
+        alt.Chart(labels, title="Most connected: rank. name (country, centres)")
+        .mark_text(align="left", baseline="middle", fontSize=11, color="#222222")
+        .encode(x=alt.value(0), y=alt.Y("rank:O", axis=None), text="key:N")
+        .properties(width=300, height=min(height, 22 * max(len(labels), 1)))
+    )
+    return alt.hconcat(graph, key).configure_view(strokeWidth=0)
 
 
 def lorenz_chart(

@@ -16,13 +16,14 @@ def _tidy(value: float) -> float:
 
 
 def layout(
-    G: nx.Graph, seed: int, method: str = "spring", iterations: int = 100
+    G: nx.Graph, seed: int, method: str = "spring", iterations: int = 200
 ) -> dict[str, tuple[float, float]]:
     """Positions ``org_id -> (x, y)`` in [-1, 1], identical across runs and processes.
 
     ``method="spring"`` runs :func:`networkx.spring_layout` (Fruchterman–Reingold,
-    edge ``weight`` as attraction) with the given ``seed`` on a copy of ``G``
-    with sorted insertion order; ``method="kamada_kawai"`` uses
+    unweighted so that heavy hub-to-hub ties do not collapse the core, optimal
+    distance ``2 / sqrt(n)``) with the given ``seed`` on a copy of ``G`` with
+    sorted insertion order; ``method="kamada_kawai"`` uses
     :func:`networkx.kamada_kawai_layout` with ``distance`` as edge length (no
     randomness; slower, for small graphs). Coordinates are rounded to
     ``LAYOUT_DECIMALS`` decimals.
@@ -31,7 +32,8 @@ def layout(
         return {}
     H = sorted_copy(G)
     if method == "spring":
-        pos = nx.spring_layout(H, seed=seed, weight="weight", iterations=iterations)
+        k = 2.0 / max(H.number_of_nodes(), 1) ** 0.5
+        pos = nx.spring_layout(H, seed=seed, weight=None, k=k, iterations=iterations)
     elif method == "kamada_kawai":
         pos = nx.kamada_kawai_layout(H, weight="distance")
     else:
