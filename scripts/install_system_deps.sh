@@ -18,6 +18,8 @@ have_tex || missing+=($TEX_PKGS)
 if [ "$want" = "all" ]; then
   command -v chromium >/dev/null || missing+=(chromium)
   command -v pdftotext >/dev/null || missing+=(poppler-utils)
+  command -v ip >/dev/null || missing+=(iproute2)
+  command -v unshare >/dev/null || missing+=(util-linux)
 fi
 
 if [ ${#missing[@]} -eq 0 ]; then

@@ -57,17 +57,21 @@ def clean_env() -> dict[str, str]:
     return env
 
 
+OFFLINE_PREFIX = ["unshare", "-n", "sh", "-c", 'ip link set lo up && exec "$0" "$@"']
+
+
 def can_go_offline() -> bool:
-    if shutil.which("unshare") is None:
+    """A new network namespace: loopback only (Jupyter kernels talk over 127.0.0.1), no route out."""
+    if shutil.which("unshare") is None or shutil.which("ip") is None:
         return False
-    probe = subprocess.run(["unshare", "-n", "true"], capture_output=True)
+    probe = subprocess.run([*OFFLINE_PREFIX, "true"], capture_output=True)
     return probe.returncode == 0
 
 
 def dvc(root: Path, *args: str, offline: bool = False, timeout: int = 1800) -> subprocess.CompletedProcess:
     cmd = [str(BIN / "dvc"), *args]
     if offline:
-        cmd = ["unshare", "-n", *cmd]
+        cmd = [*OFFLINE_PREFIX, *cmd]
     return subprocess.run(cmd, cwd=root, env=clean_env(), capture_output=True, text=True, timeout=timeout)
 
 
