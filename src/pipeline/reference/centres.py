@@ -361,7 +361,7 @@ SECTOR_PHRASES: dict[str, tuple[str, ...]] = {
                            "nanotechnology"),
     "energy": ("energy", "solar energy", "batteries", "hydrogen", "low-carbon energy",
                "renewable energy"),
-    "engineering": ("engineering", "engineering applications"),
+    "engineering": ("engineering design", "manufacturing", "engineering systems"),
     "artificial_intelligence": ("artificial intelligence", "machine learning", "AI",
                                 "deep learning"),
     "satellite_and_space_technologies": ("satellite technology", "space technology",
@@ -452,15 +452,38 @@ NAME_SUBJECTS: dict[str, tuple[str, ...]] = {
     "marine_science": ("Marine Science", "Ocean Research", "Coastal Studies"),
     "nuclear_science": ("Nuclear Science",),
 }
-#: Chinese subject phrases for the Chinese centre names
-NAME_SUBJECTS_ZH: dict[str, str] = {
-    "synthetic_biology": "合成生物学", "advanced_materials": "先进材料", "energy": "清洁能源",
-    "engineering": "先进工程", "artificial_intelligence": "人工智能",
-    "satellite_and_space_technologies": "空间科学", "communications": "无线通信",
-    "transport": "智能交通", "data_infrastructure": "大数据", "environment_ecology": "环境与生态",
-    "economics_business": "经济与管理", "education": "教育", "law_governance": "法律与治理",
-    "arts_humanities": "人文", "social_sciences": "社会科学", "urban_studies": "城市发展",
-    "sustainable_development": "可持续发展", "global_health": "全球健康",
+#: Chinese renderings of the English subject phrases (centres whose subject has none get
+#: no Chinese name)
+SUBJECT_ZH: dict[str, str] = {
+    "Synthetic Biology": "合成生物学", "Biotechnology": "生物技术", "Bioengineering": "生物工程",
+    "Molecular Biosciences": "分子生物科学", "Advanced Materials": "先进材料",
+    "Nanomaterials": "纳米材料", "Functional Materials": "功能材料",
+    "Composite Materials": "复合材料", "Graphene Research": "石墨烯",
+    "Sustainable Energy": "可持续能源", "Clean Energy": "清洁能源", "Low Carbon Energy": "低碳能源",
+    "Energy Storage": "储能", "Smart Energy Systems": "智慧能源系统",
+    "Advanced Engineering": "先进工程", "Civil Engineering": "土木工程",
+    "Structural Engineering": "结构工程", "Intelligent Manufacturing": "智能制造",
+    "Artificial Intelligence": "人工智能", "Machine Intelligence": "机器智能",
+    "Space Science": "空间科学", "Earth Observation": "对地观测", "Satellite Applications": "卫星应用",
+    "Wireless Communications": "无线通信", "Future Networks": "未来网络",
+    "Sustainable Transport": "可持续交通", "Rail Technology": "轨道交通", "Electric Vehicles": "电动汽车",
+    "Big Data": "大数据", "Digital Infrastructure": "数字基础设施",
+    "Environmental Research": "环境研究", "Ecology and Conservation": "生态与保护",
+    "Water and Environment": "水与环境", "Business and Economics": "经济与管理",
+    "Finance": "金融", "Education": "教育", "Teacher Education": "教师教育",
+    "Law and Governance": "法律与治理", "Public Policy": "公共政策",
+    "Cultural Heritage": "文化遗产", "Humanities": "人文", "Chinese Studies": "中国研究",
+    "Social Research": "社会研究", "Social Policy": "社会政策", "Urban Futures": "未来城市",
+    "Sustainable Cities": "可持续城市", "Urban Development": "城市发展",
+    "Sustainable Development": "可持续发展", "Global Health": "全球健康", "Public Health": "公共卫生",
+    "Mathematical Sciences": "数学科学", "Applied Mathematics": "应用数学", "Photonics": "光子学",
+    "Catalysis": "催化", "Translational Medicine": "转化医学", "Health Research": "健康研究",
+    "Food Security": "粮食安全", "Sustainable Agriculture": "可持续农业",
+    "Life Sciences": "生命科学", "Plant Sciences": "植物科学", "Computer Science": "计算机科学",
+    "Earth System Science": "地球系统科学", "China Studies": "中国研究",
+    "Aerospace Engineering": "航空航天工程", "Data Science": "数据科学",
+    "Electronic Engineering": "电子工程", "Power Electronics": "电力电子",
+    "Marine Science": "海洋科学", "Ocean Research": "海洋研究", "Nuclear Science": "核科学",
 }
 NAME_TEMPLATES: tuple[str, ...] = (
     "UK–China Joint Research Centre for {s}",
@@ -1279,6 +1302,7 @@ def _centre_names(
                 "uk_short": _short_name(uk.name, uk.city),
                 "cn_short": _short_name(cn.name, cn.city)}
         name = None
+        subj = subjects[0]
         for _ in range(60):
             tpl = NAME_TEMPLATES[int(rng.integers(len(NAME_TEMPLATES)))]
             subj = subjects[int(rng.integers(len(subjects)))]
@@ -1295,7 +1319,7 @@ def _centre_names(
         seen.add(name.lower())
         names.append(name)
         zh = None
-        zs = NAME_SUBJECTS_ZH.get(s or "") or NAME_SUBJECTS_ZH.get(t)
+        zs = SUBJECT_ZH.get(subj)
         if zs and locs[i] != "virtual" and rng.random() < NOISE_MODEL.chinese_name_rate:
             for tpl in [NAME_TEMPLATES_ZH[j] for j in rng.permutation(len(NAME_TEMPLATES_ZH))]:
                 cz = city_zh.get(cn.city) or ""
@@ -1703,8 +1727,13 @@ def plan_workbook(truth: CentresTruth, seed: int, model: NoiseModel = NOISE_MODE
     def website(name: str) -> str | None:
         if rng.random() >= model.website_rate:
             return None
-        slug = re.sub(r"[^a-z0-9]+", "-", name.lower().encode("ascii", "ignore").decode())
-        return f"https://{slug.strip('-')[:40].strip('-')}.example.org/"
+        words = re.findall(r"[a-z0-9]+", name.lower().replace("–", " "))
+        slug = ""
+        for w in words:
+            if len(slug) + len(w) + 1 > 40:
+                break
+            slug = f"{slug}-{w}" if slug else w
+        return f"https://{slug}.example.org/"
 
     def note() -> str | None:
         if rng.random() < model.notes_rate:
