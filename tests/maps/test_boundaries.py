@@ -65,6 +65,10 @@ def test_other_countries_land_removed(china: dict) -> None:
     assert not any(g.contains(kinmen) for g in mainland)
     assert not any(g.contains(tawang) for g in mainland)
     assert any(g.contains(nanjing) for g in mainland)
+    taiwan = next(
+        shape(f["geometry"]) for f in china["features"] if f["properties"]["code"] == "CN-TW"
+    )
+    assert taiwan.buffer(0.01).contains(kinmen)
 
 
 def test_files_small_and_rounded() -> None:
