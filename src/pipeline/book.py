@@ -21,6 +21,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import hashlib
+import os
 import shutil
 import subprocess
 import sys
@@ -150,15 +151,18 @@ def build_config(root: Path, info: dict[str, Any], *, pdf: bool) -> dict[str, An
     return config
 
 
-def _jupyter_book(root: Path, config_path: Path, builder: str) -> subprocess.CompletedProcess:
+def _start_build(root: Path, config_path: Path, builder: str, out: Path,
+                 log_path: Path) -> subprocess.Popen:
+    """Start one jupyter-book build in the background, its log going to ``log_path``."""
     exe = Path(sys.executable).with_name("jupyter-book")
     cmd = [
         str(exe) if exe.exists() else "jupyter-book", "build", str(root),
         "--config", str(config_path), "--toc", str(root / "_toc.yml"),
-        "--path-output", str(root / "book"), "--builder", builder, "--keep-going",
+        "--path-output", str(out), "--builder", builder, "--keep-going",
     ]
     print(f"[book] {builder}: building", file=sys.stderr, flush=True)
-    return subprocess.run(cmd, cwd=root, text=True, capture_output=True)
+    log = log_path.open("w")
+    return subprocess.Popen(cmd, cwd=root, text=True, stdout=log, stderr=subprocess.STDOUT)
 
 
 def latex_available() -> bool:
@@ -166,7 +170,11 @@ def latex_available() -> bool:
 
 
 def build(root: Path | None = None, *, pdf: bool = True, require_pdf: bool = False) -> dict[str, Path]:
-    """Build the HTML (and, when TeX is available, the PDF) book."""
+    """Build the HTML (and, when TeX is available, the PDF) book.
+
+    The two builds are independent Sphinx runs with separate working folders,
+    so they run side by side on the machine's two cores.
+    """
     root = (root or repo_root()).resolve()
     info = edition_info(root)
     generated = root / "book" / "generated"
@@ -176,26 +184,29 @@ def build(root: Path | None = None, *, pdf: bool = True, require_pdf: bool = Fal
     build_dir = root / BUILD_DIR
     if build_dir.exists():
         shutil.rmtree(build_dir)
+    work = build_dir / "_work"
+    work.mkdir(parents=True)
     outputs: dict[str, Path] = {}
-    cfg_dir = build_dir / "_config"
-    cfg_dir.mkdir(parents=True)
+    want_pdf = pdf and latex_available()
 
-    html_cfg = cfg_dir / "html.yml"
+    html_cfg = work / "html.yml"
     html_cfg.write_text(yaml.safe_dump(build_config(root, info, pdf=False), sort_keys=False))
-    result = _jupyter_book(root, html_cfg, "html")
-    _report(result, "html")
+    jobs = {"html": _start_build(root, html_cfg, "html", root / "book", work / "html.log")}
+    if want_pdf:
+        pdf_cfg = work / "pdf.yml"
+        pdf_cfg.write_text(yaml.safe_dump(build_config(root, info, pdf=True), sort_keys=False))
+        jobs["pdf"] = _start_build(root, pdf_cfg, "pdflatex", work / "pdf", work / "pdf.log")
+    codes = {kind: job.wait() for kind, job in jobs.items()}
+    for kind in jobs:
+        _report(codes[kind], (work / f"{kind}.log").read_text(errors="replace"), kind)
+
     index = build_dir / "html" / "index.html"
-    if result.returncode != 0 or not index.exists():
+    if codes["html"] != 0 or not index.exists():
         raise SystemExit("[book] the HTML build failed; see the log above")
     outputs["html"] = index
-
-    if pdf and latex_available():
-        pdf_cfg = cfg_dir / "pdf.yml"
-        pdf_cfg.write_text(yaml.safe_dump(build_config(root, info, pdf=True), sort_keys=False))
-        result = _jupyter_book(root, pdf_cfg, "pdflatex")
-        _report(result, "pdf")
-        built = build_dir / "latex" / PDF_NAME
-        if result.returncode != 0 or not built.exists():
+    if want_pdf:
+        built = work / "pdf" / "_build" / "latex" / PDF_NAME
+        if codes["pdf"] != 0 or not built.exists():
             raise SystemExit("[book] the PDF build failed; see the log above")
         target = build_dir / "pdf" / PDF_NAME
         target.parent.mkdir(parents=True, exist_ok=True)
@@ -211,19 +222,19 @@ def build(root: Path | None = None, *, pdf: bool = True, require_pdf: bool = Fal
         if require_pdf:
             raise SystemExit(message)
         print(message, file=sys.stderr)
-    # keep a placeholder so the DVC output exists even without TeX
-    pdf_dir = build_dir / "pdf"
-    pdf_dir.mkdir(parents=True, exist_ok=True)
-    shutil.rmtree(cfg_dir, ignore_errors=True)
+    # the DVC output folder exists even without TeX
+    (build_dir / "pdf").mkdir(parents=True, exist_ok=True)
+    if os.environ.get("PIPELINE_KEEP_BUILD_WORK") != "1":
+        shutil.rmtree(work, ignore_errors=True)
     for kind, path in outputs.items():
         print(f"[book] {kind}: {path}", file=sys.stderr)
     return outputs
 
 
-def _report(result: subprocess.CompletedProcess, kind: str) -> None:
-    log = (result.stdout or "") + (result.stderr or "")
-    lines = [ln for ln in log.splitlines() if "WARNING" in ln or "ERROR" in ln or "Error" in ln]
-    if result.returncode != 0:
+def _report(returncode: int, log: str, kind: str) -> None:
+    lines = [ln for ln in log.splitlines()
+             if ("WARNING" in ln or "ERROR" in ln or "Error" in ln) and "comments_config" not in ln]
+    if returncode != 0:
         print(log[-8000:], file=sys.stderr)
     elif lines:
         print(f"[book] {kind}: {len(lines)} warnings; first ones:", file=sys.stderr)
