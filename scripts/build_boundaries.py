@@ -2,7 +2,7 @@
 
 Outputs (deterministic bytes, coordinates on a 0.001° grid):
 
-* ``data/reference/geo/china_provinces.geojson`` — the 34 province-level units
+* ``data/reference/geo/china_provinces.geojson`` — the province-level units
   of China keyed by ISO 3166-2 code (``CN-xx``), with Taiwan as a separate
   feature flagged "not included" and Hong Kong / Macao flagged as SARs;
 * ``data/reference/geo/uk_outline.geojson`` — the United Kingdom outline.
@@ -56,8 +56,14 @@ MIN_LATITUDE = 18.0
 MIN_PART_AREA = 1e-4
 UK_TOLERANCE = 0.01
 
-#: Natural Earth / ISO 3166-1 numeric ids.
-NE_CHINA, NE_TAIWAN, NE_HONG_KONG, NE_MACAO, NE_UK = "156", "158", "344", "446", "826"
+#: Natural Earth admin-0 names (world-atlas ``properties.name``).
+NE_CHINA, NE_TAIWAN, NE_HONG_KONG, NE_MACAO, NE_UK = (
+    "China",
+    "Taiwan",
+    "Hong Kong",
+    "Macao",
+    "United Kingdom",
+)
 
 #: adcode -> (ISO 3166-2 code, English name, category)
 UNITS: dict[str, tuple[str, str, str]] = {
@@ -99,7 +105,11 @@ UNITS: dict[str, tuple[str, str, str]] = {
 
 
 def decode_topojson(topo: dict) -> dict[str, tuple[str, object]]:
-    """Decode a quantised TopoJSON ``countries`` object: id -> (name, shapely geometry)."""
+    """Decode a quantised TopoJSON ``countries`` object: key -> (name, shapely geometry).
+
+    The key is the country name (unique in Natural Earth admin-0), with the
+    numeric id appended if a name repeats.
+    """
     sx, sy = topo["transform"]["scale"]
     tx, ty = topo["transform"]["translate"]
     arcs = []
@@ -117,7 +127,9 @@ def decode_topojson(topo: dict) -> dict[str, tuple[str, object]]:
 
     out = {}
     for geom in topo["objects"]["countries"]["geometries"]:
-        gid = str(geom.get("id", "")) or geom["properties"]["name"]
+        gid = geom["properties"]["name"]
+        if gid in out:
+            gid = f"{gid} ({geom.get('id', len(out))})"
         if geom["type"] == "Polygon":
             polys = [geom["arcs"]]
         elif geom["type"] == "MultiPolygon":
@@ -184,7 +196,7 @@ def _provinces_names() -> dict[str, str]:
 
 
 def build_china(cnmaps_dir: Path, world: dict[str, tuple[str, object]]) -> list[dict]:
-    """The 34 processed features, sorted by code."""
+    """One processed feature per province-level unit, sorted by code."""
     window = box(70.0, MIN_LATITUDE, 140.0, 56.0)
     by_id = {gid: g for gid, (_, g) in world.items()}
 

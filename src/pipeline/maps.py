@@ -213,7 +213,7 @@ def province_choropleth(
         "provinces": _dataset_name("provinces", values),
         "hatch": _dataset_name("hatch", hatches),
     }
-    projection = {"type": "conicEqualArea", "parallels": [25, 47], "rotate": [-105, 0, 0]}
+    projection = {"type": "conicEqualArea", "parallels": [26, 46], "rotate": [-105, 0, 0]}
     tooltip = [
         alt.Tooltip("properties.name:N", title="Province"),
         alt.Tooltip("properties.centres:N", title="Joint centres"),
