@@ -1,0 +1,479 @@
+"""Charts and display tables for the centres chapter and its cleaning log.
+
+Everything here takes computed values (the findings of
+:func:`pipeline.centres.compute_findings` or the cleaned tables) and returns a
+sorted :class:`pandas.DataFrame` or an altair chart. Charts carry no title (the
+caption goes through :func:`pipeline.report.show_chart`), use English labels,
+Okabe–Ito colours (safe for the common colour-vision deficiencies) and are at
+most 600 pixels wide. Specs are deterministic: the same numbers give the same
+JSON.
+
+Published settings (the golden-era years, the map bins) are read from
+``data/reference/published_figures.yaml`` through :func:`load_published`; no
+such value is typed in this module.
+
+Public API::
+
+    resolve_input(workbook, folder="data/raw/centres") -> Path
+    load_published(path=None) -> dict
+    golden_era(figures) -> (start, end)
+    province_bins(figures) -> list[int]
+    years_frame(new_by_year) -> DataFrame[year, new, cumulative]
+    growth_chart(years, era, width=560) -> alt.VConcatChart
+    counts_frame(counts, labels=None, total=None, order=None) -> DataFrame
+    bar_chart(frame, x_title, colour_field=None, colours=None, width=520) -> alt.Chart
+    discipline_frame(counts, total) / location_frame(counts, total)
+    topic_frame(counts, topics, total) / sector_frame(counts, sectors, total)
+    funder_frame(centres, funders) -> DataFrame[funder, country, centres]
+    province_frame(counts, provinces, bins) -> DataFrame[code, province, centres, bin]
+    uk_partner_frame(centre_partners, organisations) -> DataFrame
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+import altair as alt
+import pandas as pd
+import yaml
+
+__all__ = [
+    "BAND_COLOUR",
+    "DISCIPLINE_LABELS",
+    "INPUT_SUFFIXES",
+    "LOCATION_LABELS",
+    "bar_chart",
+    "counts_frame",
+    "discipline_frame",
+    "funder_frame",
+    "golden_era",
+    "growth_chart",
+    "load_published",
+    "location_frame",
+    "province_bins",
+    "province_frame",
+    "resolve_input",
+    "sector_frame",
+    "topic_frame",
+    "uk_partner_frame",
+    "years_frame",
+]
+
+#: Okabe–Ito colours.
+BLUE = "#0072B2"
+ORANGE = "#E69F00"
+GREEN = "#009E73"
+VERMILION = "#D55E00"
+GREY = "#999999"
+BAND_COLOUR = ORANGE
+#: Readable names of the cleaner's codes.
+DISCIPLINE_LABELS = {
+    "stem": "STEM",
+    "non_stem": "Non-STEM",
+    "multidisciplinary": "Multidisciplinary",
+}
+LOCATION_LABELS = {
+    "CN": "China",
+    "GB": "UK",
+    "both": "Both China and UK",
+    "virtual": "Virtual",
+}
+COUNTRY_GROUPS = {"CN": "China", "GB": "UK"}
+OTHER_COUNTRY = "Other"
+INPUT_SUFFIXES = (".xlsx", ".csv")
+MAX_WIDTH = 600
+
+
+# =========================================================================== inputs
+def resolve_input(workbook: str | Path, folder: str | Path = "data/raw/centres") -> Path:
+    """The centres file to clean.
+
+    ``workbook`` is a path, or ``"auto"``: then the single ``.xlsx``/``.csv`` file in
+    ``folder`` is used (hidden files and Excel lock files ``~$...`` are ignored), so a
+    user who drops their own database into that folder needs no edit. Raises
+    ``FileNotFoundError`` when the path is missing or the folder holds no candidate, and
+    ``ValueError`` when it holds several (naming them).
+    """
+    if str(workbook).strip().lower() != "auto":
+        path = Path(workbook)
+        if not path.is_file():
+            raise FileNotFoundError(f"centres input {path}: no such file")
+        return path
+    base = Path(folder)
+    if not base.is_dir():
+        raise FileNotFoundError(f"centres input: folder {base} does not exist")
+    found = sorted(
+        p
+        for p in base.iterdir()
+        if p.is_file() and p.suffix.lower() in INPUT_SUFFIXES and not p.name.startswith((".", "~$"))
+    )
+    if not found:
+        raise FileNotFoundError(
+            f"centres input: no .xlsx or .csv file in {base}; put the centres database there "
+            "or set the stage parameter `workbook` to its path"
+        )
+    if len(found) > 1:
+        names = ", ".join(p.name for p in found)
+        raise ValueError(
+            f"centres input: several candidate files in {base} ({names}); keep one there or "
+            "set the stage parameter `workbook` to the one to use"
+        )
+    return found[0]
+
+
+def _default_figures_path() -> Path:
+    from pipeline.io import repo_root
+
+    return repo_root() / "data" / "reference" / "published_figures.yaml"
+
+
+def load_published(path: str | Path | None = None) -> dict[str, Any]:
+    """The ``figures`` mapping of ``published_figures.yaml``."""
+    p = Path(path) if path else _default_figures_path()
+    doc = yaml.safe_load(p.read_text(encoding="utf-8")) or {}
+    figures = doc.get("figures")
+    if not isinstance(figures, dict):
+        raise TypeError(f"{p}: no 'figures' mapping")
+    return figures
+
+
+def golden_era(figures: Mapping[str, Any]) -> tuple[int, int]:
+    """First and last year of the golden-era period (``figures.golden_era.value``)."""
+    try:
+        start, end = (int(v) for v in figures["golden_era"]["value"])
+    except (KeyError, TypeError, ValueError) as exc:
+        raise ValueError("published figures: golden_era must be a [start, end] pair") from exc
+    if start > end:
+        raise ValueError(f"published figures: golden_era starts ({start}) after it ends ({end})")
+    return start, end
+
+
+def province_bins(figures: Mapping[str, Any]) -> list[int]:
+    """Lower bounds of the province map bins (``figures.province_map_bins.value``)."""
+    try:
+        bins = [int(v) for v in figures["province_map_bins"]["value"]]
+    except (KeyError, TypeError, ValueError) as exc:
+        raise ValueError("published figures: province_map_bins must be a list of integers") from exc
+    if not bins:
+        raise ValueError("published figures: province_map_bins is empty")
+    return bins
+
+
+# =========================================================================== growth
+def years_frame(new_by_year: Mapping[Any, Any]) -> pd.DataFrame:
+    """``year, new, cumulative`` for every year from the first to the last, gaps as 0.
+
+    ``new_by_year`` maps years (int or str, as in the findings JSON) to new centres.
+    """
+    new: dict[int, int] = {}
+    for k, v in new_by_year.items():
+        n = int(v)
+        if n < 0:
+            raise ValueError(f"new centres for {k}: {n} is negative")
+        new[int(k)] = new.get(int(k), 0) + n
+    if not new:
+        return pd.DataFrame({"year": [], "new": [], "cumulative": []}, dtype="int64")
+    years = list(range(min(new), max(new) + 1))
+    counts = [new.get(y, 0) for y in years]
+    running, cum = 0, []
+    for n in counts:
+        running += n
+        cum.append(running)
+    return pd.DataFrame({"year": years, "new": counts, "cumulative": cum}, dtype="int64")
+
+
+def _year_axis(years: list[int], title: str | None) -> alt.Axis:
+    return alt.Axis(
+        values=years, format="d", labelAngle=-45, labelOverlap=False, title=title, grid=False
+    )
+
+
+def _band(era: tuple[int, int], domain: tuple[float, float], label: bool) -> alt.LayerChart:
+    lo = max(era[0] - 0.5, domain[0])
+    hi = min(era[1] + 0.5, domain[1])
+    band_df = pd.DataFrame(
+        {"start": [lo], "end": [hi], "label": [f"{era[0]}–{era[1]}"], "mid": [(lo + hi) / 2]}
+    )
+    rect = (
+        alt.Chart(band_df)
+        .mark_rect(color=BAND_COLOUR, opacity=0.18)
+        .encode(x=alt.X("start:Q"), x2="end:Q")
+    )
+    if not label:
+        return alt.layer(rect)
+    text = (
+        alt.Chart(band_df)
+        .mark_text(baseline="top", dy=4, fontSize=11, color="#7a4f00")
+        .encode(x="mid:Q", y=alt.value(2), text="label:N")
+    )
+    return alt.layer(rect, text)
+
+
+def growth_chart(years: pd.DataFrame, era: tuple[int, int], width: int = 560) -> alt.VConcatChart:
+    """Cumulative centres (line, top) over new centres per year (bars, bottom).
+
+    Both panels share one year axis that lists every year of ``years`` and shade the
+    ``era`` period (inclusive years, e.g. from :func:`golden_era`); the band is clipped to
+    the years shown and labelled ``start–end`` in the top panel.
+    """
+    if years.empty:
+        raise ValueError("growth_chart: no years to draw")
+    width = min(int(width), MAX_WIDTH)
+    df = years[["year", "new", "cumulative"]].astype("int64").sort_values("year")
+    df = df.reset_index(drop=True)
+    ylist = [int(y) for y in df["year"]]
+    domain = (ylist[0] - 0.5, ylist[-1] + 0.5)
+    xscale = alt.Scale(domain=list(domain), nice=False, zero=False)
+    bars_df = df.assign(x0=df["year"] - 0.38, x1=df["year"] + 0.38)
+    in_era = (df["year"] >= era[0]) & (df["year"] <= era[1])
+    bars_df["period"] = [f"{era[0]}–{era[1]}" if e else "other years" for e in in_era]
+
+    line = (
+        alt.Chart(df)
+        .mark_line(color=BLUE, strokeWidth=2.5, point=alt.OverlayMarkDef(color=BLUE, size=30))
+        .encode(
+            x=alt.X("year:Q", scale=xscale, axis=_year_axis(ylist, None)),
+            y=alt.Y("cumulative:Q", title="Centres in existence (cumulative)"),
+            tooltip=[
+                alt.Tooltip("year:Q", title="Year", format="d"),
+                alt.Tooltip("cumulative:Q", title="Cumulative centres"),
+                alt.Tooltip("new:Q", title="New that year"),
+            ],
+        )
+    )
+    top = alt.layer(_band(era, domain, label=True), line).properties(width=width, height=230)
+
+    bars = (
+        alt.Chart(bars_df)
+        .mark_rect(color=BLUE)
+        .encode(
+            x=alt.X("x0:Q", scale=xscale, axis=_year_axis(ylist, "Year established")),
+            x2="x1:Q",
+            y=alt.Y("new:Q", title="New centres"),
+            y2=alt.datum(0),
+            tooltip=[
+                alt.Tooltip("year:Q", title="Year", format="d"),
+                alt.Tooltip("new:Q", title="New centres"),
+            ],
+        )
+    )
+    bottom = alt.layer(_band(era, domain, label=False), bars).properties(width=width, height=130)
+    return alt.vconcat(top, bottom, spacing=12).resolve_scale(x="shared")
+
+
+# =========================================================================== categories
+def counts_frame(
+    counts: Mapping[str, Any],
+    labels: Mapping[str, str] | None = None,
+    total: int | None = None,
+    order: Sequence[str] | None = None,
+) -> pd.DataFrame:
+    """``key, label, centres, share, text`` for a mapping of category -> count.
+
+    ``share`` is the percentage of ``total`` (default: the sum of the counts), 2 dp;
+    ``text`` reads like ``"28 (17.9%)"``. Rows follow ``order`` when given (keys missing
+    from ``counts`` count 0), otherwise most centres first, then label.
+    """
+    labels = labels or {}
+    keys = list(order) if order is not None else list(counts)
+    rows = []
+    for k in keys:
+        n = int(counts.get(k, 0) or 0)
+        rows.append({"key": str(k), "label": labels.get(k, str(k)), "centres": n})
+    df = pd.DataFrame(rows, columns=["key", "label", "centres"])
+    df["centres"] = df["centres"].astype("int64")
+    denom = int(total) if total is not None else int(df["centres"].sum())
+    df["share"] = [round(100.0 * n / denom, 2) if denom else 0.0 for n in df["centres"]]
+    df["text"] = [f"{n} ({s:.1f}%)" for n, s in zip(df["centres"], df["share"], strict=True)]
+    if order is None:
+        df = df.sort_values(["centres", "label"], ascending=[False, True], kind="mergesort")
+    return df.reset_index(drop=True)
+
+
+def bar_chart(
+    frame: pd.DataFrame,
+    x_title: str,
+    *,
+    colour_field: str | None = None,
+    colours: Mapping[str, str] | None = None,
+    colour_title: str | None = None,
+    text_field: str = "text",
+    width: int = 340,
+) -> alt.Chart:
+    """Horizontal bars of ``frame.centres`` by ``frame.label`` in the frame's row order.
+
+    Each bar carries ``text_field`` as a label. With ``colour_field`` the bars are coloured
+    by that column (``colours`` maps its values to colours, in legend order).
+    """
+    width = min(int(width), MAX_WIDTH - 200)
+    order = [str(v) for v in frame["label"]]
+    cols = ["label", "centres", text_field] + ([colour_field] if colour_field else [])
+    df = frame[list(dict.fromkeys(cols))].reset_index(drop=True)
+    y = alt.Y("label:N", sort=order, title=None, axis=alt.Axis(labelLimit=260))
+    top = int(df["centres"].max()) if len(df) else 0
+    x = alt.X(
+        "centres:Q",
+        title=x_title,
+        axis=alt.Axis(tickMinStep=1, format="d"),
+        scale=alt.Scale(domain=[0, max(1, math.ceil(top * 1.25))], nice=False),
+    )
+    tooltip = [alt.Tooltip("label:N", title="Category"), alt.Tooltip("centres:Q", title="Centres")]
+    base = alt.Chart(df).encode(y=y, x=x, tooltip=tooltip)
+    if colour_field:
+        domain = list(colours) if colours else sorted(df[colour_field].astype(str).unique())
+        rng = list(colours.values()) if colours else [BLUE, ORANGE, GREEN, VERMILION, GREY]
+        colour = alt.Color(
+            f"{colour_field}:N",
+            scale=alt.Scale(domain=domain, range=rng[: len(domain)]),
+            title=colour_title,
+            legend=alt.Legend(orient="bottom"),
+        )
+        bars = base.mark_bar().encode(color=colour)
+    else:
+        bars = base.mark_bar(color=BLUE)
+    text = base.mark_text(align="left", dx=4, fontSize=11, color="#333333").encode(
+        text=f"{text_field}:N"
+    )
+    height = max(60, 20 * len(df))
+    return alt.layer(bars, text).properties(width=width, height=height)
+
+
+def discipline_frame(counts: Mapping[str, Any], total: int) -> pd.DataFrame:
+    """Discipline groups in a fixed order (STEM, non-STEM, multidisciplinary)."""
+    return counts_frame(counts, DISCIPLINE_LABELS, total=total, order=list(DISCIPLINE_LABELS))
+
+
+def location_frame(counts: Mapping[str, Any], total: int) -> pd.DataFrame:
+    """Physical location in a fixed order (China, UK, both, virtual)."""
+    return counts_frame(counts, LOCATION_LABELS, total=total, order=list(LOCATION_LABELS))
+
+
+def topic_frame(counts: Mapping[str, Any], topics: pd.DataFrame, total: int) -> pd.DataFrame:
+    """Topic counts with registry labels and discipline group (``topics.csv``)."""
+    labels = dict(zip(topics["topic"].astype(str), topics["label"].astype(str), strict=True))
+    df = counts_frame(counts, labels, total=total)
+    group = dict(
+        zip(topics["topic"].astype(str), topics["discipline_group"].astype(str), strict=True)
+    )
+    df["discipline_group"] = [
+        DISCIPLINE_LABELS.get(group.get(k, ""), "Unclassified") for k in df["key"]
+    ]
+    return df
+
+
+def sector_frame(counts: Mapping[str, Any], sectors: pd.DataFrame, total: int) -> pd.DataFrame:
+    """NSI sector counts with registry labels and whether the sector is one of the Act's."""
+    labels = dict(zip(sectors["sector"].astype(str), sectors["label"].astype(str), strict=True))
+    in_act = {
+        str(s): str(v).strip().lower() == "true"
+        for s, v in zip(sectors["sector"], sectors["in_nsi_act"], strict=True)
+    }
+    df = counts_frame(counts, labels, total=total)
+    df["nsi_act"] = ["NSI Act sector" if in_act.get(k, False) else "Other" for k in df["key"]]
+    return df
+
+
+def _funder_names(v: Any) -> list[str]:
+    if v is None or (isinstance(v, float) and math.isnan(v)):
+        return []
+    return [str(x) for x in list(v) if str(x)]
+
+
+def funder_frame(centres: pd.DataFrame, funders: pd.DataFrame | None = None) -> pd.DataFrame:
+    """``funder, country, centres``: how many centres name each funder (each centre once).
+
+    ``country`` is China / UK / Other from the funder registry (``funders.csv``: ``name``,
+    ``country``); names the registry lacks count as Other. Most centres first, then name.
+    """
+    counts: Counter[str] = Counter()
+    for v in centres["funders"]:
+        counts.update(set(_funder_names(v)))
+    country: dict[str, str] = {}
+    if funders is not None and len(funders):
+        country = dict(
+            zip(funders["name"].astype(str), funders["country"].astype(str), strict=True)
+        )
+    rows = [
+        {
+            "funder": name,
+            "country": COUNTRY_GROUPS.get(country.get(name, ""), OTHER_COUNTRY),
+            "centres": int(n),
+        }
+        for name, n in counts.items()
+    ]
+    df = pd.DataFrame(rows, columns=["funder", "country", "centres"])
+    df["centres"] = df["centres"].astype("int64")
+    return df.sort_values(
+        ["centres", "funder"], ascending=[False, True], kind="mergesort"
+    ).reset_index(drop=True)
+
+
+# =========================================================================== maps
+def province_frame(
+    counts: Mapping[str, Any], provinces: pd.DataFrame, bins: Sequence[int]
+) -> pd.DataFrame:
+    """One row per province-level unit: ``code, province, kind, centres, bin``.
+
+    Units are those of ``provinces.csv`` (``code``, ``name_en``, ``kind``); Taiwan (kind
+    ``disputed``) is listed as "Not included" with no count, matching the map. Most centres
+    first, then code. Raises ``ValueError`` for a code in ``counts`` that the registry lacks.
+    """
+    from pipeline.maps import NOT_INCLUDED_LABEL, bin_label
+
+    known = set(provinces["code"].astype(str))
+    unknown = sorted(set(map(str, counts)) - known)
+    if unknown:
+        raise ValueError(f"province counts: code(s) not in provinces.csv: {', '.join(unknown)}")
+    rows = []
+    for r in provinces.sort_values("code").itertuples(index=False):
+        code, kind = str(r.code), str(r.kind)
+        name = str(r.name_en) + (" SAR" if kind == "sar" else "")
+        if kind == "disputed":
+            rows.append(
+                {
+                    "code": code,
+                    "province": name,
+                    "kind": kind,
+                    "centres": pd.NA,
+                    "bin": NOT_INCLUDED_LABEL,
+                }
+            )
+            continue
+        n = int(counts.get(code, 0) or 0)
+        rows.append(
+            {
+                "code": code,
+                "province": name,
+                "kind": kind,
+                "centres": n,
+                "bin": bin_label(n, list(bins)),
+            }
+        )
+    df = pd.DataFrame(rows, columns=["code", "province", "kind", "centres", "bin"])
+    df["centres"] = df["centres"].astype("Int64")
+    df["_n"] = df["centres"].fillna(-1).astype("int64")
+    df = df.sort_values(["_n", "code"], ascending=[False, True], kind="mergesort")
+    return df.drop(columns="_n").reset_index(drop=True)
+
+
+def uk_partner_frame(centre_partners: pd.DataFrame, organisations: pd.DataFrame) -> pd.DataFrame:
+    """UK partner institutions: ``org_id, name, city, uk_nation, centres``.
+
+    ``centres`` counts distinct centres per organisation among links on the UK side. Most
+    centres first, then name.
+    """
+    uk = centre_partners[centre_partners["side"] == "UK"]
+    per_org = uk.drop_duplicates(["centre_id", "org_id"]).groupby("org_id").size()
+    per_org = per_org.rename("centres").reset_index()
+    orgs = organisations[["org_id", "name", "city", "uk_nation"]]
+    df = per_org.merge(orgs, on="org_id", how="left")
+    df["name"] = df["name"].fillna(df["org_id"])
+    df["centres"] = df["centres"].astype("int64")
+    df = df[["org_id", "name", "city", "uk_nation", "centres"]]
+    return df.sort_values(
+        ["centres", "name"], ascending=[False, True], kind="mergesort"
+    ).reset_index(drop=True)
