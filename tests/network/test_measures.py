@@ -218,3 +218,13 @@ def test_analyse_bundle() -> None:
     assert res.metrics["rank"].tolist() == [1, 2, 3, 4]
     assert res.findings["organisations_total"] == 4
     assert len(res.lorenz) == 5
+
+
+def test_empty_tables_give_empty_results() -> None:
+    centres, orgs, links = make_tables({})
+    links = pd.DataFrame(columns=["centre_id", "org_id", "side"])
+    res = analyse(centres, orgs, links, seed=0)
+    assert res.metrics.empty
+    assert res.findings["organisations_total"] == 0
+    assert res.findings["top_connected"] == []
+    assert res.findings["gini_links"] == 0.0
