@@ -407,3 +407,13 @@ def test_approximate_years() -> None:
     assert list(out["centre_id"]) == ["C1", "C2"]
     with pytest.raises(ev.EvidenceInputError, match="year_approximate"):
         ev.approximate_years(centres.drop(columns="year_approximate"))
+
+
+def test_edition_is_synthetic(tmp_path: Path) -> None:
+    _write(tmp_path / "a.json", json.dumps({"source_file": "survey_export_SYNTHETIC.csv"}))
+    _write(tmp_path / "b.json", json.dumps({"source_files": {"export": "real.xlsx"}}))
+    assert ev.edition_is_synthetic(["x/recs.csv"], [tmp_path / "a.json"])
+    assert not ev.edition_is_synthetic(["x/recs.csv"], [tmp_path / "b.json"])
+    assert ev.edition_is_synthetic(["x/recs_SYNTHETIC_SCORES.csv"], [])
+    with pytest.raises(ev.EvidenceInputError, match="file not found"):
+        ev.edition_is_synthetic([], [tmp_path / "missing.json"])

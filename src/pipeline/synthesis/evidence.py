@@ -386,7 +386,7 @@ def benefits_risks_chart(long: pd.DataFrame, width: int = 330) -> alt.LayerChart
     domain = [*LEVELS, NOT_MEASURED]
     base = alt.Chart(long).encode(
         x=alt.X("source:N", sort=list(SOURCES), title=None, axis=alt.Axis(labelAngle=0)),
-        y=alt.Y("row:N", sort=order, title=None),
+        y=alt.Y("row:N", sort=order, title=None, axis=alt.Axis(labelLimit=320)),
     )
     cells = base.mark_rect(stroke="white", strokeWidth=2).encode(
         color=alt.Color(
@@ -734,3 +734,20 @@ def approximate_years(centres: pd.DataFrame) -> pd.DataFrame:
     cols = [c for c in ("centre_id", "name", "year_established", "source_row") if c in centres]
     sub = centres[centres["year_approximate"].fillna(False).astype(bool)]
     return sub[cols].sort_values("centre_id", kind="stable").reset_index(drop=True)
+
+
+def edition_is_synthetic(
+    input_paths: list[Path | str], accounting_paths: list[Path | str] | None = None
+) -> bool:
+    """True when an input file, or a source file named in an accounting JSON, is synthetic.
+
+    Synthetic reference files carry ``SYNTHETIC`` in their names; a missing accounting file
+    raises :class:`EvidenceInputError`.
+    """
+    names = [Path(p).name for p in input_paths]
+    for acc in accounting_paths or []:
+        p = Path(acc)
+        if not p.is_file():
+            raise EvidenceInputError(f"{p}: file not found")
+        names.append(normalise_accounting_source(_load_json(p, None)) or "")
+    return any("SYNTHETIC" in n for n in names)
