@@ -361,7 +361,7 @@ def _stage_jsonl(
     chunk = max(1, threads * 2)
     groups = [files[i : i + chunk] for i in range(0, len(files), chunk)]
     bar = None
-    if progress:
+    if progress and files:
         from tqdm.auto import tqdm
 
         bar = tqdm(total=len(files), desc="openalex jsonl", unit="file", file=sys.stderr)
@@ -457,13 +457,13 @@ def ingest(
         if writer.close():
             staged.append(writer.path)
 
+        label_of_rank = {ranks[str(f.path)]: f.label for f in jsonl}
         for target in staged:
             if target.name.startswith("jsonl_"):
                 for rank, n in con.execute(
                     f"SELECT file_rank, count(*) FROM '{target}' GROUP BY 1"
                 ).fetchall():
-                    label = next(f.label for f in jsonl if ranks[str(f.path)] == rank)
-                    per_file[label]["works"] += n
+                    per_file[label_of_rank[rank]]["works"] += n
 
         report.kept, report.duplicates_doi, report.duplicates_id = _dedup_and_write(
             con, staged, out, atomic_path

@@ -252,12 +252,15 @@ def count_sql(files: Sequence[Path], fold_hk_mo: bool = False) -> str:
 
     Works on the raw (unsorted, possibly repeated) codes: only membership matters here.
     """
-    cn = "['CN', 'cn', 'HK', 'hk', 'MO', 'mo']" if fold_hk_mo else "['CN', 'cn']"
+
+    def has(*codes: str) -> str:
+        return "(" + " OR ".join(f"list_contains(cc, '{c}')" for c in codes) + ")"
+
+    cn = has("CN", "cn", "HK", "hk", "MO", "mo") if fold_hk_mo else has("CN", "cn")
     return f"""
         SELECT CAST(publication_year AS INTEGER) AS year,
                count(*) AS works,
-               count(*) FILTER (WHERE list_has_any(cc, ['GB', 'gb']) AND list_has_any(cc, {cn}))
-                   AS uk_cn
+               count(*) FILTER (WHERE {has("GB", "gb")} AND {cn}) AS uk_cn
         FROM (
             SELECT publication_year,
                    list_concat(

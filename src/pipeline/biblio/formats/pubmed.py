@@ -47,9 +47,11 @@ def iter_records(
     """Stream works from a PubMed XML file; ``source_row`` counts ``PubmedArticle`` elements."""
     label = label or path.name
     index = 0
-    context = ET.iterparse(path, events=("end",))
-    for _, elem in context:
-        if elem.tag != "PubmedArticle":
+    root = None
+    for event, elem in ET.iterparse(path, events=("start", "end")):
+        if root is None:
+            root = elem
+        if event != "end" or elem.tag != "PubmedArticle":
             continue
         index += 1
         pmid = _text(elem.find("./MedlineCitation/PMID"))
@@ -69,3 +71,4 @@ def iter_records(
                 source_row=index,
             )
         elem.clear()
+        root.clear()  # drop the emptied article elements too: memory stays flat
