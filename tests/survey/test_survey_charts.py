@@ -1,0 +1,268 @@
+"""Survey charts and display tables: small counts never reach a chart or table as their value."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import altair as alt
+import pandas as pd
+import pytest
+
+from pipeline.survey import charts as sc
+from pipeline.survey.clean import CleanResult
+from pipeline.survey.instrument import load_scales
+
+SF = list(load_scales()["straightforward4"].labels)
+AGREE = list(load_scales()["agreement5"].labels)
+
+
+def _records(chart: alt.TopLevelMixin) -> list[dict[str, Any]]:
+    """Every inline data record of a chart spec."""
+    spec = chart.to_dict()
+    out: list[dict[str, Any]] = []
+    for values in spec.get("datasets", {}).values():
+        out.extend(values)
+
+    def walk(node: Any) -> None:
+        if isinstance(node, dict):
+            data = node.get("data")
+            if isinstance(data, dict) and isinstance(data.get("values"), list):
+                out.extend(data["values"])
+            for v in node.values():
+                walk(v)
+        elif isinstance(node, list):
+            for v in node:
+                walk(v)
+
+    walk(spec)
+    return out
+
+
+def _sf_counts(values: list[int], no_answer: int = 0) -> list[dict[str, Any]]:
+    rows = [{"label": lab, "count": n} for lab, n in zip(SF, values, strict=True)]
+    if no_answer:
+        rows.append({"label": sc.NO_ANSWER, "count": no_answer})
+    return rows
+
+
+# ------------------------------------------------------------------ mark_suppressed
+def test_survey_mark_suppressed_hides_small_counts_and_keeps_zeros() -> None:
+    df = pd.DataFrame({"x": ["a", "b", "c", "d"], "count": [0, 1, 4, 5]})
+    out = sc.mark_suppressed(df, "count", k=5)
+    assert out["suppressed"].tolist() == [False, True, True, False]
+    assert out["label"].tolist() == ["0", "<5", "<5", "5"]
+    assert out["plot_count"].tolist() == [0.0, 2.5, 2.5, 5.0]
+    assert out["count"].isna().tolist() == [False, True, True, False]
+    assert df["count"].tolist() == [0, 1, 4, 5]  # input untouched
+
+
+def test_survey_mark_suppressed_rejects_bad_k() -> None:
+    with pytest.raises(ValueError, match="k must be"):
+        sc.mark_suppressed(pd.DataFrame({"count": [1]}), "count", k=0)
+
+
+def test_survey_suppressed_label_follows_k() -> None:
+    assert sc.suppressed_label(10) == "<10"
+
+
+# ------------------------------------------------------------------ diverging bar
+def test_survey_diverging_data_without_neutral_splits_at_zero() -> None:
+    dist = sc.distribution_frame(_sf_counts([10, 20, 30, 40], no_answer=3))
+    data = sc.diverging_data(dist, SF, k=5)
+    assert data["label"].tolist() == SF  # "No answer" is not drawn
+    assert int(data["n"].iloc[0]) == 100
+    assert data["x_start"].iloc[0] == pytest.approx(-30.0)
+    assert data.loc[data["label"] == SF[2], "x_start"].iloc[0] == pytest.approx(0.0)
+    assert data["x_end"].iloc[-1] == pytest.approx(70.0)
+    assert data["share"].tolist() == [10.0, 20.0, 30.0, 40.0]
+
+
+def test_survey_diverging_data_neutral_straddles_zero() -> None:
+    dist = sc.distribution_frame([{"label": lab, "count": 20} for lab in AGREE], item="x")
+    data = sc.diverging_data(dist, AGREE, k=5, neutral=AGREE[2])
+    neutral = data[data["label"] == AGREE[2]].iloc[0]
+    assert neutral["x_start"] == pytest.approx(-10.0)
+    assert neutral["x_end"] == pytest.approx(10.0)
+    assert data["x_start"].min() == pytest.approx(-50.0)
+    assert data["x_end"].max() == pytest.approx(50.0)
+
+
+def test_survey_diverging_data_suppressed_segment_is_nominal() -> None:
+    dist = sc.distribution_frame(_sf_counts([3, 20, 30, 40]))
+    data = sc.diverging_data(dist, SF, k=5)
+    row = data.iloc[0]
+    assert bool(row["suppressed"]) and row["display"] == "<5"
+    assert pd.isna(row["count"]) and pd.isna(row["share"])
+    base = 2.5 + 20 + 30 + 40
+    assert row["x_end"] - row["x_start"] == pytest.approx(100 * 2.5 / base, abs=1e-3)
+
+
+def test_survey_diverging_data_rejects_labels_off_the_scale() -> None:
+    dist = pd.DataFrame({"item": [""], "label": ["Maybe"], "count": [3]})
+    with pytest.raises(ValueError, match="not on the scale"):
+        sc.diverging_data(dist, SF)
+    with pytest.raises(ValueError, match="neutral"):
+        sc.diverging_data(sc.distribution_frame(_sf_counts([1, 2, 3, 4])), SF, neutral="Meh")
+
+
+def test_survey_diverging_bar_spec_never_carries_the_small_value() -> None:
+    # 3 is the only value below k; its true share is 3 / 93.
+    dist = sc.distribution_frame(_sf_counts([3, 20, 30, 40]))
+    chart = sc.diverging_bar(dist, SF, k=5)
+    recs = [r for r in _records(chart) if "suppressed" in r]
+    assert recs, "chart carries its data inline"
+    small = [r for r in recs if r["suppressed"]]
+    assert len(small) == 1
+    assert "count" not in small[0]
+    assert small[0]["display"] == "<5"
+    assert small[0].get("share") is None
+    true_share = round(100 * 3 / 93, 1)
+    assert true_share not in {v for v in small[0].values() if isinstance(v, (int, float))}
+    assert all("count" not in r for r in recs)
+
+
+def test_survey_diverging_bar_legend_names_the_suppressed_key() -> None:
+    chart = sc.diverging_bar(sc.distribution_frame(_sf_counts([3, 20, 30, 40])), SF, k=5)
+    text = json.dumps(chart.to_dict())
+    assert "Fewer than 5 (<5)" in text
+    assert "strokeDash" in text
+
+
+def test_survey_likert_matrix_sorts_by_agreement_and_hides_small_cells() -> None:
+    likert = {
+        "Low": [
+            {"label": lab, "count": n} for lab, n in zip(AGREE, [10, 10, 10, 2, 0], strict=True)
+        ],
+        "High": [
+            {"label": lab, "count": n} for lab, n in zip(AGREE, [0, 1, 5, 10, 20], strict=True)
+        ]
+        + [{"label": sc.NO_ANSWER, "count": 2}],
+    }
+    chart = sc.likert_matrix(likert, k=5)
+    spec = chart.to_dict()
+    sorts = [
+        layer["encoding"]["y"].get("sort")
+        for layer in spec["layer"]
+        if "y" in layer.get("encoding", {})
+    ]
+    assert ["High", "Low"] in sorts
+    recs = [r for r in _records(chart) if r.get("suppressed")]
+    assert {(r["item"], r["label"]) for r in recs} == {("Low", AGREE[3]), ("High", AGREE[1])}
+    table = sc.likert_table(likert, k=5)
+    assert table.loc[table["Challenge"] == "Low", AGREE[3]].iloc[0] == "<5"
+    assert table.loc[table["Challenge"] == "High", AGREE[0]].iloc[0] == 0
+    assert table.loc[table["Challenge"] == "High", sc.NO_ANSWER].iloc[0] == "<5"
+
+
+def test_survey_agreement_table_orders_and_suppresses() -> None:
+    likert = {
+        "A": [{"label": AGREE[3], "count": 6}, {"label": AGREE[0], "count": 4}],
+        "B": [{"label": AGREE[4], "count": 9}, {"label": AGREE[0], "count": 1}],
+        "C": [{"label": AGREE[3], "count": 2}, {"label": AGREE[0], "count": 8}],
+    }
+    t = sc.agreement_table(likert, k=5)
+    assert t["Challenge"].tolist() == ["B", "A", "C"]
+    assert t["Share (%)"].tolist()[:2] == [90.0, 60.0]
+    assert t["Agreed"].iloc[2] == "<5" and pd.isna(t["Share (%)"].iloc[2])
+
+
+# ------------------------------------------------------------------ drivers
+RANKED = [
+    {"driver": "Expertise", "count": 30},
+    {"driver": "Funding", "count": 12},
+    {"driver": "Students", "count": 3},
+]
+
+
+def test_survey_drivers_data_keeps_rank_and_suppresses() -> None:
+    d = sc.drivers_data(RANKED, k=5, respondents=40)
+    assert d["driver"].tolist() == ["Expertise", "Funding", "Students"]
+    assert d["rank"].tolist() == [1, 2, 3]
+    assert d["label"].tolist() == ["30", "12", "<5"]
+    assert d["share"].iloc[0] == 75.0 and pd.isna(d["share"].iloc[2])
+
+
+def test_survey_drivers_chart_data_has_no_small_count() -> None:
+    chart = sc.drivers_chart(RANKED, k=5, respondents=40)
+    recs = [r for r in _records(chart) if "driver" in r]
+    assert len(recs) == 3 and all("count" not in r for r in recs)
+    students = next(r for r in recs if r["driver"] == "Students")
+    assert students["label"] == "<5" and students["plot_count"] == 2.5
+    assert chart.to_dict()["layer"][0]["encoding"]["y"]["sort"] == [
+        "Expertise",
+        "Funding",
+        "Students",
+    ]
+
+
+def test_survey_suppressed_ranking_for_findings() -> None:
+    out = sc.suppressed_ranking(RANKED, k=5)
+    assert out == [
+        {"driver": "Expertise", "count": 30},
+        {"driver": "Funding", "count": 12},
+        {"driver": "Students", "count": "<5"},
+    ]
+    json.dumps(out)
+
+
+# ------------------------------------------------------------------ tables
+def test_survey_counts_table_total_is_exact() -> None:
+    t = sc.counts_table({"STEM": 22, "Other": 1, "Arts": 0}, k=5, label="Discipline")
+    assert t["Discipline"].tolist() == ["STEM", "Other", "Arts", "Total"]
+    assert t["Respondents"].tolist() == ["22", "<5", "0", "23"]
+
+
+def test_survey_crosstab_table_suppresses_cells_and_margins_not_grand_total() -> None:
+    df = pd.DataFrame(
+        {
+            "discipline": ["STEM"] * 8 + ["Arts"] * 3 + [None],
+            "role": ["Academic"] * 6 + ["Support"] * 2 + ["Academic"] * 3 + ["Academic"],
+        }
+    )
+    t = sc.crosstab_table(
+        df, "discipline", "role", k=5, row_order=["STEM", "Arts"], missing="No answer"
+    ).set_index("discipline")
+    assert t.at["STEM", "Academic"] == 6
+    assert t.at["STEM", "Support"] == "<5"
+    assert t.at["Arts", "Total"] == "<5"
+    assert t.at["No answer", "Academic"] == "<5"
+    assert t.at["Total", "Support"] == "<5"
+    assert t.at["Total", "Total"] == 12
+    assert t.at["Arts", "Support"] == 0
+    assert list(t.index) == ["STEM", "Arts", "No answer", "Total"]
+
+
+# ------------------------------------------------------------------ synthetic edition
+def test_survey_charts_on_cleaned_synthetic_export(
+    cleaned: tuple[CleanResult, dict, list[Path]],
+) -> None:
+    result, findings, _ = cleaned
+    k = 5
+    charts = [
+        sc.diverging_bar(sc.distribution_frame(findings["straightforward_counts"]), SF, k),
+        sc.likert_matrix(findings["challenges_likert"], k),
+        sc.drivers_chart(findings["drivers_ranked"], k, findings["survey_responses"]),
+    ]
+    small_values = {
+        int(r["count"])
+        for dist in findings["challenges_likert"].values()
+        for r in dist
+        if 0 < int(r["count"]) < k
+    }
+    for chart in charts:
+        for rec in _records(chart):
+            assert "count" not in rec
+            if rec.get("suppressed"):
+                assert rec.get("label") in (None, *SF, *AGREE) or rec["label"] == "<5"
+        assert chart.to_dict()["$schema"].startswith("https://vega.github.io/schema/vega-lite/")
+    # no chart shows a personal column of the export
+    text = json.dumps([c.to_dict() for c in charts])
+    for column in result.accounting["columns_dropped_personal"]:
+        assert column not in text
+    assert small_values  # the synthetic edition does exercise suppression
+    import vl_convert as vlc
+
+    svg = vlc.vegalite_to_svg(charts[1].to_dict())
+    assert "&lt;5" in svg or "<5" in svg
