@@ -7,6 +7,7 @@ Commands (each has ``--help``):
   survey clean         clean and anonymise a survey export (Qualtrics CSV)
   interviews clean     clean an NVivo-style interview coding export and codebook
   biblio ingest        read bibliometric exports (OpenAlex, WoS, Scopus, MEDLINE, PubMed)
+  network              network analysis of the cleaned centres tables, with GraphML export
   notebook             run one stage's notebook (what each DVC stage calls)
   book                 build the Jupyter Book (HTML and PDF) from executed notebooks
 """
@@ -23,6 +24,7 @@ COMMANDS: dict[tuple[str, ...], tuple[str, str]] = {
     ("survey", "clean"): ("pipeline.survey.cli", "clean and anonymise a survey export"),
     ("interviews", "clean"): ("pipeline.interviews.clean", "clean an NVivo-style interview coding export"),
     ("biblio", "ingest"): ("pipeline.biblio.cli", "ingest bibliometric exports into works.parquet"),
+    ("network",): ("pipeline.network.cli", "network analysis of the centres' organisations (GraphML too)"),
     ("notebook",): ("pipeline.notebook", "run a stage's notebook with papermill"),
     ("book",): ("pipeline.book", "build the book (HTML and PDF)"),
     ("findings",): ("pipeline.findings", "merge per-stage findings into metrics/findings.json"),
