@@ -271,3 +271,36 @@ def test_uk_partner_frame() -> None:
     df = charts.uk_partner_frame(links, orgs)
     assert df[["name", "centres"]].values.tolist() == [["Alpha", 2], ["Beta", 2]]
     assert df.columns.tolist() == ["org_id", "name", "city", "uk_nation", "centres"]
+
+
+# --------------------------------------------------------------------------- cleaning log
+def test_header_frame_lists_found_and_missing_fields() -> None:
+    report = {"columns": {"name": "Name of centre", "year": "Est.", "extra_field": "Extra"}}
+    df = charts.header_frame(report)
+    got = dict(zip(df["field"], df["header"], strict=True))
+    assert got["name"] == "Name of centre" and got["year"] == "Est."
+    assert got["funders"] == charts.NOT_FOUND
+    assert df["field"].tolist()[: len(charts.FIELD_LABELS)] == list(charts.FIELD_LABELS)
+    assert df["field"].tolist()[-1] == "extra_field"
+
+
+def test_reason_summary_groups_row_specific_reasons() -> None:
+    rejects = pd.DataFrame(
+        {
+            "source_row": [5, 5, 9, 12, 14],
+            "reason": [
+                "unknown province 'Jiansu' (closest known: 'Jiangsu' (91))",
+                "no year and no partner",
+                "unknown province 'Xx' (closest known: 'Anhui' (40))",
+                "year established 1950 (from 'c. 1950') is outside [1978, 2022]",
+                "year established 2031 is outside [1978, 2022]",
+            ],
+        }
+    )
+    df = charts.reason_summary(rejects)
+    assert df.to_dict("records") == [
+        {"reason": "unknown province '…'", "rows": 2},
+        {"reason": "year established … is outside [1978, 2022]", "rows": 2},
+        {"reason": "no year and no partner", "rows": 1},
+    ]
+    assert charts.reason_summary(rejects.iloc[0:0]).empty

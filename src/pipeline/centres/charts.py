@@ -27,11 +27,14 @@ Public API::
     funder_frame(centres, funders) -> DataFrame[funder, country, centres]
     province_frame(counts, provinces, bins) -> DataFrame[code, province, centres, bin]
     uk_partner_frame(centre_partners, organisations) -> DataFrame
+    header_frame(report) -> DataFrame        (cleaning log: header mapping found)
+    reason_summary(rejects) -> DataFrame     (cleaning log: rejected rows by kind of reason)
 """
 
 from __future__ import annotations
 
 import math
+import re
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from pathlib import Path
@@ -44,6 +47,7 @@ import yaml
 __all__ = [
     "BAND_COLOUR",
     "DISCIPLINE_LABELS",
+    "FIELD_LABELS",
     "INPUT_SUFFIXES",
     "LOCATION_LABELS",
     "bar_chart",
@@ -52,10 +56,13 @@ __all__ = [
     "funder_frame",
     "golden_era",
     "growth_chart",
+    "header_frame",
     "load_published",
     "location_frame",
     "province_bins",
     "province_frame",
+    "reason_kind",
+    "reason_summary",
     "resolve_input",
     "sector_frame",
     "topic_frame",
@@ -85,6 +92,25 @@ LOCATION_LABELS = {
 COUNTRY_GROUPS = {"CN": "China", "GB": "UK"}
 OTHER_COUNTRY = "Other"
 INPUT_SUFFIXES = (".xlsx", ".csv")
+#: What each canonical field of the cleaner holds (order of the cleaning-log table).
+FIELD_LABELS = {
+    "no": "Running number",
+    "name": "Centre name (English)",
+    "name_zh": "Centre name (Chinese)",
+    "uk_partners": "UK partner institutions",
+    "cn_partners": "Chinese partner institutions",
+    "other_partners": "Other partner institutions",
+    "year": "Year established",
+    "city": "City",
+    "province": "Province",
+    "location": "Physical location",
+    "research_area": "Research area",
+    "funders": "Funders",
+    "website": "Website",
+    "status": "Status",
+    "notes": "Notes",
+}
+NOT_FOUND = "(not found)"
 MAX_WIDTH = 600
 
 
@@ -476,4 +502,64 @@ def uk_partner_frame(centre_partners: pd.DataFrame, organisations: pd.DataFrame)
     df = df[["org_id", "name", "city", "uk_nation", "centres"]]
     return df.sort_values(
         ["centres", "name"], ascending=[False, True], kind="mergesort"
+    ).reset_index(drop=True)
+
+
+# =========================================================================== cleaning log
+def header_frame(report: Mapping[str, Any]) -> pd.DataFrame:
+    """``field, meaning, header``: which header of the file the cleaner used for each field.
+
+    ``report`` is the cleaner's report (``CleanResult.report``, or ``cleaning_report.json``)
+    with ``columns`` mapping canonical field -> header text. Known fields come first in a
+    fixed order (missing ones read "(not found)"), then any other mapped field by name.
+    """
+    columns = {str(k): str(v) for k, v in dict(report.get("columns") or {}).items()}
+    rows = [
+        {"field": k, "meaning": meaning, "header": columns.get(k, NOT_FOUND)}
+        for k, meaning in FIELD_LABELS.items()
+    ]
+    rows += [
+        {"field": k, "meaning": k, "header": columns[k]}
+        for k in sorted(columns)
+        if k not in FIELD_LABELS
+    ]
+    return pd.DataFrame(rows, columns=["field", "meaning", "header"])
+
+
+_CLOSEST_TAIL = re.compile(r"\s*\(closest.*$", re.DOTALL)
+_FROM_GROUP = re.compile(r"\s*\(from [^)]*\)")
+_QUOTED = re.compile(r"'[^']*'|\"[^\"]*\"")
+_LEADING_YEAR = re.compile(r"^(year established) -?\d+(?:\.\d+)?")
+
+
+def reason_kind(reason: str) -> str:
+    """A reason without its row-specific details (values, closest-match hints).
+
+    ``"unknown province 'Xx' (closest known: ...)"`` -> ``"unknown province '…'"``;
+    ``"year established 1950 (from 'c. 1950') is outside [1978, 2022]"`` ->
+    ``"year established … is outside [1978, 2022]"``.
+    """
+    text = _CLOSEST_TAIL.sub("", str(reason))
+    text = _FROM_GROUP.sub("", text)
+    text = _QUOTED.sub("'…'", text)
+    text = _LEADING_YEAR.sub(r"\1 …", text)
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def reason_summary(rejects: pd.DataFrame) -> pd.DataFrame:
+    """``reason, rows``: rejected rows per kind of reason (a row with two problems counts
+    under both), most rows first, then reason."""
+    if rejects.empty:
+        return pd.DataFrame({"reason": [], "rows": []}).astype({"rows": "int64"})
+    kinds = rejects.assign(reason=[reason_kind(r) for r in rejects["reason"]])
+    df = (
+        kinds.drop_duplicates(["source_row", "reason"])
+        .groupby("reason", sort=True)
+        .size()
+        .rename("rows")
+        .reset_index()
+    )
+    df["rows"] = df["rows"].astype("int64")
+    return df.sort_values(
+        ["rows", "reason"], ascending=[False, True], kind="mergesort"
     ).reset_index(drop=True)
