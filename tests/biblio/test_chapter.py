@@ -19,6 +19,7 @@ from pipeline.biblio.chapter import (
     centres_per_org,
     clean_bibliometrics,
     comparison_set,
+    count_phrase,
     describe_rho,
     estimated_copubs_by_year,
     find_group_by,
@@ -346,3 +347,9 @@ def test_log_domain_and_label_placement_avoid_overlap() -> None:
     pix = sorted(300 - (math.log10(v) - 2) / 2 * 300 for v in ys)
     assert min(b - a for a, b in itertools.pairwise(pix)) >= 11.9
     assert out.loc[3, "align"] == "right"  # would run off the right edge
+
+
+def test_count_phrase() -> None:
+    assert count_phrase(1, "centre") == "1 centre"
+    assert count_phrase(1250, "paper") == "1,250 papers"
+    assert count_phrase(0, "university", "universities") == "0 universities"

@@ -36,6 +36,7 @@ __all__ = [
     "centres_per_org",
     "clean_bibliometrics",
     "comparison_set",
+    "count_phrase",
     "describe_rho",
     "estimated_copubs_by_year",
     "find_group_by",
@@ -642,3 +643,9 @@ def place_labels(
         out.at[idx, "label_y"] = 10 ** (ly0 + (height - new_py) / height * (ly1 - ly0))
         out.at[idx, "align"] = align
     return out
+
+
+def count_phrase(n: int, singular: str, plural: str | None = None) -> str:
+    """``"1 centre"``, ``"2 centres"``, ``"1,250 papers"`` (thousands separators)."""
+    word = singular if int(n) == 1 else (plural or f"{singular}s")
+    return f"{int(n):,} {word}"
