@@ -31,6 +31,10 @@ COMMANDS: dict[tuple[str, ...], tuple[str, str]] = {
 }
 
 
+#: modules whose ``cli`` parses the sub-command word itself (``ingest ...``)
+KEEP_SUBCOMMAND = {"pipeline.biblio.cli"}
+
+
 def _usage() -> str:
     lines = ["usage: python -m pipeline <command> [options]", "", "commands:"]
     for words, (_, text) in COMMANDS.items():
@@ -48,7 +52,9 @@ def main(argv: list[str] | None = None) -> int:
     for words, (module_name, _) in sorted(COMMANDS.items(), key=lambda kv: -len(kv[0])):
         if tuple(args[: len(words)]) == words:
             module = importlib.import_module(module_name)
-            return int(module.cli(args[len(words):]) or 0)
+            # modules with their own sub-command parser get the sub-command word too
+            skip = len(words) - (1 if module_name in KEEP_SUBCOMMAND else 0)
+            return int(module.cli(args[skip:]) or 0)
     print(f"unknown command: {' '.join(args[:2])}\n\n{_usage()}", file=sys.stderr)
     return 2
 

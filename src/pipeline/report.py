@@ -90,7 +90,7 @@ def chapter(stage: str) -> str:
 
 
 # --------------------------------------------------------------------------- text
-_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|~>$])")
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|~$:])")
 
 
 def md_escape(value: Any) -> str:
@@ -101,9 +101,10 @@ def md_escape(value: Any) -> str:
     a role, a link or a directive).
     """
     text = "" if value is None else str(value)
-    text = html.escape(text, quote=True)
     text = text.replace("\r", " ").replace("\n", " ")
-    return _MD_SPECIAL.sub(r"\\\1", text)
+    text = _MD_SPECIAL.sub(r"\\\1", text)
+    # after backslash-escaping, so entity text is not escaped again; quotes stay plain
+    return html.escape(text, quote=False)
 
 
 def json_for_script(obj: Any) -> str:
