@@ -304,3 +304,10 @@ def test_reason_summary_groups_row_specific_reasons() -> None:
         {"reason": "no year and no partner", "rows": 1},
     ]
     assert charts.reason_summary(rejects.iloc[0:0]).empty
+
+
+def test_named_present_keeps_named_order() -> None:
+    present = ["Royal Society", "british council ", "Innovate UK"]
+    named = ["Innovate UK", "Newton Fund", "British Council"]
+    assert charts.named_present(present, named) == ["Innovate UK", "British Council"]
+    assert charts.named_present([], named) == []

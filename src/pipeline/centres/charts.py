@@ -27,6 +27,7 @@ Public API::
     funder_frame(centres, funders) -> DataFrame[funder, country, centres]
     province_frame(counts, provinces, bins) -> DataFrame[code, province, centres, bin]
     uk_partner_frame(centre_partners, organisations) -> DataFrame
+    named_present(present, named) -> list[str]
     header_frame(report) -> DataFrame        (cleaning log: header mapping found)
     reason_summary(rejects) -> DataFrame     (cleaning log: rejected rows by kind of reason)
 """
@@ -59,6 +60,7 @@ __all__ = [
     "header_frame",
     "load_published",
     "location_frame",
+    "named_present",
     "province_bins",
     "province_frame",
     "reason_kind",
@@ -239,7 +241,7 @@ def _band(era: tuple[int, int], domain: tuple[float, float], label: bool) -> alt
     return alt.layer(rect, text)
 
 
-def growth_chart(years: pd.DataFrame, era: tuple[int, int], width: int = 560) -> alt.VConcatChart:
+def growth_chart(years: pd.DataFrame, era: tuple[int, int], width: int = 520) -> alt.VConcatChart:
     """Cumulative centres (line, top) over new centres per year (bars, bottom).
 
     Both panels share one year axis that lists every year of ``years`` and shade the
@@ -436,6 +438,20 @@ def funder_frame(centres: pd.DataFrame, funders: pd.DataFrame | None = None) -> 
     return df.sort_values(
         ["centres", "funder"], ascending=[False, True], kind="mergesort"
     ).reset_index(drop=True)
+
+
+def _name_key(s: Any) -> str:
+    return re.sub(r"\s+", " ", str(s)).strip().casefold()
+
+
+def named_present(present: Sequence[str], named: Sequence[str]) -> list[str]:
+    """The names of ``named`` that occur in ``present`` (case and spacing ignored).
+
+    Kept in the order of ``named``; used for the reproduction check, which sets the funders a
+    publication names beside the funders found in the data.
+    """
+    found = {_name_key(p) for p in present}
+    return [str(n) for n in named if _name_key(n) in found]
 
 
 # =========================================================================== maps
