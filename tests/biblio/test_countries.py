@@ -69,8 +69,13 @@ def test_hong_kong_followed_by_peoples_r_china_is_hk() -> None:
 
 def test_uk_address_without_country_word() -> None:
     assert address_country("Imperial College, London") == "GB"
-    assert address_country("Airway Disease Section, National Heart and Lung Institute, "
-                           "Imperial College, London (P.J.B.)") == "GB"
+    assert (
+        address_country(
+            "Airway Disease Section, National Heart and Lung Institute, "
+            "Imperial College, London (P.J.B.)"
+        )
+        == "GB"
+    )
     assert address_country("Dept Zool, Univ Oxford") == "GB"
 
 
@@ -86,8 +91,10 @@ def test_london_ontario_is_canada() -> None:
 
 
 def test_combined_affiliation_repeated_counts_once() -> None:
-    combined = ("Imperial College, London (A.B.); and School of Medicine, Fudan University, "
-                "Shanghai, China (C.D.).")
+    combined = (
+        "Imperial College, London (A.B.); and School of Medicine, Fudan University, "
+        "Shanghai, China (C.D.)."
+    )
     addresses = split_addresses(combined) * 250  # the same string for every author
     assert countries_from_addresses(addresses) == ["CN", "GB"]
 
@@ -113,8 +120,17 @@ def test_fold_codes() -> None:
 
 
 def test_lookup_table_is_data_and_has_required_variants() -> None:
-    for name in ("england", "scotland", "wales", "north ireland", "northern ireland", "uk",
-                 "u k", "united kingdom", "great britain"):
+    for name in (
+        "england",
+        "scotland",
+        "wales",
+        "north ireland",
+        "northern ireland",
+        "uk",
+        "u k",
+        "united kingdom",
+        "great britain",
+    ):
         assert COUNTRY_LOOKUP[name] == "GB"
     for name in ("peoples r china", "p r china", "pr china", "china"):
         assert COUNTRY_LOOKUP[name] == "CN"

@@ -98,7 +98,9 @@ def test_scopus_csv_with_embedded_newlines_and_reject() -> None:
     assert rows[2].institutions == ["Harvard University", "University of Macau"]
     assert len(rejects) == 1
     assert (rejects[0].source_file, rejects[0].source_row, rejects[0].column) == (
-        "scopus.csv", 4, "EID"
+        "scopus.csv",
+        4,
+        "EID",
     )
 
 
@@ -165,3 +167,71 @@ def test_wos_plaintext_truncated_record_is_rejected(tmp_path: Path) -> None:
     assert [type(i).__name__ for i in items] == ["WorkRow", "Reject"]
     assert items[1].source_row == 7
     assert items[1].column == "ER"
+
+
+def test_medline_blank_line_ends_a_record_without_pmid(tmp_path: Path) -> None:
+    f = tmp_path / "m.txt"
+    f.write_text(
+        "PMID- 1\nDP  - 2015\nAD  - Univ A, Leeds, UK.\n\n"
+        "DP  - 2016\nTI  - No PMID here.\nAD  - Fudan University, Shanghai, China.\n\n"
+        "PMID- 3\nDP  - 2017\n"
+    )
+    items = list(iter_works(f, "medline"))
+    assert [type(i).__name__ for i in items] == ["WorkRow", "Reject", "WorkRow"]
+    assert items[0].countries == ["GB"]  # the next record's China is not attached to it
+    assert (items[1].source_row, items[1].column) == (5, "PMID")
+
+
+@pytest.mark.parametrize("value", ["in press", "3021", "-2019", ""])
+def test_bad_years_keep_the_work_with_year_unknown(
+    tmp_path: Path, value: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    f = tmp_path / "s.csv"
+    f.write_text(
+        "Authors,Title,Year,DOI,Affiliations,EID\n"
+        f'A.,T,{value},10.1/x,"Univ Leeds, Leeds, United Kingdom",2-s2.0-1\n'
+    )
+    [row] = list(iter_works(f))
+    assert isinstance(row, WorkRow)
+    assert row.year is None
+    if value:
+        assert "s.csv row 1 column Year" in caplog.text
+
+
+TRUNCATED_XML = (
+    '<?xml version="1.0"?>\n<PubmedArticleSet>\n'
+    "<PubmedArticle><MedlineCitation><PMID>5</PMID></MedlineCitation></PubmedArticle>\n"
+    "<PubmedArticle><MedlineCitation><PMID>6</PMID>\n"
+)
+_ENTITIES = "".join(f'<!ENTITY e{i} "{("&e" + str(i - 1) + ";") * 10}">' for i in range(1, 8))
+ENTITY_BOMB_XML = (
+    '<?xml version="1.0"?>\n'
+    f'<!DOCTYPE PubmedArticleSet [<!ENTITY e0 "aaaaaaaaaa">{_ENTITIES}]>\n'
+    "<PubmedArticleSet><PubmedArticle><MedlineCitation><PMID>&e7;</PMID>"
+    "</MedlineCitation></PubmedArticle></PubmedArticleSet>\n"
+)
+
+
+@pytest.mark.parametrize(("text", "kept"), [(TRUNCATED_XML, 1), (ENTITY_BOMB_XML, 0)])
+def test_pubmed_xml_faults_become_a_reject(tmp_path: Path, text: str, kept: int) -> None:
+    f = tmp_path / "p.xml"
+    f.write_text(text)
+    items = list(iter_works(f, "pubmed_xml"))
+    assert sum(isinstance(i, WorkRow) for i in items) == kept
+    assert isinstance(items[-1], Reject)
+    assert "XML not well formed" in items[-1].reason
+
+
+def test_gbk_scopus_is_decoded(tmp_path: Path) -> None:
+    f = tmp_path / "gbk.csv"
+    text = (
+        "Authors,Title,Year,DOI,Affiliations,EID\n"
+        'A.,T,2019,10.1/x,"北京大学物理学院, Peking University, Beijing, China; '
+        'Univ Leeds, Leeds, United Kingdom",2-s2.0-1\n'
+    )
+    f.write_bytes(text.encode("gbk"))
+    assert detect_format(f) == "scopus_csv"
+    [row] = list(iter_works(f))
+    assert row.countries == ["CN", "GB"]
+    assert "北京大学物理学院" not in row.institutions  # the university is preferred
+    assert row.institutions == ["Peking University", "Univ Leeds"]

@@ -85,6 +85,16 @@ def test_ingest_fixtures_exact(data_dir: Path, tmp_path: Path) -> None:
         report.kept,
     ) == (19, 1, 4, 2, 12)
     assert report.raw == report.kept + report.duplicates + report.rejected
+    kept_per_file = {f["file"]: (f["works"], f["kept"], f["duplicates"]) for f in report.files}
+    assert kept_per_file == {
+        "exports/medline.txt": (2, 2, 0),
+        "exports/openalex_page.json": (2, 2, 0),
+        "exports/pubmed.xml": (2, 1, 1),
+        "exports/scopus.csv": (3, 3, 0),
+        "exports/wos_plaintext.txt": (3, 2, 1),
+        "exports/wos_tab_utf16.txt": (3, 0, 3),
+        "exports/nested/openalex_part.jsonl.gz": (3, 2, 1),
+    }
     # the group_by response is returned apart, not counted as works
     assert list(report.group_by) == ["exports/openalex_group_by.json"]
     assert report.group_by["exports/openalex_group_by.json"]["count"].tolist() == [12, 7]

@@ -15,6 +15,7 @@ folder; Python readers hold one record at a time and write rows in batches.
 
 from __future__ import annotations
 
+import csv
 import logging
 import os
 import sys
@@ -447,13 +448,28 @@ def ingest(
         python_files = others + redo
         for src in _progress(python_files, len(python_files), "bibliographic files", progress):
             counts = per_file[src.label]
-            for item in READERS[src.format](src.path, fold_hk_mo=fold_hk_mo, label=src.label):
-                if isinstance(item, Reject):
-                    rejects.append(item)
-                    counts["rejected"] += 1
-                else:
-                    writer.add(item, ranks[str(src.path)])
-                    counts["works"] += 1
+            last_row = 0
+            try:
+                for item in READERS[src.format](src.path, fold_hk_mo=fold_hk_mo, label=src.label):
+                    last_row = max(last_row, item.source_row)
+                    if isinstance(item, Reject):
+                        rejects.append(item)
+                        counts["rejected"] += 1
+                    else:
+                        writer.add(item, ranks[str(src.path)])
+                        counts["works"] += 1
+            except (csv.Error, UnicodeError, ValueError, OSError, EOFError) as exc:
+                # works read before the fault are kept; the rest of the file is one reject
+                rejects.append(
+                    Reject(
+                        src.label,
+                        last_row + 1,
+                        "",
+                        "",
+                        f"file could not be read past this point: {exc}",
+                    )
+                )
+                counts["rejected"] += 1
         if writer.close():
             staged.append(writer.path)
 
@@ -465,18 +481,27 @@ def ingest(
                 ).fetchall():
                     per_file[label_of_rank[rank]]["works"] += n
 
-        report.kept, report.duplicates_doi, report.duplicates_id = _dedup_and_write(
+        report.kept, report.duplicates_doi, report.duplicates_id, kept_per_rank = _dedup_and_write(
             con, staged, out, atomic_path
         )
         con.close()
 
     fmt_of = {f.label: f.format for f in files}
+    rank_of = {f.label: ranks[str(f.path)] for f in files}
     for label in sorted(per_file):
         counts = per_file[label]
         fmt = str(fmt_of[label])
+        kept = int(kept_per_rank.get(rank_of[label], 0))
         report.per_format[fmt] = report.per_format.get(fmt, 0) + counts["works"]
         report.files.append(
-            {"file": label, "format": fmt, "works": counts["works"], "rejected": counts["rejected"]}
+            {
+                "file": label,
+                "format": fmt,
+                "works": counts["works"],
+                "rejected": counts["rejected"],
+                "kept": kept,
+                "duplicates": counts["works"] - kept,
+            }
         )
     report.rejected = len(rejects)
     report.raw = sum(c["works"] for c in per_file.values()) + report.rejected
@@ -491,7 +516,13 @@ def ingest(
     return report
 
 
-def _dedup_and_write(con, staged: list[Path], out: Path, atomic_path) -> tuple[int, int, int]:
+def _dedup_and_write(
+    con, staged: list[Path], out: Path, atomic_path
+) -> tuple[int, int, int, dict[int, int]]:
+    """Remove duplicates (DOI first, then id; first in file order wins) and write ``out``.
+
+    Returns kept, duplicates by DOI, duplicates by id, and kept works per file rank.
+    """
     cols = ", ".join(WORK_COLUMNS)
     if staged:
         union = " UNION ALL ".join(
@@ -516,8 +547,11 @@ def _dedup_and_write(con, staged: list[Path], out: Path, atomic_path) -> tuple[i
                 f"COPY (SELECT {cols} FROM _all_rows ORDER BY work_id) "
                 f"TO '{tmp}' (FORMAT parquet, COMPRESSION zstd)"
             )
+        per_rank = dict(
+            con.execute("SELECT file_rank, count(*) FROM _all_rows GROUP BY 1").fetchall()
+        )
         con.execute("DROP VIEW _all_rows")
-        return total, 0, 0
+        return total, 0, 0, per_rank
     con.execute(f"""
         CREATE TEMP TABLE _keep AS
         WITH by_doi AS (
@@ -531,6 +565,9 @@ def _dedup_and_write(con, staged: list[Path], out: Path, atomic_path) -> tuple[i
     """)
     after_doi = con.execute("SELECT count(*) FROM _keep").fetchone()[0]
     kept = con.execute("SELECT count(*) FROM _keep WHERE rn_id = 1").fetchone()[0]
+    per_rank = dict(
+        con.execute("SELECT file_rank, count(*) FROM _keep WHERE rn_id = 1 GROUP BY 1").fetchall()
+    )
     with atomic_path(out) as tmp:
         con.execute(
             f"COPY (SELECT {cols} FROM _keep WHERE rn_id = 1 ORDER BY work_id) "
@@ -538,7 +575,7 @@ def _dedup_and_write(con, staged: list[Path], out: Path, atomic_path) -> tuple[i
         )
     con.execute("DROP TABLE _keep")
     con.execute("DROP VIEW _all_rows")
-    return kept, total - after_doi, after_doi - kept
+    return kept, total - after_doi, after_doi - kept, per_rank
 
 
 # --------------------------------------------------------------------------- counting

@@ -8,11 +8,14 @@ record at a time, never the whole file.
 
 from __future__ import annotations
 
+import logging
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from pipeline.biblio.countries import _clean_address, countries_from_addresses, fold_codes
+
+log = logging.getLogger(__name__)
 
 __all__ = [
     "WORK_COLUMNS",
@@ -22,6 +25,7 @@ __all__ = [
     "make_row",
     "normalise_doi",
     "parse_year",
+    "year_or_warn",
 ]
 
 #: Column order of the per-work table.
@@ -38,7 +42,7 @@ WORK_COLUMNS = [
 ]
 
 _DOI_PREFIX = re.compile(r"^(?:https?://(?:dx\.)?doi\.org/|doi:\s*)", re.IGNORECASE)
-_YEAR = re.compile(r"(?<!\d)(1[5-9]\d\d|20\d\d|2100)(?!\d)")
+_YEAR = re.compile(r"(?<![\d.-])(1[5-9]\d\d|20\d\d|2100)(?![\d.])")
 _ORG_MAIN = re.compile(
     r"univ|college|\bcoll\b|institut|\binst\b|hospital|\bhosp\b|academy|\bacad\b|"
     r"council|ministry|foundation|company|\bltd\b|\binc\b|\bcorp",
@@ -88,13 +92,31 @@ def normalise_doi(value: str | None) -> str | None:
 
 
 def parse_year(value: object) -> int | None:
-    """First plausible four-digit year in ``value`` (``"2016 Jan 15"`` -> 2016), else ``None``."""
-    if value is None:
+    """The first year in a date field (``"2016 Jan 15"`` -> 2016), else ``None``.
+
+    Only years 1500-2100 count; ``"in press"``, ``"-2019"`` or ``"3021"`` give ``None``.
+    """
+    if value is None or isinstance(value, bool):
         return None
     if isinstance(value, int):
-        return value
+        return value if 1500 <= value <= 2100 else None
     match = _YEAR.search(str(value))
     return int(match.group(1)) if match else None
+
+
+def year_or_warn(value: object, label: str, row: int, column: str) -> int | None:
+    """:func:`parse_year`, logging a warning naming file, row and column when a non-empty
+    value is not a year (the work is kept, with its year unknown)."""
+    year = parse_year(value)
+    if year is None and value is not None and str(value).strip():
+        log.warning(
+            "%s row %s column %s: %r is not a year; work kept with year unknown",
+            label,
+            row,
+            column,
+            str(value)[:40],
+        )
+    return year
 
 
 def institution_from_address(address: str) -> str | None:

@@ -1,6 +1,6 @@
 """MEDLINE (PubMed "MEDLINE" text) exports.
 
-Records are separated by blank lines and start with ``PMID-``; tags are four
+Records are separated by blank lines (a ``PMID-`` line also starts a new one); tags are four
 characters padded with spaces, continuation lines are indented. Fields used:
 ``PMID``, ``DP`` (publication date; its year), ``LID``/``AID`` ending in
 ``[doi]``, ``AD`` (affiliations; one per author, several per tag possible).
@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from pipeline.biblio.countries import split_addresses
-from pipeline.biblio.formats import Reject, WorkRow, make_row, parse_year
+from pipeline.biblio.formats import Reject, WorkRow, make_row, year_or_warn
 from pipeline.biblio.formats.wos import open_text
 
 __all__ = ["iter_records"]
@@ -39,7 +39,7 @@ def _emit(
         work_id=f"pubmed:{pmid}",
         source_format="medline",
         doi=doi,
-        year=parse_year(" ".join(record.get("DP", []))),
+        year=year_or_warn(" ".join(record.get("DP", [])), label, start, "DP"),
         addresses=addresses or None,
         fold_hk_mo=fold_hk_mo,
         source_row=start,
@@ -58,6 +58,9 @@ def iter_records(
         for lineno, raw in enumerate(fh, start=1):
             line = raw.rstrip("\r\n")
             if not line.strip():
+                if record:  # a blank line ends a record
+                    yield _emit(record, label, start, fold_hk_mo)
+                    record, tag = {}, ""
                 continue
             if len(line) >= 5 and line[4] == "-" and line[:4].strip() and not line[0].isspace():
                 tag = line[:4].strip()

@@ -44,8 +44,21 @@ def _year(article: ET.Element) -> int | None:
 def iter_records(
     path: Path, fold_hk_mo: bool = False, label: str | None = None
 ) -> Iterator[WorkRow | Reject]:
-    """Stream works from a PubMed XML file; ``source_row`` counts ``PubmedArticle`` elements."""
+    """Stream works from a PubMed XML file; ``source_row`` counts ``PubmedArticle`` elements.
+
+    A file that is not well-formed XML (truncated, or an entity-expansion attack, which
+    the parser refuses) keeps the articles read before the fault and gives one reject
+    naming the line where parsing stopped.
+    """
     label = label or path.name
+    try:
+        yield from _iter(path, fold_hk_mo, label)
+    except ET.ParseError as exc:
+        line = exc.position[0] if getattr(exc, "position", None) else 0
+        yield Reject(label, line, "", "", f"XML not well formed, rest of file skipped: {exc}")
+
+
+def _iter(path: Path, fold_hk_mo: bool, label: str) -> Iterator[WorkRow | Reject]:
     index = 0
     root = None
     for event, elem in ET.iterparse(path, events=("start", "end")):

@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from pipeline.biblio.countries import split_addresses
-from pipeline.biblio.formats import Reject, WorkRow, make_row, parse_year
+from pipeline.biblio.formats import Reject, WorkRow, make_row, year_or_warn
 from pipeline.biblio.formats.wos import open_text
 
 __all__ = ["SUBJECT_COLUMNS", "iter_records"]
@@ -57,7 +57,7 @@ def iter_records(
                 work_id=f"scopus:{eid}",
                 source_format="scopus_csv",
                 doi=record.get("DOI"),
-                year=parse_year(record.get("Year")),
+                year=year_or_warn(record.get("Year"), label, rowno, "Year"),
                 addresses=addresses or None,
                 field_name=subject.split(";")[0] if subject else None,
                 fold_hk_mo=fold_hk_mo,

@@ -10,23 +10,41 @@ from __future__ import annotations
 
 import codecs
 import csv
+import logging
 import sys
 from collections.abc import Iterator
 from pathlib import Path
 
 from pipeline.biblio.countries import split_addresses
-from pipeline.biblio.formats import Reject, WorkRow, make_row, parse_year
+from pipeline.biblio.formats import Reject, WorkRow, make_row, year_or_warn
 
 __all__ = ["iter_plaintext", "iter_tab", "open_text", "sniff_encoding"]
 
+log = logging.getLogger(__name__)
 
-def sniff_encoding(path: Path) -> str:
-    """``utf-16`` when the file starts with a UTF-16 byte-order mark, else ``utf-8-sig``."""
+
+def sniff_encoding(path: Path, sample_bytes: int = 1 << 20) -> str:
+    """Encoding of a text export: from its byte-order mark, else the first that decodes.
+
+    Tries UTF-8, then GB18030 (a superset of GBK, what Excel on a Chinese-language
+    Windows saves), then cp1252; logs a warning when it is not UTF-8.
+    """
     with open(path, "rb") as fh:
-        head = fh.read(4)
+        head = fh.read(sample_bytes)
     if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         return "utf-16"
-    return "utf-8-sig"
+    if head.startswith(codecs.BOM_UTF8):
+        return "utf-8-sig"
+    for encoding in ("utf-8", "gb18030"):
+        try:
+            codecs.getincrementaldecoder(encoding)().decode(head, final=False)
+        except UnicodeDecodeError:
+            continue
+        if encoding != "utf-8":
+            log.warning("%s is not UTF-8; reading it as %s", path.name, encoding)
+        return "utf-8-sig" if encoding == "utf-8" else encoding
+    log.warning("%s is not UTF-8; reading it as cp1252", path.name)
+    return "cp1252"
 
 
 def open_text(path: Path):
@@ -73,7 +91,7 @@ def _row(
         work_id=f"wos:{ut}",
         source_format=fmt,
         doi=get("DI"),
-        year=parse_year(year_raw),
+        year=year_or_warn(year_raw, label, source_row, "PY"),
         addresses=addresses,
         field_name=_field(get("WC"), get("SC")),
         fold_hk_mo=fold_hk_mo,
