@@ -280,3 +280,13 @@ def test_progress_goes_to_stderr(data_dir: Path, tmp_path: Path, capsys) -> None
     assert "bibliographic files" in captured.err
     assert "openalex jsonl" in captured.err
     assert captured.out == ""
+
+
+def test_quotes_in_paths(tmp_path: Path) -> None:
+    folder = tmp_path / "it's here"
+    folder.mkdir()
+    shutil.copy(FIXTURES / "nested" / "openalex_part.jsonl.gz", folder / "O'Brien.jsonl.gz")
+    shutil.copy(FIXTURES / "medline.txt", folder / "d'Arcy.txt")
+    report = ingest([folder], folder / "out's.parquet", progress=False)
+    assert report.kept == 5
+    assert len(pd.read_parquet(folder / "out's.parquet")) == 5

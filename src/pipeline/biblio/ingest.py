@@ -18,6 +18,7 @@ from __future__ import annotations
 import csv
 import logging
 import os
+import re
 import sys
 import tempfile
 from collections import Counter
@@ -221,6 +222,11 @@ def discover(
 # --------------------------------------------------------------------------- duckdb
 
 
+def _q(path: Path | str) -> str:
+    """``path`` as a quoted SQL string literal."""
+    return "'" + str(path).replace("'", "''") + "'"
+
+
 def connect(
     memory_limit: str = DEFAULT_MEMORY_LIMIT,
     threads: int = DEFAULT_THREADS,
@@ -229,13 +235,15 @@ def connect(
     """An in-memory DuckDB connection configured for bounded memory."""
     import duckdb
 
+    if not re.fullmatch(r"\d+(\.\d+)?\s*[KMGT]i?B", memory_limit):
+        raise ValueError(f"memory_limit must look like '512MB' or '1GiB', not {memory_limit!r}")
     con = duckdb.connect(":memory:")
     con.execute(f"SET memory_limit = '{memory_limit}'")
     con.execute(f"SET threads = {int(threads)}")
     con.execute("SET preserve_insertion_order = false")
     con.execute("SET enable_progress_bar = false")
     if temp_dir is not None:
-        con.execute(f"SET temp_directory = '{str(temp_dir).replace(chr(39), chr(39) * 2)}'")
+        con.execute(f"SET temp_directory = {_q(temp_dir)}")
     return con
 
 
@@ -372,14 +380,14 @@ def _stage_jsonl(
             singles = group if len(group) == 1 else []
             while pending or singles:
                 batch = pending.pop() if pending else [singles.pop(0)]
-                target = stage_dir / f"jsonl_{gi:05d}_{batch[0].path.name}_{len(staged)}.parquet"
+                target = stage_dir / f"jsonl_{gi:05d}_{len(staged):05d}_{len(redo):05d}.parquet"
                 sql = openalex.works_sql(
                     [f.path for f in batch],
                     fold_hk_mo,
                     {str(f.path): ranks[str(f.path)] for f in batch},
                 )
                 try:
-                    con.execute(f"COPY ({sql}) TO '{target}' (FORMAT parquet)")
+                    con.execute(f"COPY ({sql}) TO {_q(target)} (FORMAT parquet)")
                 except Exception as exc:  # noqa: BLE001 - duckdb raises several error types
                     if len(batch) > 1:
                         singles.extend(batch)  # find the bad file(s) one at a time
@@ -392,7 +400,7 @@ def _stage_jsonl(
                     redo.append(batch[0])
                     continue
                 missing_ids = con.execute(
-                    f"SELECT DISTINCT file_rank FROM '{target}' WHERE work_id IS NULL"
+                    f"SELECT DISTINCT file_rank FROM {_q(target)} WHERE work_id IS NULL"
                 ).fetchall()
                 if missing_ids:
                     bad = {r[0] for r in missing_ids}
@@ -477,7 +485,7 @@ def ingest(
         for target in staged:
             if target.name.startswith("jsonl_"):
                 for rank, n in con.execute(
-                    f"SELECT file_rank, count(*) FROM '{target}' GROUP BY 1"
+                    f"SELECT file_rank, count(*) FROM {_q(target)} GROUP BY 1"
                 ).fetchall():
                     per_file[label_of_rank[rank]]["works"] += n
 
@@ -526,7 +534,7 @@ def _dedup_and_write(
     cols = ", ".join(WORK_COLUMNS)
     if staged:
         union = " UNION ALL ".join(
-            f"SELECT {cols}, file_rank, rec_rank FROM read_parquet('{p}')" for p in staged
+            f"SELECT {cols}, file_rank, rec_rank FROM read_parquet({_q(p)})" for p in staged
         )
     else:
         union = (
@@ -545,7 +553,7 @@ def _dedup_and_write(
         with atomic_path(out) as tmp:
             con.execute(
                 f"COPY (SELECT {cols} FROM _all_rows ORDER BY work_id) "
-                f"TO '{tmp}' (FORMAT parquet, COMPRESSION zstd)"
+                f"TO {_q(tmp)} (FORMAT parquet, COMPRESSION zstd)"
             )
         per_rank = dict(
             con.execute("SELECT file_rank, count(*) FROM _all_rows GROUP BY 1").fetchall()
@@ -571,7 +579,7 @@ def _dedup_and_write(
     with atomic_path(out) as tmp:
         con.execute(
             f"COPY (SELECT {cols} FROM _keep WHERE rn_id = 1 ORDER BY work_id) "
-            f"TO '{tmp}' (FORMAT parquet, COMPRESSION zstd)"
+            f"TO {_q(tmp)} (FORMAT parquet, COMPRESSION zstd)"
         )
     con.execute("DROP TABLE _keep")
     con.execute("DROP VIEW _all_rows")
