@@ -130,10 +130,36 @@ def fmt_pct(x: Any, digits: int = 1) -> str:
 
 
 # ------------------------------------------------------------------------ charts
+_WEIGHT_KEYS = {"fontWeight", "titleFontWeight", "labelFontWeight", "subtitleFontWeight"}
+_SINGLE_WEIGHT_CONFIG = {
+    "title": {"fontWeight": "normal", "subtitleFontWeight": "normal"},
+    "axis": {"titleFontWeight": "normal", "labelFontWeight": "normal"},
+    "legend": {"titleFontWeight": "normal", "labelFontWeight": "normal"},
+    "header": {"titleFontWeight": "normal", "labelFontWeight": "normal"},
+    "text": {"fontWeight": "normal"},
+}
+
+
+def _single_weight(node: Any) -> Any:
+    """Every text weight set to normal, so each chart uses a single font face.
+
+    vl-convert's PDF writer orders several embedded fonts differently from one
+    process to the next; with one face the PDF bytes are stable across runs.
+    """
+    if isinstance(node, dict):
+        return {k: ("normal" if k in _WEIGHT_KEYS else _single_weight(v)) for k, v in node.items()}
+    if isinstance(node, list):
+        return [_single_weight(v) for v in node]
+    return node
+
+
 def _spec(chart: alt.TopLevelMixin | dict) -> dict:
-    if isinstance(chart, dict):
-        return chart
-    return chart.to_dict()
+    spec = chart if isinstance(chart, dict) else chart.to_dict()
+    spec = _single_weight(spec)
+    config = spec.setdefault("config", {})
+    for section, values in _SINGLE_WEIGHT_CONFIG.items():
+        config[section] = {**config.get(section, {}), **values}
+    return spec
 
 
 def _content_id(prefix: str, payload: Any) -> str:
@@ -141,6 +167,27 @@ def _content_id(prefix: str, payload: Any) -> str:
         json.dumps(payload, sort_keys=True, ensure_ascii=False).encode("utf-8")
     ).hexdigest()
     return f"{prefix}-{digest[:12]}"
+
+
+_RESOURCE_DICT = re.compile(
+    rb"(/(?:Font|XObject|ExtGState|Pattern|Shading|ColorSpace) <<\n)((?:[ \t]*/[^\n]+\n)+?)([ \t]*>>)"
+)
+
+
+def canonical_pdf(pdf: bytes) -> bytes:
+    """Sort the entries of PDF resource dictionaries that vl-convert writes in random order.
+
+    vl-convert (Rust) emits e.g. ``/Font << /fo1 2 0 R /fo0 1 0 R >>`` in hash-map
+    order, which differs between processes. Sorting the lines keeps every byte
+    offset (same length), so the cross-reference table stays valid, and makes
+    the same chart give the same bytes.
+    """
+
+    def sort_block(m: re.Match) -> bytes:
+        lines = m.group(2).splitlines(keepends=True)
+        return m.group(1) + b"".join(sorted(lines)) + m.group(3)
+
+    return _RESOURCE_DICT.sub(sort_block, pdf)
 
 
 def _register_cjk_fonts() -> None:
@@ -169,7 +216,7 @@ def chart_mimebundle(chart: alt.TopLevelMixin | dict, alt_text: str) -> dict[str
     spec = _spec(chart)
     chart_id = _content_id("vl", spec)
     png = vlc.vegalite_to_png(spec, scale=2)
-    pdf = vlc.vegalite_to_pdf(spec)
+    pdf = canonical_pdf(vlc.vegalite_to_pdf(spec))
     png_b64 = base64.b64encode(png).decode("ascii")
     alt_attr = html.escape(alt_text, quote=True)
     html_out = (
