@@ -74,8 +74,9 @@ def test_interview_code_label_is_last_path_part() -> None:
 
 def test_interview_interviewees_table_suppresses_but_keeps_grand_total() -> None:
     t = ic.interviewees_table(_cases(), k=5).set_index("Discipline group")
-    assert t.at["STEM", "Russell Group"] == 7
     assert t.at["STEM", "Teaching-focused"] == "<5"
+    # the STEM total (10) is shown, so the lone small cell gets a complement
+    assert t.at["STEM", "Russell Group"] == "*"
     assert t.at["Social sciences", "Total"] == "<5"
     assert t.at["Total", "Teaching-focused"] == "<5"
     assert t.at["Total", "Total"] == 20
@@ -128,7 +129,27 @@ def test_interview_group_contrast_small_group_is_wholly_suppressed() -> None:
     groups = {"STEM": ("STEM",), "Arts": ("Arts and humanities",)}
     d = ic.group_contrast_data(_code_counts(), _cases(), ["drv_expertise"], groups, k=5)
     arts = d[d["group"] == "Arts"].iloc[0]
-    assert arts["n"] == 3 and arts["suppressed"] and arts["label"] == "<5"
+    assert pd.isna(arts["n"]) and arts["n_label"] == "<5"
+    assert arts["suppressed"] and arts["label"] == "<5" and arts["plot_share"] == 50.0
+    assert ic.share_phrase(arts, 5) == "a group of fewer than 5 interviews"
+    chart = ic.group_contrast_chart(_code_counts(), _cases(), ["drv_expertise"], groups, k=5)
+    text = json.dumps(chart.to_dict())
+    assert "Arts (n = <5)" in text and "n = 3" not in text
+
+
+def test_interview_group_contrast_complement_when_groups_cover_everyone() -> None:
+    groups = {
+        "STEM": ("STEM",),
+        "Others": ("Social sciences", "Arts and humanities", "Support services"),
+    }
+    # complementarity: STEM 8, others 2 -> the code total (10) is published elsewhere,
+    # so STEM must be hidden too
+    d = ic.group_contrast_data(_code_counts(), _cases(), ["ben_complementarity"], groups, k=5)
+    status = dict(zip(d["group"], d["status"], strict=True))
+    assert status == {"STEM": "secondary", "Others": "primary"}
+    stem = d[d["group"] == "STEM"].iloc[0]
+    assert stem["label"] == "*" and pd.isna(stem["count"]) and pd.isna(stem["share"])
+    assert ic.share_phrase(stem, 5) == "a number not shown of 10 interviews"
 
 
 def test_interview_group_contrast_unknown_code() -> None:
@@ -146,7 +167,7 @@ def test_interview_group_contrast_chart_data_has_no_small_value() -> None:
     assert {r["label"] for r in small} == {"<5"}
     assert all(r["share"] is None for r in small)
     text = json.dumps(chart.to_dict())
-    assert "Fewer than 5 (<5)" in text and "yOffset" in text
+    assert "Hidden (<5 or *)" in text and "yOffset" in text
 
 
 def test_interview_good_practices_table_links_codes() -> None:

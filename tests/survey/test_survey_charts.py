@@ -89,14 +89,44 @@ def test_survey_diverging_data_neutral_straddles_zero() -> None:
     assert data["x_end"].max() == pytest.approx(50.0)
 
 
-def test_survey_diverging_data_suppressed_segment_is_nominal() -> None:
-    dist = sc.distribution_frame(_sf_counts([3, 20, 30, 40]))
-    data = sc.diverging_data(dist, SF, k=5)
-    row = data.iloc[0]
-    assert bool(row["suppressed"]) and row["display"] == "<5"
-    assert pd.isna(row["count"]) and pd.isna(row["share"])
-    base = 2.5 + 20 + 30 + 40
-    assert row["x_end"] - row["x_start"] == pytest.approx(100 * 2.5 / base, abs=1e-3)
+def test_survey_diverging_data_hides_a_complement_so_n_does_not_reveal_the_cell() -> None:
+    dist = sc.distribution_frame(_sf_counts([3, 20, 30, 40], no_answer=2))
+    data = sc.diverging_data(dist, SF, k=5).set_index("label")
+    assert data.at[SF[0], "status"] == "primary" and data.at[SF[0], "display"] == "<5"
+    # the complement comes from the same side (so the positive subtotal stays exact)
+    assert data.at[SF[1], "status"] == "secondary" and data.at[SF[1], "display"] == "*"
+    assert data["suppressed"].tolist() == [True, True, False, False]
+    assert data[["count", "share"]].iloc[:2].isna().all().all()
+    n = 93
+    assert int(data["n"].iloc[0]) == n and int(data["no_answer"].iloc[0]) == 2
+    # hidden segments are nominal (k / 2 people); shown ones keep their true share of n
+    width = data["x_end"] - data["x_start"]
+    assert width[SF[0]] == pytest.approx(100 * 2.5 / n, abs=1e-3)
+    assert width[SF[1]] == pytest.approx(100 * 2.5 / n, abs=1e-3)
+    assert data.at[SF[3], "share"] == round(100 * 40 / n, 1)
+
+
+def test_survey_protect_line_rules() -> None:
+    assert sc.protect_line([10, 3, 7, 0], k=5) == ["shown", "primary", "secondary", "shown"]
+    assert sc.protect_line([10, 3, 7, 0], k=5, total_shown=False) == [
+        "shown",
+        "primary",
+        "shown",
+        "shown",
+    ]
+    # two small cells protect each other
+    assert sc.protect_line([10, 3, 2], k=5) == ["shown", "primary", "primary"]
+    # group preference: complement from the hidden cell's own group
+    assert sc.protect_line([3, 30, 6, 8], k=5, groups=["a", "a", "b", "b"]) == [
+        "primary",
+        "secondary",
+        "shown",
+        "shown",
+    ]
+    # only zeros left: a zero is hidden rather than nothing
+    assert sc.protect_line([3, 0], k=5) == ["primary", "secondary"]
+    with pytest.raises(ValueError, match="k must be"):
+        sc.protect_line([1], k=0)
 
 
 def test_survey_diverging_data_rejects_labels_off_the_scale() -> None:
@@ -114,19 +144,18 @@ def test_survey_diverging_bar_spec_never_carries_the_small_value() -> None:
     recs = [r for r in _records(chart) if "suppressed" in r]
     assert recs, "chart carries its data inline"
     small = [r for r in recs if r["suppressed"]]
-    assert len(small) == 1
-    assert "count" not in small[0]
-    assert small[0]["display"] == "<5"
-    assert small[0].get("share") is None
-    true_share = round(100 * 3 / 93, 1)
-    assert true_share not in {v for v in small[0].values() if isinstance(v, (int, float))}
+    assert {r["display"] for r in small} == {"<5", "*"}
+    for rec in small:
+        assert "count" not in rec and rec.get("share") is None
+        numbers = {v for v in rec.values() if isinstance(v, (int, float))}
+        assert round(100 * 3 / 93, 1) not in numbers and 3 not in numbers
     assert all("count" not in r for r in recs)
 
 
 def test_survey_diverging_bar_legend_names_the_suppressed_key() -> None:
     chart = sc.diverging_bar(sc.distribution_frame(_sf_counts([3, 20, 30, 40])), SF, k=5)
     text = json.dumps(chart.to_dict())
-    assert "Fewer than 5 (<5)" in text
+    assert "Hidden (<5 or *)" in text
     assert "strokeDash" in text
 
 
@@ -136,7 +165,7 @@ def test_survey_likert_matrix_sorts_by_agreement_and_hides_small_cells() -> None
             {"label": lab, "count": n} for lab, n in zip(AGREE, [10, 10, 10, 2, 0], strict=True)
         ],
         "High": [
-            {"label": lab, "count": n} for lab, n in zip(AGREE, [0, 1, 5, 10, 20], strict=True)
+            {"label": lab, "count": n} for lab, n in zip(AGREE, [0, 3, 5, 10, 20], strict=True)
         ]
         + [{"label": sc.NO_ANSWER, "count": 2}],
     }
@@ -149,23 +178,39 @@ def test_survey_likert_matrix_sorts_by_agreement_and_hides_small_cells() -> None
     ]
     assert ["High", "Low"] in sorts
     recs = [r for r in _records(chart) if r.get("suppressed")]
-    assert {(r["item"], r["label"]) for r in recs} == {("Low", AGREE[3]), ("High", AGREE[1])}
-    table = sc.likert_table(likert, k=5)
-    assert table.loc[table["Challenge"] == "Low", AGREE[3]].iloc[0] == "<5"
-    assert table.loc[table["Challenge"] == "High", AGREE[0]].iloc[0] == 0
-    assert table.loc[table["Challenge"] == "High", sc.NO_ANSWER].iloc[0] == "<5"
+    hidden = {(r["item"], r["label"], r["display"]) for r in recs}
+    # "Low": 2 agree is small; the other agreeing answer is 0, so the complement is the
+    # smallest non-zero answer of the line
+    assert ("Low", AGREE[3], "<5") in hidden and ("Low", AGREE[0], "*") in hidden
+    # "High": 3 disagree is small; the complement is the smallest non-zero non-agreeing answer
+    assert ("High", AGREE[1], "<5") in hidden and ("High", AGREE[2], "*") in hidden
+    assert len(hidden) == 4
+    table = sc.likert_table(likert, k=5).set_index("Challenge")
+    for item, label, display in hidden:
+        assert table.at[item, label] == display
+    assert table.at["High", AGREE[0]] == "0"
+    assert table.at["High", "Answered"] == "38"
+    assert table.at["High", sc.NO_ANSWER] == "<5"
+    assert table.at["Low", sc.NO_ANSWER] == "0"
 
 
-def test_survey_agreement_table_orders_and_suppresses() -> None:
+def test_survey_agreement_table_never_reveals_a_hidden_cell() -> None:
+    def dist(values: list[int]) -> list[dict[str, Any]]:
+        return [{"label": lab, "count": n} for lab, n in zip(AGREE, values, strict=True)]
+
     likert = {
-        "A": [{"label": AGREE[3], "count": 6}, {"label": AGREE[0], "count": 4}],
-        "B": [{"label": AGREE[4], "count": 9}, {"label": AGREE[0], "count": 1}],
-        "C": [{"label": AGREE[3], "count": 2}, {"label": AGREE[0], "count": 8}],
+        "Clear": dist([0, 6, 10, 20, 9]),  # nothing hidden
+        "Paired": dist([0, 3, 11, 21, 9]),  # one small disagree, complement on the same side
+        "Split": dist([0, 3, 21, 13, 2]),  # one small on each side: agreed would reveal it
+        "Few": dist([10, 20, 10, 2, 1]),  # fewer than k agreed
     }
-    t = sc.agreement_table(likert, k=5)
-    assert t["Challenge"].tolist() == ["B", "A", "C"]
-    assert t["Share (%)"].tolist()[:2] == [90.0, 60.0]
-    assert t["Agreed"].iloc[2] == "<5" and pd.isna(t["Share (%)"].iloc[2])
+    t = sc.agreement_table(likert, k=5).set_index("Challenge")
+    assert t.at["Clear", "Agreed"] == "29"
+    assert t.at["Clear", "Share (%)"] == round(100 * 29 / 45, 1)
+    assert t.at["Paired", "Agreed"] == "30"
+    assert t.at["Split", "Agreed"] == "*" and pd.isna(t.at["Split", "Share (%)"])
+    assert t.at["Few", "Agreed"] == "<5" and pd.isna(t.at["Few", "Share (%)"])
+    assert list(t.index)[:2] == ["Paired", "Clear"]  # 68.2% before 64.4%
 
 
 # ------------------------------------------------------------------ drivers
@@ -209,9 +254,13 @@ def test_survey_suppressed_ranking_for_findings() -> None:
 
 # ------------------------------------------------------------------ tables
 def test_survey_counts_table_total_is_exact() -> None:
-    t = sc.counts_table({"STEM": 22, "Other": 1, "Arts": 0}, k=5, label="Discipline")
-    assert t["Discipline"].tolist() == ["STEM", "Other", "Arts", "Total"]
-    assert t["Respondents"].tolist() == ["22", "<5", "0", "23"]
+    t = sc.counts_table({"STEM": 22, "Social": 9, "Other": 1, "Arts": 0}, k=5, label="Field")
+    assert t["Field"].tolist() == ["STEM", "Social", "Other", "Arts", "Total"]
+    assert t["Respondents"].tolist() == ["22", "*", "<5", "0", "32"]
+    two = sc.counts_table({"A": 22, "B": 2, "C": 1}, k=5)
+    assert two["Respondents"].tolist() == ["22", "<5", "<5", "25"]
+    no_total = sc.counts_table({"A": 22, "B": 9, "C": 1}, k=5, total=False)
+    assert no_total["Respondents"].tolist() == ["22", "9", "<5"]
 
 
 def test_survey_crosstab_table_suppresses_cells_and_margins_not_grand_total() -> None:
@@ -224,14 +273,37 @@ def test_survey_crosstab_table_suppresses_cells_and_margins_not_grand_total() ->
     t = sc.crosstab_table(
         df, "discipline", "role", k=5, row_order=["STEM", "Arts"], missing="No answer"
     ).set_index("discipline")
-    assert t.at["STEM", "Academic"] == 6
     assert t.at["STEM", "Support"] == "<5"
     assert t.at["Arts", "Total"] == "<5"
     assert t.at["No answer", "Academic"] == "<5"
     assert t.at["Total", "Support"] == "<5"
     assert t.at["Total", "Total"] == 12
-    assert t.at["Arts", "Support"] == 0
     assert list(t.index) == ["STEM", "Arts", "No answer", "Total"]
+    # STEM row total (8) is shown: Support (2) must not be 8 - Academic
+    assert t.at["STEM", "Academic"] == "*"
+    # the Total row shows the grand total: Support total must not be 12 - Academic total
+    assert t.at["Total", "Academic"] == "*"
+
+
+def test_survey_protect_table_no_line_has_a_single_hidden_cell() -> None:
+    tab = pd.DataFrame(
+        [[20, 3, 9], [7, 6, 15], [10, 0, 4]],
+        index=["a", "b", "c"],
+        columns=["x", "y", "z"],
+    )
+    tab["Total"] = tab.sum(axis=1)
+    tab.loc["Total"] = tab.sum(axis=0)
+    status = sc.protect_table(tab, k=5)
+    assert status.at["Total", "Total"] == "shown"
+    for r in tab.index:
+        line = status.loc[r]
+        if line["Total"] == "shown":
+            assert (line.drop("Total") != "shown").sum() != 1, r
+    for c in tab.columns:
+        line = status[c]
+        if line["Total"] == "shown":
+            assert (line.drop("Total") != "shown").sum() != 1, c
+    assert status.at["a", "y"] == "primary" and status.at["c", "z"] == "primary"
 
 
 # ------------------------------------------------------------------ synthetic edition

@@ -21,6 +21,7 @@ Public API::
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from typing import Any
 
 import altair as alt
 import pandas as pd
@@ -28,8 +29,13 @@ import pandas as pd
 from pipeline.interviews.schemas import GROUP_IDS, INSTITUTION_TYPES
 from pipeline.survey.charts import (
     BAR_COLOUR,
+    COMPLEMENT_LABEL,
+    PRIMARY,
+    SHOWN,
     SUPPRESSED_COLOUR,
+    complete_line,
     crosstab_table,
+    hidden_key,
     mark_suppressed,
     suppressed_label,
 )
@@ -184,51 +190,69 @@ def group_contrast_data(
 ) -> pd.DataFrame:
     """Share of each display group's interviews that raise each of ``codes``.
 
-    Columns: ``code_id, code, group, n`` (interviews in the group), ``count``
-    (raising; missing when suppressed), ``label``, ``suppressed``, ``share``
-    (percent; missing when suppressed) and ``plot_share`` (the share drawn: a
-    suppressed cell is drawn at the nominal ``k / 2`` interviews). A group with
-    fewer than ``k`` interviews has all its cells suppressed.
+    Columns: ``code_id, code, group, n`` (interviews in the group; missing when
+    under ``k``), ``n_label``, ``count`` (raising; missing when hidden),
+    ``label``, ``status``, ``suppressed``, ``share`` (percent; missing when
+    hidden) and ``plot_share`` (the share drawn; a hidden cell is drawn at the
+    nominal ``k / 2`` interviews, or at 50% for a group of fewer than ``k``).
+
+    A group with fewer than ``k`` interviews has all its cells hidden. When the
+    groups together cover every interview, the code's overall count (shown in the
+    theme chart) is a published total, so a lone hidden group gets a complement.
     """
     missing = [c for c in codes if c not in set(code_counts["code_id"])]
     if missing:
         raise ValueError(f"codes not in the code counts: {missing}")
-    rows = []
     counts = code_counts.set_index("code_id")
+    sizes = {g: int(cases["discipline_group"].isin(m).sum()) for g, m in groups.items()}
+    covers_all = sum(sizes.values()) == len(cases)
+    rows = []
     for code in codes:
-        for group, members in groups.items():
-            ids = [GROUP_IDS[m] for m in members]
-            n = int(cases["discipline_group"].isin(members).sum())
-            raising = int(sum(int(counts.at[code, g]) for g in ids))
+        values = [
+            int(sum(int(counts.at[code, GROUP_IDS[m]]) for m in members))
+            for members in groups.values()
+        ]
+        status = [PRIMARY if 0 < sizes[g] < k else SHOWN for g in groups]
+        status = [
+            PRIMARY if st == SHOWN and 0 < v < k else st
+            for st, v in zip(status, values, strict=True)
+        ]
+        if covers_all:
+            complete_line(status, values)
+        for group, value, st in zip(groups, values, status, strict=True):
+            n = sizes[group]
+            small_group = 0 < n < k
+            hidden = st != SHOWN
+            share = None if hidden or not n else round(100.0 * value / n, 1)
+            if small_group:
+                plot_share = 100.0 * (k / 2) / k
+            elif hidden:
+                plot_share = 100.0 * (k / 2) / n
+            else:
+                plot_share = 100.0 * value / n if n else 0.0
+            label = (
+                (suppressed_label(k) if st == PRIMARY else COMPLEMENT_LABEL)
+                if hidden
+                else f"{share:.0f}% ({value})"
+            )
             rows.append(
                 {
                     "code_id": code,
                     "code": code_label(counts.at[code, "code_path"]),
                     "group": group,
-                    "n": n,
-                    "count": raising,
+                    "n": None if small_group else n,
+                    "n_label": suppressed_label(k) if small_group else str(n),
+                    "count": None if hidden else value,
+                    "label": label,
+                    "status": st,
+                    "suppressed": hidden,
+                    "share": share,
+                    "plot_share": round(plot_share, 3),
                 }
             )
-    frame = pd.DataFrame(rows, columns=["code_id", "code", "group", "n", "count"])
-    out = mark_suppressed(frame, "count", k)
-    small_group = out["n"].map(lambda v: 0 < v < k)
-    if small_group.any():
-        out.loc[small_group, "suppressed"] = True
-        out.loc[small_group, "label"] = suppressed_label(k)
-        out.loc[small_group, "count"] = pd.NA
-        out.loc[small_group, "plot_count"] = k / 2
-    out["share"] = [
-        None if s or not n else round(100.0 * int(c) / n, 1)
-        for s, c, n in zip(out["suppressed"], out["count"], out["n"], strict=True)
-    ]
-    out["plot_share"] = [
-        0.0 if not n else round(100.0 * p / n, 3)
-        for p, n in zip(out["plot_count"], out["n"], strict=True)
-    ]
-    out["label"] = [
-        lab if s else f"{share:.0f}% ({lab})"
-        for lab, s, share in zip(out["label"], out["suppressed"], out["share"], strict=True)
-    ]
+    out = pd.DataFrame(rows)
+    out["n"] = out["n"].astype("Int64")
+    out["count"] = out["count"].astype("Int64")
     return out
 
 
@@ -242,14 +266,16 @@ def group_contrast_chart(
     """Grouped bars: share of each group's interviews raising each code; small cells grey."""
     data = group_contrast_data(code_counts, cases, codes, groups, k).drop(columns=["count"])
     order = list(groups)
-    token = suppressed_label(k)
-    data["group_n"] = [f"{g} (n = {n})" for g, n in zip(data["group"], data["n"], strict=True)]
+    key = hidden_key(k)
+    data = data.drop(columns=["n"])
+    data["group_n"] = [
+        f"{g} (n = {n})" for g, n in zip(data["group"], data["n_label"], strict=True)
+    ]
     data["kind"] = [
-        f"Fewer than {k} ({token})" if s else g
-        for s, g in zip(data["suppressed"], data["group_n"], strict=True)
+        key if s else g for s, g in zip(data["suppressed"], data["group_n"], strict=True)
     ]
     group_n = list(dict.fromkeys(data["group_n"]))
-    domain = [*group_n, f"Fewer than {k} ({token})"]
+    domain = [*group_n, key]
     rng = [*GROUP_COLOURS[: len(group_n)], SUPPRESSED_COLOUR]
     code_order = [code_label(code_counts.set_index("code_id").at[c, "code_path"]) for c in codes]
     y = alt.Y("code:N", sort=code_order, title=None, axis=alt.Axis(labelLimit=260))
@@ -340,12 +366,18 @@ def risk_table(
     )
 
 
-def share_phrase(row: Mapping[str, object], k: int = 5) -> str:
+def share_phrase(row: Mapping[str, Any], k: int = 5) -> str:
     """Plain-text phrase for one row of :func:`group_contrast_data`.
 
-    ``"75% (12 of 16 interviews)"`` or, when suppressed, ``"fewer than 5 of 16 interviews"``.
+    ``"75% (12 of 16 interviews)"``; when hidden ``"fewer than 5 of 16 interviews"``
+    (small cell), ``"a number not shown of 16 interviews"`` (complement) or
+    ``"a group of fewer than 5 interviews"``.
     """
-    n = int(row["n"])  # type: ignore[call-overload]
+    n = row["n"]
+    if n is None or pd.isna(n):
+        return f"a group of fewer than {k} interviews"
+    if row["status"] == PRIMARY:
+        return f"fewer than {k} of {int(n)} interviews"
     if bool(row["suppressed"]):
-        return f"fewer than {k} of {n} interviews"
-    return f"{float(row['share']):.0f}% ({int(row['count'])} of {n} interviews)"  # type: ignore[call-overload]
+        return f"a number not shown of {int(n)} interviews"
+    return f"{float(row['share']):.0f}% ({int(row['count'])} of {int(n)} interviews)"

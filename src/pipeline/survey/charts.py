@@ -71,32 +71,103 @@ def _is_small(value: Any, k: int) -> bool:
     return value is not None and not pd.isna(value) and 0 < float(value) < k
 
 
-def mark_suppressed(df: pd.DataFrame, count_col: str = "count", k: int = 5) -> pd.DataFrame:
-    """Return a copy of ``df`` ready to draw, with small counts hidden.
+#: Label of a cell hidden only so that a small cell cannot be worked out from a shown total.
+COMPLEMENT_LABEL = "*"
+SHOWN, PRIMARY, SECONDARY = "shown", "primary", "secondary"
 
-    Adds ``suppressed`` (bool), ``label`` (the count as text, or ``"<k"``) and
-    ``plot_count`` (the count, or the nominal ``k / 2`` for a suppressed cell);
-    ``count_col`` is set to missing for suppressed rows so that the true value
-    never reaches a chart's inline data.
+
+def hidden_key(k: int) -> str:
+    """Legend entry for hidden cells in every chart."""
+    return f"Hidden ({suppressed_label(k)} or {COMPLEMENT_LABEL})"
+
+
+def complete_line(
+    status: list[str], values: Sequence[Any], groups: Sequence[Any] | None = None
+) -> bool:
+    """Hide one more cell of a line whose sum is shown when exactly one cell is hidden.
+
+    The extra (complementary) cell is the smallest non-zero shown cell, taken from
+    the same group as the hidden cell when ``groups`` is given and that group has
+    one (so that subtotals of the groups stay publishable), else from the whole
+    line; zeros only when nothing else is left. Returns whether ``status`` changed.
+    """
+    hidden = [i for i, s in enumerate(status) if s != SHOWN]
+    if len(hidden) != 1:
+        return False
+    shown = [i for i, s in enumerate(status) if s == SHOWN]
+    if not shown:
+        return False
+
+    def nonzero(cands: list[int]) -> list[int]:
+        return [i for i in cands if not pd.isna(values[i]) and float(values[i]) > 0]
+
+    pools = []
+    if groups is not None:
+        pools.append(nonzero([i for i in shown if groups[i] == groups[hidden[0]]]))
+    pools += [nonzero(shown), shown]
+    pool = next(p for p in pools if p)
+    pick = min(pool, key=lambda i: (float(values[i] or 0), i))
+    status[pick] = SECONDARY
+    return True
+
+
+def protect_line(
+    values: Sequence[Any],
+    k: int = 5,
+    total_shown: bool = True,
+    groups: Sequence[Any] | None = None,
+) -> list[str]:
+    """Disclosure status of each count of one line: ``shown``, ``primary`` or ``secondary``.
+
+    ``primary``: 0 < n < k. When the line's total is shown (``total_shown``) and
+    exactly one cell would be hidden, a second (``secondary``) cell is hidden so
+    that the first cannot be recovered by subtraction; with ``groups`` (one key
+    per cell) the second cell is sought in the first one's group first.
     """
     if k < 1:
         raise ValueError("k must be at least 1")
+    status = [PRIMARY if _is_small(v, k) else SHOWN for v in values]
+    if total_shown:
+        complete_line(status, list(values), groups)
+    return status
+
+
+def _cell_label(status: str, value: Any, k: int) -> str:
+    if status == PRIMARY:
+        return suppressed_label(k)
+    if status == SECONDARY:
+        return COMPLEMENT_LABEL
+    return "" if value is None or pd.isna(value) else str(int(value))
+
+
+def mark_suppressed(
+    df: pd.DataFrame,
+    count_col: str = "count",
+    k: int = 5,
+    total_shown: bool = False,
+    groups: Sequence[Any] | None = None,
+) -> pd.DataFrame:
+    """Return a copy of ``df`` ready to draw, with small counts hidden.
+
+    Adds ``status`` (see :func:`protect_line`; with ``total_shown`` the rows are
+    treated as one line whose total is published), ``suppressed`` (bool),
+    ``label`` (the count as text, ``"<k"`` or ``"*"``) and ``plot_count`` (the
+    count, or the nominal ``k / 2`` for a hidden cell). ``count_col`` is set to
+    missing for hidden rows so that the true value never reaches a chart's data.
+    """
     out = df.copy()
-    small = out[count_col].map(lambda v: _is_small(v, k)).astype(bool)
-    out["suppressed"] = small
-    out["label"] = [
-        suppressed_label(k) if s else ("" if pd.isna(v) else str(int(v)))
-        for s, v in zip(small, out[count_col], strict=True)
-    ]
+    values = list(out[count_col])
+    status = protect_line(values, k, total_shown, groups)
+    hidden = [st != SHOWN for st in status]
+    out["status"] = status
+    out["suppressed"] = hidden
+    out["label"] = [_cell_label(st, v, k) for st, v in zip(status, values, strict=True)]
     out["plot_count"] = [
-        k / 2 if s else (0.0 if pd.isna(v) else float(v))
-        for s, v in zip(small, out[count_col], strict=True)
+        k / 2 if h else (0.0 if pd.isna(v) else float(v))
+        for h, v in zip(hidden, values, strict=True)
     ]
     out[count_col] = pd.array(
-        [
-            None if s else (None if pd.isna(v) else int(v))
-            for s, v in zip(small, out[count_col], strict=True)
-        ],
+        [None if h or pd.isna(v) else int(v) for h, v in zip(hidden, values, strict=True)],
         dtype="Int64",
     )
     return out
@@ -128,8 +199,11 @@ def diverging_data(
     ``dist`` has columns ``item, label, count`` (``"No answer"`` rows are left
     out of the bar). Labels before ``neutral`` (or the first half of ``order``
     when there is no neutral label) go left of zero, the others right; a neutral
-    segment straddles zero. Suppressed cells take the nominal ``k / 2`` people.
-    The answered base of each item (a single total) is kept in ``n``.
+    segment straddles zero. Each item's answered base ``n`` is shown (a single
+    total), so its cells are protected as one line (:func:`protect_line`): small
+    cells and, where needed, one complementary cell are hidden. Shown segments are
+    drawn at their true share of ``n``; hidden ones at the nominal ``k / 2`` people.
+    ``status`` records why a cell is hidden; the ``No answer`` count is in ``no_answer``.
     """
     order = list(order)
     if neutral is not None and neutral not in order:
@@ -139,19 +213,26 @@ def diverging_data(
         raise ValueError(f"labels not on the scale: {sorted(unknown)}")
     if neutral is not None:
         negative = order[: order.index(neutral)]
+        positive = order[order.index(neutral) + 1 :]
     else:
         negative = order[: len(order) // 2]
+        positive = order[len(order) // 2 :]
     rows: list[dict[str, Any]] = []
     items = list(dict.fromkeys(dist["item"]))
     for item in items:
-        sub = dist[(dist["item"] == item) & (dist["label"] != NO_ANSWER)]
+        sub = dist[dist["item"] == item]
         counts = {lab: int(sub.loc[sub["label"] == lab, "count"].sum()) for lab in order}
+        no_answer = int(sub.loc[sub["label"] == NO_ANSWER, "count"].sum())
         n = sum(counts.values())
         marked = mark_suppressed(
-            pd.DataFrame({"label": order, "count": [counts[lab] for lab in order]}), "count", k
+            pd.DataFrame({"label": order, "count": [counts[lab] for lab in order]}),
+            "count",
+            k,
+            total_shown=True,
+            groups=["positive" if lab in positive else "other" for lab in order],
         )
         plot = dict(zip(order, marked["plot_count"], strict=True))
-        base = sum(plot.values()) or 1.0
+        base = float(n) or 1.0
         width = {lab: 100.0 * plot[lab] / base for lab in order}
         start = -sum(width[lab] for lab in negative)
         if neutral is not None:
@@ -165,11 +246,13 @@ def diverging_data(
                     "rank": i,
                     "count": row["count"],
                     "display": row["label"],
+                    "status": row["status"],
                     "suppressed": bool(row["suppressed"]),
                     "share": None if row["suppressed"] else round(width[lab], 1),
                     "x_start": round(start, 3),
                     "x_end": round(start + width[lab], 3),
                     "n": n,
+                    "no_answer": no_answer,
                     "side": "negative"
                     if lab in negative
                     else ("neutral" if lab == neutral else "positive"),
@@ -224,8 +307,7 @@ def diverging_bar(
     share (as drawn). See :func:`diverging_data` for the data rules.
     """
     data = diverging_data(dist, order, k, neutral)
-    token = suppressed_label(k)
-    suppressed_key = f"Fewer than {k} ({token})"
+    suppressed_key = hidden_key(k)
     data["colour_key"] = [
         suppressed_key if s else lab
         for s, lab in zip(data["suppressed"], data["label"], strict=True)
@@ -239,7 +321,7 @@ def diverging_bar(
     data["item_label"] = data["item"]
     data["n_label"] = data["n"].map(lambda v: f"n = {int(v)}")
     data["mid"] = (data["x_start"] + data["x_end"]) / 2
-    plot = data.drop(columns=["count"])  # the chart needs shares only
+    plot = data.drop(columns=["count", "no_answer"])  # the chart needs shares only
     single = len(items) == 1 and not items[0]
     y = alt.Y(
         "item_label:N",
@@ -286,6 +368,24 @@ def diverging_bar(
     return alt.layer(bars, hatch, text, rule).properties(width=min(width, MAX_WIDTH), height=height)
 
 
+def _likert_inputs(
+    challenges_likert: Mapping[str, Sequence[Mapping[str, Any]]],
+    order: Sequence[str] | None,
+    neutral: str | None,
+) -> tuple[pd.DataFrame, list[str], str | None]:
+    dist = pd.concat(
+        [distribution_frame(v, item) for item, v in challenges_likert.items()],
+        ignore_index=True,
+    )
+    if order is None:
+        first = next(iter(challenges_likert.values()))
+        order = [str(r["label"]) for r in first if r["label"] != NO_ANSWER]
+    order = list(order)
+    if neutral is None and len(order) % 2 == 1:
+        neutral = order[len(order) // 2]
+    return dist, order, neutral
+
+
 def likert_matrix(
     challenges_likert: Mapping[str, Sequence[Mapping[str, Any]]],
     k: int = 5,
@@ -299,34 +399,45 @@ def likert_matrix(
     ``order`` defaults to the labels of the first item except ``"No answer"``;
     ``neutral`` defaults to the middle label when the scale has an odd length.
     """
-    dist = pd.concat(
-        [distribution_frame(v, item) for item, v in challenges_likert.items()],
-        ignore_index=True,
-    )
-    if order is None:
-        first = next(iter(challenges_likert.values()))
-        order = [str(r["label"]) for r in first if r["label"] != NO_ANSWER]
-    order = list(order)
-    if neutral is None and len(order) % 2 == 1:
-        neutral = order[len(order) // 2]
+    dist, order, neutral = _likert_inputs(challenges_likert, order, neutral)
     return diverging_bar(dist, order, k, neutral, sort_items=sort_items)
 
 
-def likert_table(
-    challenges_likert: Mapping[str, Sequence[Mapping[str, Any]]], k: int = 5
+def diverging_table(
+    dist: pd.DataFrame,
+    order: Sequence[str],
+    k: int = 5,
+    neutral: str | None = None,
+    item_title: str = "Item",
 ) -> pd.DataFrame:
-    """Item x answer table of counts with small cells as ``"<k"`` (the data behind the matrix)."""
-    frames = [distribution_frame(v, item) for item, v in challenges_likert.items()]
-    dist = pd.concat(frames, ignore_index=True)
-    labels = list(dict.fromkeys(dist["label"]))
-    wide = dist.pivot_table(
-        index="item", columns="label", values="count", aggfunc="sum", fill_value=0, sort=False
-    )
-    wide = wide.reindex(columns=labels, fill_value=0).reindex(list(challenges_likert))
-    shown = wide.astype(object).map(lambda v: suppressed_label(k) if _is_small(v, k) else int(v))
-    shown.index.name = "Challenge"
-    shown.columns.name = None
-    return shown.reset_index()
+    """The data behind :func:`diverging_bar` as a table, hiding exactly the same cells.
+
+    One row per item: a column per answer (``"<k"``/``"*"`` when hidden), then
+    ``Answered`` (the item's base) and ``No answer`` (``"<k"`` when small).
+    """
+    data = diverging_data(dist, order, k, neutral)
+    items = list(dict.fromkeys(data["item"]))
+    rows = []
+    for item in items:
+        sub = data[data["item"] == item].set_index("label")
+        row: dict[str, Any] = {item_title: item}
+        row.update({lab: sub.at[lab, "display"] for lab in order})
+        row["Answered"] = str(int(sub["n"].iloc[0]))
+        no_answer = int(sub["no_answer"].iloc[0])
+        row[NO_ANSWER] = suppressed_label(k) if _is_small(no_answer, k) else str(no_answer)
+        rows.append(row)
+    return pd.DataFrame(rows, columns=[item_title, *order, "Answered", NO_ANSWER])
+
+
+def likert_table(
+    challenges_likert: Mapping[str, Sequence[Mapping[str, Any]]],
+    k: int = 5,
+    order: Sequence[str] | None = None,
+    neutral: str | None = None,
+) -> pd.DataFrame:
+    """Challenge x answer table behind :func:`likert_matrix`, hiding the same cells."""
+    dist, order, neutral = _likert_inputs(challenges_likert, order, neutral)
+    return diverging_table(dist, order, k, neutral, item_title="Challenge")
 
 
 # ------------------------------------------------------------------ ranked drivers
@@ -395,10 +506,14 @@ def counts_table(
     total: bool = True,
     count_name: str = "Respondents",
 ) -> pd.DataFrame:
-    """One-way table of people per answer with ``"<k"`` cells and (optionally) a total row."""
+    """One-way table of people per answer with hidden small cells and (optionally) a total row.
+
+    With ``total`` the row total is published, so a lone small cell is paired with
+    a complementary hidden cell (``"*"``); see :func:`protect_line`.
+    """
     frame = distribution_frame(counts).drop(columns=["item"])
     n = int(frame["count"].sum())
-    marked = mark_suppressed(frame, "count", k)
+    marked = mark_suppressed(frame, "count", k, total_shown=total)
     out = pd.DataFrame({label: list(frame["label"]), count_name: list(marked["label"])})
     out[count_name] = out[count_name].astype(object)
     if total:
@@ -406,6 +521,45 @@ def counts_table(
             [out, pd.DataFrame({label: ["Total"], count_name: [str(n)]})], ignore_index=True
         )
     return out
+
+
+def protect_table(tab: pd.DataFrame, k: int = 5, total: str = "Total") -> pd.DataFrame:
+    """Disclosure status of every cell of a table whose last row and column are ``total``.
+
+    Primary: 0 < n < k (the grand total is exempt). Secondary: repeated passes
+    over rows and columns; a line (inner cells plus its margin) whose margin is
+    shown and which has exactly one hidden inner cell gets a second hidden inner
+    cell, or, when it has no other cell, its margin hidden.
+    The result does not depend on the order of passes beyond being deterministic.
+    """
+    status = pd.DataFrame(SHOWN, index=tab.index, columns=tab.columns, dtype=object)
+    for r in tab.index:
+        for c in tab.columns:
+            if not (r == total and c == total) and _is_small(tab.at[r, c], k):
+                status.at[r, c] = PRIMARY
+    inner_rows = [r for r in tab.index if r != total]
+    inner_cols = [c for c in tab.columns if c != total]
+    changed = True
+    while changed:
+        changed = False
+        lines = [(r, inner_cols, "row") for r in tab.index] + [
+            (c, inner_rows, "col") for c in tab.columns
+        ]
+        for key, cells, kind in lines:
+            margin = (key, total) if kind == "row" else (total, key)
+            if status.at[margin] != SHOWN:
+                continue
+            pos = [(key, c) if kind == "row" else (c, key) for c in cells]
+            line = [status.at[p] for p in pos]
+            if sum(st != SHOWN for st in line) != 1:
+                continue
+            if complete_line(line, [tab.at[p] for p in pos]):
+                for p, st in zip(pos, line, strict=True):
+                    status.at[p] = st
+            elif margin != (total, total):
+                status.at[margin] = SECONDARY
+            changed = True
+    return status
 
 
 def crosstab_table(
@@ -419,9 +573,12 @@ def crosstab_table(
     row_title: str | None = None,
     missing: str = "Not recorded",
 ) -> pd.DataFrame:
-    """People by ``rows`` x ``cols`` with margins; every cell under ``k`` (margins too) as ``"<k"``.
+    """People by ``rows`` x ``cols`` with margins, protected against small cells.
 
-    Only the grand total is exempt. Missing values are counted under ``missing``.
+    Every cell or margin under ``k`` reads ``"<k"``; then, as long as some row or
+    column has exactly one hidden cell while its total is shown, one more cell of
+    that line is hidden (``"*"``) so that nothing can be recovered by subtraction.
+    Only the grand total is always shown. Missing values count under ``missing``.
     """
     frame = df[[rows, cols]].astype(object).where(df[[rows, cols]].notna(), missing)
     tab = pd.crosstab(frame[rows], frame[cols])
@@ -434,15 +591,12 @@ def crosstab_table(
     tab = tab.loc[:, tab.sum(axis=0) > 0] if len(tab) else tab
     tab["Total"] = tab.sum(axis=1)
     tab.loc["Total"] = tab.sum(axis=0)
+    status = protect_table(tab, k)
     shown = tab.astype(object).copy()
     for r in shown.index:
         for c in shown.columns:
-            if r == "Total" and c == "Total":
-                continue
-            if _is_small(tab.at[r, c], k):
-                shown.at[r, c] = suppressed_label(k)
-            else:
-                shown.at[r, c] = int(tab.at[r, c])
+            st = status.at[r, c]
+            shown.at[r, c] = int(tab.at[r, c]) if st == SHOWN else _cell_label(st, None, k)
     shown.index.name = row_title or rows
     shown.columns.name = None
     return shown.reset_index()
@@ -455,22 +609,39 @@ def agreement_table(
 ) -> pd.DataFrame:
     """Per challenge: respondents who answered, how many agreed and the share that agreed.
 
-    Ordered by share (highest first, then item). ``Agreed`` is ``"<k"`` and
-    ``Share (%)`` empty when fewer than ``k`` agreed. ``Answered`` is the item's
-    base (those who gave any answer on the scale).
+    ``Agreed`` is ``"<k"`` when small, and ``"*"`` when showing it would let a
+    cell hidden in the Likert matrix be worked out (one hidden cell among the
+    agreeing answers, or among the others). ``Share (%)`` is empty whenever
+    ``Agreed`` is hidden. Ordered by share (highest first; hidden last), then item.
     """
+    dist, order, neutral = _likert_inputs(challenges_likert, None, None)
+    data = diverging_data(dist, order, k, neutral)
     rows = []
-    for item, dist in challenges_likert.items():
-        answered = sum(int(r["count"]) for r in dist if r["label"] != NO_ANSWER)
-        agreed = sum(int(r["count"]) for r in dist if r["label"] in positive)
-        small = _is_small(agreed, k)
+    for item in dict.fromkeys(data["item"]):
+        sub = data[data["item"] == item]
+        answered = int(sub["n"].iloc[0])
+        is_pos = sub["label"].isin(list(positive))
+        agreed = sum(
+            int(r["count"])
+            for r in challenges_likert[item]
+            if r["label"] in positive and not pd.isna(r["count"])
+        )
+        hidden_pos = int(sub.loc[is_pos, "suppressed"].sum())
+        hidden_other = int(sub.loc[~is_pos, "suppressed"].sum())
+        if _is_small(agreed, k):
+            label = suppressed_label(k)
+        elif hidden_pos == 1 or hidden_other == 1:
+            label = COMPLEMENT_LABEL
+        else:
+            label = str(agreed)
+        shown = label == str(agreed) and answered > 0
         rows.append(
             {
                 "Challenge": item,
                 "Answered": answered,
-                "Agreed": suppressed_label(k) if small else str(agreed),
-                "Share (%)": None if small or not answered else round(100.0 * agreed / answered, 1),
-                "_sort": -1.0 if small or not answered else agreed / answered,
+                "Agreed": label,
+                "Share (%)": round(100.0 * agreed / answered, 1) if shown else None,
+                "_sort": agreed / answered if shown else -1.0,
             }
         )
     out = pd.DataFrame(rows, columns=["Challenge", "Answered", "Agreed", "Share (%)", "_sort"])
