@@ -2,9 +2,10 @@
 
 The inputs are the cleaned interview tables (``interview_cases.parquet``,
 ``interview_code_counts.parquet``) and the good-practice table. Counts of
-interviewees between 1 and ``k - 1`` in any breakdown are shown as ``"<k"`` and
-drawn as grey, dash-outlined bars of nominal size (see
-:mod:`pipeline.survey.charts`); the chart data never holds their true value.
+interviewees between 1 and ``k - 1`` in any breakdown are shown as ``"<k"``, a
+complementary cell is hidden as ``"*"`` where a printed total would otherwise give
+a small one away, and hidden cells are drawn as grey, dash-outlined bars of
+nominal size (see :mod:`pipeline.survey.charts`); chart data never holds them.
 Single overall totals (interviews, at-risk interviewees) are shown as they are.
 
 Public API::
@@ -14,6 +15,7 @@ Public API::
     codes_by_theme_chart(code_counts, themes, k=5, total=None) -> alt.Chart
     group_contrast_data(code_counts, cases, codes, groups=DEFAULT_CONTRAST, k=5) -> DataFrame
     group_contrast_chart(code_counts, cases, codes, groups=DEFAULT_CONTRAST, k=5) -> alt.Chart
+    share_phrase(row, k=5) -> str
     good_practices_table(good_practices, code_counts, k=5) -> DataFrame
     risk_table(survey_responses, at_risk_survey, interviews_total, at_risk_interviewees) -> DataFrame
 """

@@ -2,12 +2,16 @@
 
 Every function here takes computed counts (the survey findings or tables derived
 from them) and returns an altair chart or a display table in which a count of
-people between 1 and ``k - 1`` never appears:
+people between 1 and ``k - 1`` never appears, and cannot be worked out:
 
-* in tables the cell reads ``"<k"`` (for example ``"<5"``);
-* in charts the segment or bar is drawn in grey with a dashed outline, labelled
-  ``"<k"``, at a *nominal* size of ``k / 2`` people (the middle of the range it
-  could hold), and the chart's inline data carries no true count for it.
+* primary suppression: the cell reads ``"<k"`` (for example ``"<5"``);
+* complementary suppression: where a line's total is printed (a table margin, an
+  item's answered base), a line with exactly one hidden cell gets a second hidden
+  cell, marked ``"*"``, so that subtraction recovers nothing
+  (:func:`protect_line`, :func:`protect_table`);
+* in charts a hidden segment or bar is drawn in grey with a dashed outline,
+  labelled ``"<k"`` or ``"*"``, at a *nominal* size of ``k / 2`` people, and the
+  chart's inline data carries neither its count nor its share.
 
 Zeros and single overall totals are shown as they are. Charts have no title
 (the caption goes through :func:`pipeline.report.show_chart`), English labels,
@@ -15,15 +19,21 @@ a colour-blind-safe purple/orange palette and a width of at most 600 pixels.
 
 Public API::
 
-    mark_suppressed(df, count_col="count", k=5) -> DataFrame
+    protect_line(values, k=5, total_shown=True, groups=None) -> list[str]
+    protect_table(tab, k=5, total="Total") -> DataFrame
+    mark_suppressed(df, count_col="count", k=5, total_shown=False, groups=None) -> DataFrame
     distribution_frame(counts, item=None) -> DataFrame
-    diverging_data(dist, order, k, neutral=None) -> DataFrame
-    diverging_bar(dist, order, k, neutral=None, ...) -> alt.Chart
-    likert_matrix(challenges_likert, k, ...) -> alt.Chart
-    drivers_data(drivers_ranked, k, respondents=None) -> DataFrame
-    drivers_chart(drivers_ranked, k, respondents=None) -> alt.Chart
-    counts_table(counts, k, label="Answer", total=True) -> DataFrame
-    crosstab_table(df, rows, cols, k, ...) -> DataFrame
+    diverging_data(dist, order, k=5, neutral=None) -> DataFrame
+    diverging_bar(dist, order, k=5, neutral=None, ...) -> alt.LayerChart
+    diverging_table(dist, order, k=5, neutral=None, item_title="Item") -> DataFrame
+    likert_matrix(challenges_likert, k=5, ...) -> alt.LayerChart
+    likert_table(challenges_likert, k=5) -> DataFrame
+    agreement_table(challenges_likert, k=5, positive=(...)) -> DataFrame
+    drivers_data(drivers_ranked, k=5, respondents=None) -> DataFrame
+    drivers_chart(drivers_ranked, k=5, respondents=None) -> alt.LayerChart
+    suppressed_ranking(drivers_ranked, k=5) -> list[dict]
+    counts_table(counts, k=5, label="Answer", total=True) -> DataFrame
+    crosstab_table(df, rows, cols, k=5, ...) -> DataFrame
 """
 
 from __future__ import annotations
