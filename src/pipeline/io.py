@@ -149,3 +149,39 @@ def repo_root() -> Path:
         if (base / "dvc.yaml").exists() and (base / "src" / "pipeline").exists():
             return base
     return Path(__file__).resolve().parents[2]
+
+
+def find_input(value: str | os.PathLike[str], folder: str | os.PathLike[str],
+               suffixes: tuple[str, ...], *, what: str, param: str) -> Path:
+    """Resolve a stage's input: a path, or ``"auto"`` for the single matching file in ``folder``.
+
+    With ``"auto"`` a user who drops their own file into the input's folder
+    needs no edit. Hidden files and Excel lock files (``~$...``) are ignored.
+    Raises ``FileNotFoundError`` when nothing matches and ``ValueError`` when
+    several files do, naming them and the parameter to set.
+    """
+    if str(value).strip().lower() != "auto":
+        path = Path(value)
+        if not path.is_file():
+            raise FileNotFoundError(f"{what}: {path}: no such file (parameter `{param}`)")
+        return path
+    base = Path(folder)
+    if not base.is_dir():
+        raise FileNotFoundError(f"{what}: folder {base} does not exist")
+    found = sorted(
+        p for p in base.iterdir()
+        if p.is_file() and p.suffix.lower() in suffixes and not p.name.startswith((".", "~$"))
+    )
+    kinds = " or ".join(suffixes)
+    if not found:
+        raise FileNotFoundError(
+            f"{what}: no {kinds} file in {base}; put the file there or set the parameter "
+            f"`{param}` to its path"
+        )
+    if len(found) > 1:
+        names = ", ".join(p.name for p in found)
+        raise ValueError(
+            f"{what}: several candidate files in {base} ({names}); keep one there or set the "
+            f"parameter `{param}` to the one to use"
+        )
+    return found[0]

@@ -81,9 +81,39 @@ class _Counter:
 _STATE = _Counter()
 
 
+def toc_numbers(toc_path: Path | None = None) -> dict[str, str]:
+    """Chapter numbers as the book prints them, read from ``_toc.yml``.
+
+    Chapters of numbered parts are numbered 1, 2, ... across parts (as
+    sphinx-multitoc-numbering does in HTML and Sphinx does in LaTeX); chapters of
+    the unnumbered last part (the appendices) get letters A, B, ...
+    """
+    import yaml
+
+    from pipeline.io import repo_root
+
+    path = toc_path or repo_root() / "_toc.yml"
+    toc = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
+    numbers: dict[str, str] = {}
+    n, letter = 0, 0
+    for part in toc.get("parts", []):
+        for entry in part.get("chapters", []):
+            name = Path(entry["file"]).name
+            if part.get("numbered"):
+                n += 1
+                numbers[name] = str(n)
+            else:
+                numbers[name] = chr(ord("A") + letter)
+                letter += 1
+    return numbers
+
+
 def chapter(stage: str) -> str:
     """Start numbering figures and tables for ``stage``; returns its chapter number."""
-    prefix = CHAPTERS.get(stage, stage)
+    try:
+        prefix = toc_numbers().get(stage) or CHAPTERS.get(stage, stage)
+    except (OSError, KeyError, TypeError):
+        prefix = CHAPTERS.get(stage, stage)
     _STATE.prefix, _STATE.figures, _STATE.tables = prefix, 0, 0
     _STATE.labels.clear()
     return prefix

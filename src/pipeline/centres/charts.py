@@ -126,31 +126,9 @@ def resolve_input(workbook: str | Path, folder: str | Path = "data/raw/centres")
     ``FileNotFoundError`` when the path is missing or the folder holds no candidate, and
     ``ValueError`` when it holds several (naming them).
     """
-    if str(workbook).strip().lower() != "auto":
-        path = Path(workbook)
-        if not path.is_file():
-            raise FileNotFoundError(f"centres input {path}: no such file")
-        return path
-    base = Path(folder)
-    if not base.is_dir():
-        raise FileNotFoundError(f"centres input: folder {base} does not exist")
-    found = sorted(
-        p
-        for p in base.iterdir()
-        if p.is_file() and p.suffix.lower() in INPUT_SUFFIXES and not p.name.startswith((".", "~$"))
-    )
-    if not found:
-        raise FileNotFoundError(
-            f"centres input: no .xlsx or .csv file in {base}; put the centres database there "
-            "or set the stage parameter `workbook` to its path"
-        )
-    if len(found) > 1:
-        names = ", ".join(p.name for p in found)
-        raise ValueError(
-            f"centres input: several candidate files in {base} ({names}); keep one there or "
-            "set the stage parameter `workbook` to the one to use"
-        )
-    return found[0]
+    from pipeline.io import find_input
+
+    return find_input(workbook, folder, tuple(INPUT_SUFFIXES), what="centres input", param="workbook")
 
 
 def _default_figures_path() -> Path:
