@@ -311,3 +311,10 @@ def test_named_present_keeps_named_order() -> None:
     named = ["Innovate UK", "Newton Fund", "British Council"]
     assert charts.named_present(present, named) == ["Innovate UK", "British Council"]
     assert charts.named_present([], named) == []
+
+
+def test_bins_filled_counts_provinces_without_centres_in_the_first_bin() -> None:
+    counts = {"CN-JS": 14, "CN-BJ": 5, "CN-ZJ": 2}
+    codes = ["CN-JS", "CN-BJ", "CN-ZJ", "CN-XZ"]
+    assert charts.bins_filled(counts, [0, 1, 4, 7, 10, 13], codes) == [0, 1, 4, 13]
+    assert charts.bins_filled({}, [0, 1], ["CN-XZ"]) == [0]

@@ -557,3 +557,18 @@ def reason_summary(rejects: pd.DataFrame) -> pd.DataFrame:
     return df.sort_values(
         ["rows", "reason"], ascending=[False, True], kind="mergesort"
     ).reset_index(drop=True)
+
+
+def bins_filled(counts: dict[str, int], bounds: list[int], codes: list[str]) -> list[int]:
+    """Lower bounds of the map bins that hold at least one province.
+
+    ``counts`` maps province codes to centres (provinces absent from it have
+    none); ``bounds`` are the bins' lower bounds (e.g. none, 1-3, 4-6 ...);
+    ``codes`` are every province-level unit shown on the map.
+    """
+    ordered = sorted(int(b) for b in bounds)
+    filled = set()
+    for code in codes:
+        n = int(counts.get(code, 0))
+        filled.add(max(b for b in ordered if b <= n))
+    return [b for b in ordered if b in filled]
