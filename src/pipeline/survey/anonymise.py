@@ -37,14 +37,19 @@ DEFAULT_DROP_PATTERNS: tuple[str, ...] = (
     r"^_?record[ _-]?id$",
 )
 
-EMAIL_RE = re.compile(r"[A-Za-z0-9._%+\-']+@[A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)*\.[A-Za-z]{2,}")
+# Quantifiers are bounded (RFC 5321 lengths) so a 10 MB cell is scanned in linear time;
+# unbounded runs made these patterns quadratic on long text without a match.
+EMAIL_RE = re.compile(
+    r"[A-Za-z0-9._%+\-']{1,64}@[A-Za-z0-9\-]{1,63}(?:\.[A-Za-z0-9\-]{1,63}){0,8}\.[A-Za-z]{2,24}"
+)
 IPV4_RE = re.compile(
     r"(?<![\d.])(?:(?:25[0-5]|2[0-4]\d|1?\d?\d)\.){3}(?:25[0-5]|2[0-4]\d|1?\d?\d)(?![\d.])"
 )
 IPV6_RE = re.compile(r"(?<![:\w])(?:[0-9A-Fa-f]{1,4}:){2,7}[0-9A-Fa-f]{1,4}(?![:\w])")
 URL_RE = re.compile(
     r"(?:\b(?:https?|ftp)://|\bwww\.)[^\s<>\"']+"
-    r"|\b[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.(?:com|org|net|edu|gov|info|io|cn|uk)\b(?:/[^\s<>\"']*)?",
+    r"|\b[A-Za-z0-9-]{1,63}(?:\.[A-Za-z0-9-]{1,63}){0,8}\.(?:com|org|net|edu|gov|info|io|cn|uk)\b"
+    r"(?:/[^\s<>\"']*)?",
     re.IGNORECASE,
 )
 PHONE_RE = re.compile(
