@@ -1,0 +1,375 @@
+"""Guarantees of the whole pipeline (issue 9): privacy, safe HTML, interruption, row accounting.
+
+* privacy: no personal value of the synthetic survey export appears in any output of run A
+  (processed tables, metrics, executed notebooks, HTML, PDF text);
+* safe HTML: a copy of the project whose raw inputs carry script payloads builds a book in
+  which no payload runs (no dialog, no page error, no title change, no live element) and the
+  payload text is shown as text;
+* interruption: killing ``dvc repro`` of the first cleaning stage while it runs leaves no
+  partial output, and rerunning it gives the same bytes as run A;
+* row accounting: every accounting file written into data/processed balances.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import html
+import io
+import json
+import os
+import re
+import signal
+import subprocess
+import time
+from pathlib import Path
+
+import pandas as pd
+import pytest
+import yaml
+
+from .browser import CHROMIUM_ARGS, chromium_path
+from .conftest import BIN, clean_env, copy_project, dvc, run_pipeline, tree_hashes
+
+pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("e2e")]
+
+OUTPUT_FOLDERS = ("data/processed", "metrics", "book/generated", "book/_build/html")
+PAYLOADS = {
+    "centre name": "<script>alert('hx-name')</script>",
+    "centre Chinese name": "<img src=x onerror=alert('hx-zh')>",
+    "research area": "<a href=\"javascript:alert('hx-area')\">hx-area link</a>",
+    "partner": "</script><script>alert('hx-partner')</script>",
+    "funders": "<svg onload=alert('hx-funder')>",
+    "status": "<iframe src=javascript:alert('hx-status')>",
+    "survey comment": "<script>alert('hx-comment')</script>",
+    "survey organisation": "<img src=x onerror=alert('hx-org')>",
+    "interview organisation": "<script>alert('hx-interview')</script>",
+}
+MARK = "hx-"  # every payload carries it, so any dialog or live element it makes is recognisable
+
+
+# --------------------------------------------------------------------------- helpers
+def _edition_seed(root: Path) -> int:
+    edition = yaml.safe_load((root / "data/raw/EDITION.yaml").read_text(encoding="utf-8"))
+    return int(edition["seed"])
+
+
+def _output_text(path: Path) -> str:
+    if path.suffix == ".parquet":
+        return pd.read_parquet(path).astype(str).to_csv(index=False)
+    if path.suffix == ".pdf":
+        out = subprocess.run(
+            ["pdftotext", "-layout", str(path), "-"], check=False, capture_output=True
+        )
+        return out.stdout.decode("utf-8", "replace")
+    return path.read_bytes().decode("utf-8", "replace")
+
+
+def _find_values(text: str, values: list[str]) -> list[str]:
+    """Values present in ``text`` as whole tokens (a coordinate must not match inside a number).
+
+    A plain substring search finds candidates fast; the token boundaries are checked only
+    around each hit (one big alternation regex would be far too slow on 50 MB of HTML).
+    """
+    found = []
+    for value in sorted(set(values)):
+        token = re.compile(r"(?<![\w.@-])" + re.escape(value) + r"(?![\w@]|\.\d)")
+        start = text.find(value)
+        while start != -1:
+            window = text[max(0, start - 1) : start + len(value) + 2]
+            if token.search(window):
+                found.append(value)
+                break
+            start = text.find(value, start + 1)
+    return found
+
+
+# --------------------------------------------------------------------------- (7) privacy
+def test_no_personal_value_of_the_survey_reaches_any_output(built) -> None:
+    from pipeline.reference.survey import personal_values
+
+    root = built.root
+    values = personal_values(_edition_seed(root))
+    assert len(values) > 20, "the synthetic export should hold personal values to look for"
+    files = [p for f in OUTPUT_FOLDERS for p in sorted((root / f).rglob("*")) if p.is_file()]
+    files += sorted((root / "book/_build").rglob("*.pdf"))
+    assert any(p.suffix == ".pdf" for p in files), "no PDF was built"
+    assert any(p.suffix == ".parquet" for p in files), "no processed table was written"
+    leaks: dict[str, list[str]] = {}
+    for path in files:
+        if path.suffix.lower() in (".png", ".jpg", ".jpeg", ".gif", ".woff", ".woff2", ".ttf"):
+            continue
+        found = _find_values(_output_text(path), values)
+        if found:
+            leaks[str(path.relative_to(root))] = found[:10]
+    assert not leaks, f"personal values of the survey export found in outputs: {leaks}"
+
+
+def test_personal_values_are_really_in_the_raw_export(built) -> None:
+    """The privacy scan is not vacuous: the raw export does hold the values it looks for."""
+    from pipeline.reference.survey import personal_values
+
+    text = "".join(
+        p.read_bytes().decode("utf-8", "replace")
+        for p in sorted((built.root / "data/raw/survey").glob("*.csv"))
+    )
+    values = personal_values(_edition_seed(built.root))
+    assert sum(v in text for v in values) >= len(values) * 0.9
+
+
+# --------------------------------------------------------------------------- (2) accounting
+def test_every_processed_accounting_balances(built) -> None:
+    """raw = kept + duplicates + rejected in every accounting file of every cleaning stage."""
+    checked = 0
+
+    def walk(node: object, where: str) -> None:
+        nonlocal checked
+        if isinstance(node, dict):
+            raw = next((node[k] for k in ("raw_rows", "raw") if isinstance(node.get(k), int)), None)
+            kept = next(
+                (node[k] for k in ("kept", "centres") if isinstance(node.get(k), int)), None
+            )
+            if raw is not None and kept is not None:
+                dup = node.get("duplicates", 0)
+                rej = node.get("rejected", 0)
+                extra = node.get("non_data_rows", 0)
+                assert isinstance(dup, int) and isinstance(rej, int), (where, node)
+                assert raw == kept + dup + rej + extra, f"{where}: {node}"
+                checked += 1
+            for k, v in node.items():
+                walk(v, f"{where}.{k}")
+        elif isinstance(node, list):
+            for i, v in enumerate(node):
+                walk(v, f"{where}[{i}]")
+
+    files = sorted((built.root / "data/processed").rglob("*accounting*.json"))
+    assert files, "no accounting file in data/processed"
+    for path in files:
+        walk(json.loads(path.read_text(encoding="utf-8")), str(path.name))
+    assert checked >= len(files)
+
+
+# --------------------------------------------------------------------------- (3) safe HTML
+def _inject_centres(root: Path) -> None:
+    from openpyxl import load_workbook
+
+    (path,) = sorted((root / "data/raw/centres").glob("*.xlsx"))
+    wb = load_workbook(path)
+    ws = wb["Centres"] if "Centres" in wb.sheetnames else wb.worksheets[0]
+    header_row, cols = None, {}
+    for row in ws.iter_rows(min_row=1, max_row=20):
+        labels = {str(c.value).strip(): c.column for c in row if c.value is not None}
+        if "Centre name" in labels and "Year established" in labels:
+            header_row, cols = row[0].row, labels
+            break
+    assert header_row, "centres header row not found"
+    r = header_row + 1
+    ws.cell(r, cols["Centre name"]).value = PAYLOADS["centre name"] + " Centre"
+    ws.cell(r, cols["Chinese name"]).value = PAYLOADS["centre Chinese name"]
+    ws.cell(r, cols["Research area"]).value = "Physics " + PAYLOADS["research area"]
+    uk = ws.cell(r, cols["UK partner(s)"])
+    uk.value = f"{uk.value}; {PAYLOADS['partner']}"
+    fund = ws.cell(r, cols["Funder(s)"])
+    fund.value = f"{fund.value or 'NSFC'}; {PAYLOADS['funders']}"
+    ws.cell(r, cols["Status"]).value = PAYLOADS["status"]
+    wb.save(path)
+
+
+def _inject_survey(root: Path) -> None:
+    (path,) = sorted((root / "data/raw/survey").glob("*.csv"))
+    data = path.read_bytes()
+    bom = data.startswith(b"\xef\xbb\xbf")
+    rows = list(csv.reader(io.StringIO(data.decode("utf-8-sig"), newline="")))
+    head = rows[0]
+    col = {name: i for i, name in enumerate(head)}
+    done_text = done_org = False
+    for row in rows[3:]:
+        ok = (
+            row[col["Status"]] == "IP Address"
+            and row[col["Finished"]] == "True"
+            and row[col["Progress"]] == "100"
+        )
+        if not ok:
+            continue
+        if not done_text and row[col["Q7_TEXT"]].strip():
+            row[col["Q7_TEXT"]] = row[col["Q7_TEXT"]] + " " + PAYLOADS["survey comment"]
+            done_text = True
+        elif not done_org:
+            row[col["Q1"]] = PAYLOADS["survey organisation"]
+            done_org = True
+    assert done_text and done_org
+    buf = io.StringIO(newline="")
+    csv.writer(buf, lineterminator="\r\n").writerows(rows)
+    path.write_bytes((b"\xef\xbb\xbf" if bom else b"") + buf.getvalue().encode("utf-8"))
+
+
+def _inject_interviews(root: Path) -> None:
+    from openpyxl import load_workbook
+
+    (path,) = sorted((root / "data/raw/interviews").glob("*.xlsx"))
+    wb = load_workbook(path)
+    ws = next(w for w in wb.worksheets if w.title.lower().startswith("case"))
+    for row in ws.iter_rows():
+        if row[0].value == "Case":
+            org = next(c.column for c in row if c.value == "Organisation")
+            ws.cell(row[0].row + 1, org).value = PAYLOADS["interview organisation"]
+            break
+    else:
+        pytest.fail("interview case sheet header not found")
+    wb.save(path)
+
+
+@pytest.fixture(scope="module")
+def payload_book(tmp_path_factory):
+    if chromium_path() is None:
+        pytest.skip("chromium is not installed (scripts/install_system_deps.sh installs it)")
+    root = copy_project(tmp_path_factory.mktemp("run_payloads") / "project")
+    _inject_centres(root)
+    _inject_survey(root)
+    _inject_interviews(root)
+    return run_pipeline(root, offline=False)
+
+
+def _static_title(page: Path) -> str:
+    m = re.search(r"<title>(.*?)</title>", page.read_text(encoding="utf-8"), re.DOTALL)
+    return html.unescape(m.group(1)).strip() if m else ""
+
+
+def test_payloads_in_raw_inputs_never_run_in_the_book(payload_book) -> None:
+    from playwright.sync_api import sync_playwright
+
+    html_root = payload_book.root / "book/_build/html"
+    pages = sorted(p for p in html_root.rglob("*.html") if "_static" not in p.parts)
+    assert pages
+    root_url = html_root.resolve().as_uri()
+    problems: dict[str, list[str]] = {}
+    shown: set[str] = set()
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(
+            executable_path=chromium_path(), args=CHROMIUM_ARGS, headless=True
+        )
+        context = browser.new_context()
+        for path in pages:
+            issues: list[str] = []
+            page = context.new_page()
+
+            def on_route(route, issues=issues):
+                url = route.request.url
+                if url.startswith((root_url, "data:", "blob:")):
+                    route.continue_()
+                else:
+                    if MARK in url or url.startswith("javascript:"):
+                        issues.append(f"payload request {url}")
+                    route.abort()
+
+            page.route("**/*", on_route)
+            page.on(
+                "dialog",
+                lambda d, issues=issues: (issues.append(f"dialog {d.message}"), d.dismiss()),
+            )
+            page.on("pageerror", lambda e, issues=issues: issues.append(f"page error {e}"))
+            page.goto(path.resolve().as_uri(), wait_until="load")
+            page.wait_for_timeout(300)
+            title = page.title()
+            if title != _static_title(path) or MARK in title:
+                issues.append(f"title changed to {title!r}")
+            live = page.evaluate(
+                """(mark) => {
+                  const out = [];
+                  for (const el of document.querySelectorAll('*')) {
+                    for (const a of el.attributes) {
+                      const v = a.value || '';
+                      if (a.name.startsWith('on') && v.includes(mark)) out.push(el.tagName + ' ' + a.name);
+                      if ((a.name === 'href' || a.name === 'src') && v.startsWith('javascript:')
+                          && v.includes(mark)) out.push(el.tagName + ' ' + a.name);
+                    }
+                    if (el.tagName === 'SCRIPT' && (el.textContent || '').includes("alert('" + mark))
+                      out.push('SCRIPT ' + el.textContent.slice(0, 60));
+                  }
+                  return out;
+                }""",
+                MARK,
+            )
+            issues += [f"live element {x}" for x in live]
+            text = page.inner_text("body")
+            shown.update(k for k, v in PAYLOADS.items() if v in text)
+            if issues:
+                problems[str(path.relative_to(html_root))] = issues
+            page.close()
+        browser.close()
+    assert not problems, f"payloads ran or changed pages: {problems}"
+    assert shown, "no payload is shown as text anywhere in the book (did the injection reach it?)"
+    assert {"centre name", "survey organisation", "interview organisation"} & shown, shown
+
+
+# --------------------------------------------------------------------------- (6) interruption
+def _first_cleaning_stage(root: Path) -> tuple[str, list[str]]:
+    stages = yaml.safe_load((root / "dvc.yaml").read_text(encoding="utf-8"))["stages"]
+    for name, spec in stages.items():
+        outs = [o if isinstance(o, str) else next(iter(o)) for o in spec.get("outs", [])]
+        processed = [o for o in outs if o.startswith("data/processed")]
+        if name.startswith("clean_") and processed:
+            return name, processed
+    pytest.skip("no cleaning stage writes data/processed yet")
+
+
+def _out_hashes(root: Path, outs: list[str]) -> dict[str, str]:
+    hashes: dict[str, str] = {}
+    for out in outs:
+        path = root / out
+        if path.is_dir():
+            hashes.update(tree_hashes(root, out))
+        elif path.is_file():
+            hashes[out] = hashlib.sha256(path.read_bytes()).hexdigest()
+        else:
+            hashes[out] = "missing"
+    return hashes
+
+
+def _check_no_partial_outputs(folder: Path) -> None:
+    leftovers = [str(p) for p in folder.rglob("*.tmp")] if folder.exists() else []
+    assert not leftovers, f"temporary files left in data/processed: {leftovers}"
+    for path in sorted(folder.rglob("*")) if folder.exists() else []:
+        if path.suffix == ".parquet":
+            pd.read_parquet(path)  # a truncated parquet raises
+        elif path.suffix == ".json":
+            json.loads(path.read_text(encoding="utf-8"))
+        elif path.suffix == ".csv":
+            pd.read_csv(path)
+
+
+def test_killed_stage_leaves_no_partial_output_and_reruns_identically(built, tmp_path) -> None:
+    root = copy_project(tmp_path / "project")
+    stage, outs = _first_cleaning_stage(root)
+    proc = subprocess.Popen(
+        [str(BIN / "dvc"), "repro", stage],
+        cwd=root,
+        env=clean_env(),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+    # wait until the stage's notebook is executing (papermill starts a kernel), then kill
+    deadline = time.monotonic() + 120
+    started = None
+    while time.monotonic() < deadline and proc.poll() is None:
+        ps = subprocess.run(
+            ["ps", "-o", "args=", "-s", str(proc.pid)], check=False, capture_output=True, text=True
+        ).stdout
+        if "ipykernel" in ps or "pipeline notebook" in ps:
+            started = started or time.monotonic()
+            if time.monotonic() - started >= 2:
+                break
+        time.sleep(0.2)
+    if proc.poll() is not None:
+        pytest.skip(f"{stage} finished before it could be interrupted")
+    os.killpg(proc.pid, signal.SIGKILL)
+    proc.wait(timeout=60)
+    # (a papermill kernel left orphaned notices its parent is gone and exits by itself)
+    _check_no_partial_outputs(root / "data/processed")
+
+    rerun = dvc(root, "repro", stage)
+    assert rerun.returncode == 0, (rerun.stdout + rerun.stderr)[-4000:]
+    _check_no_partial_outputs(root / "data/processed")
+    got, want = _out_hashes(root, outs), _out_hashes(built.root, outs)
+    assert got and got == want, "rerun after the kill differs from the cold run"
