@@ -182,7 +182,7 @@ def test_medline_blank_line_ends_a_record_without_pmid(tmp_path: Path) -> None:
     assert (items[1].source_row, items[1].column) == (5, "PMID")
 
 
-@pytest.mark.parametrize("value", ["in press", "3021", "-2019", ""])
+@pytest.mark.parametrize("value", ["in press", "n.d.", ""])
 def test_bad_years_keep_the_work_with_year_unknown(
     tmp_path: Path, value: str, caplog: pytest.LogCaptureFixture
 ) -> None:
@@ -196,6 +196,37 @@ def test_bad_years_keep_the_work_with_year_unknown(
     assert row.year is None
     if value:
         assert "s.csv row 1 column Year" in caplog.text
+
+
+@pytest.mark.parametrize("value", ["3021", "-2019", "+2019", "0", "1499"])
+def test_impossible_numeric_years_are_quarantined(tmp_path: Path, value: str) -> None:
+    f = tmp_path / "s.csv"
+    f.write_text(
+        "Authors,Title,Year,DOI,Affiliations,EID\n"
+        f'A.,T,{value},10.1/x,"Univ Leeds, Leeds, United Kingdom",2-s2.0-1\n'
+        'B.,U,2019.0,10.1/y,"Univ Leeds, Leeds, United Kingdom",2-s2.0-2\n'
+    )
+    bad, good = list(iter_works(f))
+    assert isinstance(bad, Reject)
+    assert (bad.source_file, bad.source_row, bad.column, bad.value) == ("s.csv", 1, "Year", value)
+    assert "impossible publication year" in bad.reason
+    assert isinstance(good, WorkRow) and good.year == 2019
+
+
+def test_impossible_years_in_wos_and_medline_are_quarantined(tmp_path: Path) -> None:
+    wos = tmp_path / "w.txt"
+    wos.write_text(
+        "FN Web of Science\nVR 1.0\nPT J\nPY 3021\nUT WOS:1\nER\n\nPT J\nPY 2018\nUT WOS:2\nER\n"
+    )
+    items = list(iter_works(wos))
+    assert [type(i).__name__ for i in items] == ["Reject", "WorkRow"]
+    assert (items[0].column, items[0].value) == ("PY", "3021")
+    med = tmp_path / "m.txt"
+    med.write_text("PMID- 1\nDP  - -2019\n\nPMID- 2\nDP  - 2015 Mar\n")
+    items = list(iter_works(med, "medline"))
+    assert [type(i).__name__ for i in items] == ["Reject", "WorkRow"]
+    assert (items[0].source_row, items[0].column) == (1, "DP")
+    assert items[1].year == 2015
 
 
 TRUNCATED_XML = (

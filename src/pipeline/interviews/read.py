@@ -97,6 +97,10 @@ def read_codebook(path: Path | str) -> pd.DataFrame:
         df = pd.read_csv(p, dtype=str, keep_default_na=False)
     except FileNotFoundError as exc:
         raise InterviewsInputError(f"{p.name}: codebook file not found") from exc
+    except pd.errors.EmptyDataError as exc:
+        raise InterviewsInputError(f"{p.name}: codebook file is empty (no header row)") from exc
+    except (pd.errors.ParserError, UnicodeDecodeError) as exc:
+        raise InterviewsInputError(f"{p.name}: codebook is not a readable CSV: {exc}") from exc
     missing = [c for c in ("code_id", "code_path", "theme") if c not in df.columns]
     if missing:
         raise InterviewsInputError(f"{p.name}: codebook lacks column(s) {', '.join(missing)}")

@@ -25,6 +25,7 @@ __all__ = [
     "make_row",
     "normalise_doi",
     "parse_year",
+    "year_or_reject",
     "year_or_warn",
 ]
 
@@ -43,6 +44,9 @@ WORK_COLUMNS = [
 
 _DOI_PREFIX = re.compile(r"^(?:https?://(?:dx\.)?doi\.org/|doi:\s*)", re.IGNORECASE)
 _YEAR = re.compile(r"(?<![\d.-])(1[5-9]\d\d|20\d\d|2100)(?![\d.])")
+_BARE_NUMBER = re.compile(r"^([+-]?)(\d+)(?:\.0*)?$")
+#: Earliest and latest publication year accepted (the range :func:`parse_year` reads).
+YEAR_MIN, YEAR_MAX = 1500, 2100
 _ORG_MAIN = re.compile(
     r"univ|college|\bcoll\b|institut|\binst\b|hospital|\bhosp\b|academy|\bacad\b|"
     r"council|ministry|foundation|company|\bltd\b|\binc\b|\bcorp",
@@ -117,6 +121,33 @@ def year_or_warn(value: object, label: str, row: int, column: str) -> int | None
             str(value)[:40],
         )
     return year
+
+
+def year_or_reject(value: object, label: str, row: int, column: str) -> int | None | Reject:
+    """The publication year of a date field, or a :class:`Reject` when the field is a bare
+    number that cannot be a year.
+
+    A signed number (``-2019``, ``+2019``) or one outside ``YEAR_MIN..YEAR_MAX``
+    (``3021``) is a data fault: the record is quarantined with a reason naming the value.
+    Other text without a year (``"in press"``) keeps the work with its year unknown and
+    logs a warning (:func:`year_or_warn`).
+    """
+    text = "" if value is None else str(value).strip()
+    match = _BARE_NUMBER.match(text)
+    if match:
+        sign, digits = match.groups()
+        year = int(digits)
+        if sign or not YEAR_MIN <= year <= YEAR_MAX:
+            return Reject(
+                label,
+                row,
+                column,
+                text[:40],
+                f"impossible publication year {text[:40]!r} "
+                f"(expected an unsigned year {YEAR_MIN}-{YEAR_MAX})",
+            )
+        return year
+    return year_or_warn(value, label, row, column)
 
 
 def institution_from_address(address: str) -> str | None:

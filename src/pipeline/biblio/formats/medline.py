@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from pipeline.biblio.countries import split_addresses
-from pipeline.biblio.formats import Reject, WorkRow, make_row, year_or_warn
+from pipeline.biblio.formats import Reject, WorkRow, make_row, year_or_reject
 from pipeline.biblio.formats.wos import open_text
 
 __all__ = ["iter_records"]
@@ -32,6 +32,9 @@ def _emit(
                 break
         if doi:
             break
+    year = year_or_reject(" ".join(record.get("DP", [])), label, start, "DP")
+    if isinstance(year, Reject):
+        return year
     addresses: list[str] = []
     for value in record.get("AD", []):
         addresses.extend(split_addresses(value))
@@ -39,7 +42,7 @@ def _emit(
         work_id=f"pubmed:{pmid}",
         source_format="medline",
         doi=doi,
-        year=year_or_warn(" ".join(record.get("DP", [])), label, start, "DP"),
+        year=year,
         addresses=addresses or None,
         fold_hk_mo=fold_hk_mo,
         source_row=start,

@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from pipeline.biblio.countries import split_addresses
-from pipeline.biblio.formats import Reject, WorkRow, make_row, year_or_warn
+from pipeline.biblio.formats import Reject, WorkRow, make_row, year_or_reject
 from pipeline.biblio.formats.wos import open_text
 
 __all__ = ["SUBJECT_COLUMNS", "iter_records"]
@@ -49,6 +49,10 @@ def iter_records(
             if not eid:
                 yield Reject(label, rowno, "EID", "", "missing Scopus EID")
                 continue
+            year = year_or_reject(record.get("Year"), label, rowno, "Year")
+            if isinstance(year, Reject):
+                yield year
+                continue
             addresses = split_addresses(record.get("Affiliations"))
             if not addresses:
                 addresses = _author_affiliations(record.get("Authors with affiliations"))
@@ -57,7 +61,7 @@ def iter_records(
                 work_id=f"scopus:{eid}",
                 source_format="scopus_csv",
                 doi=record.get("DOI"),
-                year=year_or_warn(record.get("Year"), label, rowno, "Year"),
+                year=year,
                 addresses=addresses or None,
                 field_name=subject.split(";")[0] if subject else None,
                 fold_hk_mo=fold_hk_mo,

@@ -16,7 +16,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from pipeline.biblio.countries import split_addresses
-from pipeline.biblio.formats import Reject, WorkRow, make_row, year_or_warn
+from pipeline.biblio.formats import Reject, WorkRow, make_row, year_or_reject
 
 __all__ = ["iter_plaintext", "iter_tab", "open_text", "sniff_encoding"]
 
@@ -86,12 +86,14 @@ def _row(
     ut = get("UT")
     if not ut:
         return Reject(label, source_row, "UT", "", "missing Web of Science accession number (UT)")
-    year_raw = get("PY")
+    year = year_or_reject(get("PY"), label, source_row, "PY")
+    if isinstance(year, Reject):
+        return year
     return make_row(
         work_id=f"wos:{ut}",
         source_format=fmt,
         doi=get("DI"),
-        year=year_or_warn(year_raw, label, source_row, "PY"),
+        year=year,
         addresses=addresses,
         field_name=_field(get("WC"), get("SC")),
         fold_hk_mo=fold_hk_mo,
