@@ -51,6 +51,8 @@ YEAR_MIN_DEFAULT = 1978
 YEAR_MAX_DEFAULT = 2022
 FUZZY_THRESHOLD_DEFAULT = 90.0
 UNCLASSIFIED = "unclassified"
+#: Research-area text beyond this many characters is not classified (see ``classify``).
+CLASSIFY_MAX_CHARS = 10_000
 PARTNER_COLUMNS = ("uk_partners", "cn_partners", "other_partners")
 COLUMN_SIDE = {"uk_partners": "UK", "cn_partners": "CN", "other_partners": "other"}
 
@@ -514,10 +516,15 @@ class _Registry:
         return k
 
     def classify(self, text: str | None) -> tuple[str, str | None, str | None]:
-        """Memoised :func:`classify_research_area`."""
-        k = text or ""
+        """Memoised :func:`classify_research_area` of the first :data:`CLASSIFY_MAX_CHARS`.
+
+        The ~45 rule patterns each scan the whole text, so a multi-megabyte cell would take
+        tens of seconds; a research area is a few words, and any longer text is classified by
+        its opening (the earliest match wins anyway).
+        """
+        k = (text or "")[:CLASSIFY_MAX_CHARS]
         if k not in self._classified:
-            self._classified[k] = classify_research_area(text, self.ref_dir)
+            self._classified[k] = classify_research_area(k, self.ref_dir)
         return self._classified[k]
 
     def org_known(self, s: str) -> bool:

@@ -27,6 +27,10 @@ from pipeline.centres.headers import HEADER_VARIANTS, PARTNER_FIELDS, REQUIRED
 #: How many rows from the top are searched for the header row.
 HEADER_SCAN_ROWS = 20
 
+#: Longer cells are never header cells (the longest header variant is far shorter); skipping
+#: them keeps the header search cheap when a data cell holds megabytes of text.
+MAX_HEADER_CHARS = 500
+
 
 class FormulaText(str):
     """Text of a formula cell that had no cached value (never evaluated, never re-emitted live)."""
@@ -76,6 +80,8 @@ for _field, _variants in HEADER_VARIANTS.items():
 
 def match_header(text: Any) -> str | None:
     """The canonical field a header cell names, or None."""
+    if isinstance(text, str) and len(text) > MAX_HEADER_CHARS:
+        return None
     key = header_key(text)
     if not key:
         return None
@@ -360,9 +366,21 @@ def decode_bytes(data: bytes) -> tuple[str, str]:
 
 _DELIMITERS = (",", ";", "\t", "|")
 
+#: Largest cell the csv module accepts; its default (128 KiB) would stop a whole file at one
+#: long free-text cell, so it is raised to the largest value a 32-bit C long holds (valid on
+#: every platform).
+CSV_FIELD_LIMIT = 2**31 - 1
+
+
+def _raise_csv_field_limit() -> None:
+    """Let the csv module read cells up to :data:`CSV_FIELD_LIMIT` characters."""
+    if csv.field_size_limit() < CSV_FIELD_LIMIT:
+        csv.field_size_limit(CSV_FIELD_LIMIT)
+
 
 def _parse_csv(text: str, delimiter: str) -> tuple[list[list[Any]], list[int]]:
     """Parse CSV text; return rows and the line on which each record starts."""
+    _raise_csv_field_limit()
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     rows: list[list[Any]] = []
     starts: list[int] = []

@@ -51,6 +51,9 @@ STATUS_CODES = {
     "16": "Offline",
     "17": "Offline Survey Preview",
 }
+#: Question keys an export must hold: without them no response can be attributed to an
+#: organisation, a role or a discipline, so every table downstream would be meaningless.
+REQUIRED_KEYS = ("organisation_text", "role", "discipline")
 TRUE_VALUES = {"true", "1", "yes", "y", "t"}
 FALSE_VALUES = {"false", "0", "no", "n", "f"}
 
@@ -129,6 +132,32 @@ def _question_columns(raw: RawExport) -> dict[str, Question]:
                 taken.add(col)
                 break
     return out
+
+
+def check_instrument_columns(raw: RawExport, qcols: dict[str, Question]) -> None:
+    """Refuse an export that is not this survey or lacks a required question.
+
+    Raises :class:`SurveyInputError` naming the file when no column maps to a question of the
+    instrument (e.g. some other table was dropped in), or naming the missing questions (id,
+    output column and wording) when any of :data:`REQUIRED_KEYS` has no column.
+    """
+    questions = {q.key: q for q in load_questions()}
+    if not qcols:
+        shown = ", ".join(raw.columns[:8]) + (", ..." if len(raw.columns) > 8 else "")
+        expected = ", ".join(q.id for q in list(questions.values())[:5])
+        raise SurveyInputError(
+            f"{raw.path}: does not look like the survey export - none of its "
+            f"{len(raw.columns)} columns ({shown}) is a question of the instrument "
+            f"(expected column ids such as {expected}, or their question text in row 2)"
+        )
+    present = {q.key for q in qcols.values()}
+    missing = [questions[k] for k in REQUIRED_KEYS if k not in present]
+    if missing:
+        names = "; ".join(f"{q.id} ({q.key}: {q.text!r})" for q in missing)
+        raise SurveyInputError(
+            f"{raw.path}: required question column(s) missing: {names} - the export must "
+            "include these questions (by column id or by question text in row 2)"
+        )
 
 
 def _to_bool(value: str) -> bool | None:
@@ -212,14 +241,16 @@ def clean_export(
 
     ``resolve`` maps typed organisation text to ``(org_id, method, score,
     candidate)``; by default the registry's ``OrganisationResolver``.
-    Raises :class:`SurveyInputError` for an unreadable file or (with the default
-    ``on_unknown_label="raise"``) an answer label that is not on its scale.
+    Raises :class:`SurveyInputError` for an unreadable file, a file that is not the survey
+    export or lacks a required question (see :func:`check_instrument_columns`), or (with the
+    default ``on_unknown_label="raise"``) an answer label that is not on its scale.
     """
     params = params or CleanParams()
     raw = read_export(path)
     source_file = Path(path).name
     df = raw.frame()
     qcols = _question_columns(raw)
+    check_instrument_columns(raw, qcols)
     scales = load_scales()
 
     # 1. personal data out, first. Response ids and names are held in memory only.
@@ -540,6 +571,7 @@ def clean_export(
         "layout": raw.layout,
         "encoding": raw.encoding,
         "delimiter": raw.delimiter,
+        "warnings": list(raw.warnings),
         "raw_rows": raw.raw_rows,
         "kept": n_kept,
         "rejected": n_rej,

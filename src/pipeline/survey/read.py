@@ -8,8 +8,11 @@ Supported layouts (detected from the rows themselves):
 * ``plain`` -- an ordinary CSV with one header row.
 
 Encodings: UTF-8 with or without a byte-order mark, UTF-16 (with a BOM, or
-without one when the NUL pattern gives it away), and Windows-1252 as a last
-resort. Delimiters: comma, semicolon or tab, taken from the header line.
+without one when the NUL pattern gives it away), then GB18030 (a superset of the
+GBK/GB2312 that Chinese-locale spreadsheet programs write) and Windows-1252 as a
+last resort; a fallback encoding is reported with a :class:`SurveyEncodingWarning`
+and recorded in ``RawExport.warnings``. Cells of any length are read (the csv
+module's 128 KiB default limit is raised). Delimiters: comma, semicolon or tab, taken from the header line.
 
 Every data row keeps ``source_row``: the physical line number (1-based) on
 which the record starts, so a message or a reject points at the right line
@@ -23,6 +26,7 @@ import csv
 import io
 import json
 import re
+import warnings
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -34,6 +38,19 @@ from pipeline.survey.instrument import load_questions, load_scales
 
 class SurveyInputError(ValueError):
     """A survey export that cannot be read or cleaned as it stands."""
+
+
+class SurveyEncodingWarning(UserWarning):
+    """The export was not UTF-8/UTF-16 and was decoded with a fallback encoding."""
+
+
+#: Largest cell the csv module accepts (its 128 KiB default would stop the file at one long
+#: free-text answer); the largest value a 32-bit C long holds, valid on every platform.
+CSV_FIELD_LIMIT = 2**31 - 1
+
+#: Encodings tried, in order, when the bytes are not UTF-8: GB18030 accepts only well-formed
+#: GBK/GB18030 byte pairs, so it goes before cp1252, which accepts almost anything.
+FALLBACK_ENCODINGS = ("gb18030", "cp1252")
 
 
 DELIMITERS = (",", ";", "\t")
@@ -89,6 +106,7 @@ class RawExport:
     encoding: str
     delimiter: str
     malformed: list[tuple[int, str]] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
 
     @property
     def raw_rows(self) -> int:
@@ -104,25 +122,57 @@ class RawExport:
         return df
 
 
-def decode(data: bytes, path: Path) -> tuple[str, str]:
-    """Decode export bytes, returning ``(text, encoding name)``."""
+def _decode(data: bytes, path: Path) -> tuple[str, str, str | None]:
+    """Decode export bytes: ``(text, encoding name, warning or None)``."""
     if data.startswith(codecs.BOM_UTF8):
-        return data[len(codecs.BOM_UTF8) :].decode("utf-8"), "utf-8-sig"
+        return data[len(codecs.BOM_UTF8) :].decode("utf-8"), "utf-8-sig", None
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        return data.decode("utf-16"), "utf-16"
+        return data.decode("utf-16"), "utf-16", None
     head = data[:400]
     if head and head.count(b"\x00") >= len(head) // 4:
         enc = "utf-16-le" if head[1::2].count(b"\x00") > head[0::2].count(b"\x00") else "utf-16-be"
         try:
-            return data.decode(enc), enc
+            return data.decode(enc), enc, None
         except UnicodeDecodeError as exc:
             raise SurveyInputError(
                 f"{path}: looks like UTF-16 but cannot be decoded: {exc}"
             ) from exc
     try:
-        return data.decode("utf-8"), "utf-8"
-    except UnicodeDecodeError:
-        return data.decode("cp1252", errors="replace"), "cp1252"
+        return data.decode("utf-8"), "utf-8", None
+    except UnicodeDecodeError as exc:
+        where = f"{exc.reason} at byte {exc.start}"
+    for enc in FALLBACK_ENCODINGS:
+        try:
+            text = data.decode(enc)
+        except UnicodeDecodeError:
+            continue
+        return (
+            text,
+            enc,
+            (
+                f"{path}: not UTF-8 ({where}); decoded as {enc} - check that non-ASCII answers "
+                "read correctly, or re-export the file as UTF-8"
+            ),
+        )
+    return (
+        data.decode("cp1252", errors="replace"),
+        "cp1252",
+        (
+            f"{path}: not UTF-8 ({where}), GB18030 or cp1252; decoded as cp1252 with undecodable "
+            "bytes replaced by U+FFFD - re-export the file as UTF-8"
+        ),
+    )
+
+
+def decode(data: bytes, path: Path) -> tuple[str, str]:
+    """Decode export bytes, returning ``(text, encoding name)``.
+
+    A fallback encoding (anything but UTF-8/UTF-16) issues a :class:`SurveyEncodingWarning`.
+    """
+    text, encoding, warning = _decode(data, path)
+    if warning:
+        warnings.warn(warning, SurveyEncodingWarning, stacklevel=2)
+    return text, encoding
 
 
 def _first_line(text: str) -> str:
@@ -230,6 +280,8 @@ def parse_text(text: str, path: Path, encoding: str = "utf-8") -> RawExport:
     if not text.strip():
         raise SurveyInputError(f"{path}: the file is empty (expected a header row of column ids)")
     delimiter = detect_delimiter(text)
+    if csv.field_size_limit() < CSV_FIELD_LIMIT:
+        csv.field_size_limit(CSV_FIELD_LIMIT)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     records: list[tuple[int, list[str]]] = []
     prev = 0
@@ -303,5 +355,9 @@ def read_export(path: str | Path) -> RawExport:
     data = p.read_bytes()
     if not data.strip(b" \t\r\n\x00" + codecs.BOM_UTF8 + codecs.BOM_UTF16_LE):
         raise SurveyInputError(f"{p}: the file is empty (expected a header row of column ids)")
-    text, encoding = decode(data, p)
-    return parse_text(text, p, encoding)
+    text, encoding, warning = _decode(data, p)
+    raw = parse_text(text, p, encoding)
+    if warning:
+        warnings.warn(warning, SurveyEncodingWarning, stacklevel=2)
+        raw.warnings.append(warning)
+    return raw
