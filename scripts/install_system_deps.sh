@@ -13,7 +13,7 @@ want="${1:-all}"   # all | pdf
 missing=()
 have_tex() { command -v xelatex >/dev/null && command -v latexmk >/dev/null \
   && kpsewhich ctexhook.sty >/dev/null 2>&1 && kpsewhich xeCJK.sty >/dev/null 2>&1 \
-  && fc-list 2>/dev/null | grep -qi "WenQuanYi Micro Hei"; }
+  && fc-list 2>/dev/null | grep -i "WenQuanYi Micro Hei" >/dev/null; }  # no -q: with pipefail an early exit fails the pipe
 have_tex || missing+=($TEX_PKGS)
 if [ "$want" = "all" ]; then
   command -v chromium >/dev/null || missing+=(chromium)
