@@ -342,7 +342,11 @@ def table_mimebundle(df: pd.DataFrame, *, collapsed: bool = False, summary: str 
 
 
 def markdown_table(df: pd.DataFrame, max_rows: int = 80) -> str:
-    """A MyST/GFM pipe table with every cell escaped (Sphinx sets it as a real LaTeX table)."""
+    """A MyST ``list-table`` with every cell escaped and relative column widths.
+
+    Sphinx sets it as a real LaTeX table whose columns wrap (widths follow the
+    longest text in each column, capped), so long names never run off the page.
+    """
     frame = df.head(max_rows)
 
     def cell(v: Any) -> str:
@@ -350,10 +354,22 @@ def markdown_table(df: pd.DataFrame, max_rows: int = 80) -> str:
             return ""
         return md_escape(v)
 
-    lines = ["| " + " | ".join(cell(c) for c in frame.columns) + " |"]
-    lines.append("|" + "|".join(" --- " for _ in frame.columns) + "|")
-    for row in frame.itertuples(index=False):
-        lines.append("| " + " | ".join(cell(v) for v in row) + " |")
+    header = [cell(c) for c in frame.columns]
+    body = [[cell(v) for v in row] for row in frame.itertuples(index=False)]
+    widths = []
+    for j, name in enumerate(frame.columns):
+        longest = max([len(str(name))] + [len(str(r[j])) for r in frame.itertuples(index=False)])
+        widths.append(max(4, min(longest, 40)))
+    lines = [
+        "```{list-table}",
+        ":header-rows: 1",
+        f":widths: {' '.join(str(w) for w in widths)}",
+        "",
+    ]
+    for row in [header, *body]:
+        for j, value in enumerate(row):
+            lines.append(("* - " if j == 0 else "  - ") + (value or "\\ "))
+    lines.append("```")
     if len(df) > max_rows:
         lines.append("")
         lines.append(f"*{len(df) - max_rows} further rows are listed in the HTML edition.*")
