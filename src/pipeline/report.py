@@ -155,7 +155,7 @@ def fmt_int(n: Any) -> str:
 
 
 def fmt_pct(x: Any, digits: int = 1) -> str:
-    """Format a percentage value (already in percent) such as ``77.56`` -> ``77.6%``."""
+    """Format a percentage value (already in percent) such as ``12.34`` -> ``12.3%``."""
     return f"{float(x):.{digits}f}%"
 
 
