@@ -53,3 +53,31 @@ def test_every_stage_output_is_present(built):
 def test_findings_are_json_with_keys(built):
     findings = json.loads((built.root / "metrics/findings.json").read_text())
     assert findings, "no findings written"
+
+
+def _mask_build_stamp(text: str) -> str:
+    import re
+
+    text = re.sub(r"Built:(</strong>)?\s*[0-9-]+ [0-9:]+ UTC", "Built: <stamp>", text)
+    text = re.sub(r"[0-9a-f]{7,40}(-dirty)?\+data\.[0-9a-f]{10}", "<version>", text)
+    return re.sub(r"[A-Z][a-z]{2} \d{1,2}, \d{4}", "<date>", text)
+
+
+def test_html_and_pdf_differ_at_most_in_the_build_stamp(runs):
+    import subprocess
+
+    a, b = runs
+    html_a, html_b = a.root / "book/_build/html", b.root / "book/_build/html"
+    files = sorted(p.relative_to(html_a) for p in html_a.rglob("*")
+                   if p.is_file() and p.suffix in (".html", ".js", ".css", ".txt", ".ipynb"))
+    assert files
+    differing = []
+    for rel in files:
+        ta = _mask_build_stamp((html_a / rel).read_text(encoding="utf-8", errors="replace"))
+        tb = _mask_build_stamp((html_b / rel).read_text(encoding="utf-8", errors="replace"))
+        if ta != tb:
+            differing.append(str(rel))
+    assert not differing, f"HTML differs beyond the build stamp: {differing}"
+    texts = [subprocess.run(["pdftotext", str(r.root / "book/_build/pdf/report.pdf"), "-"],
+                            capture_output=True, text=True, check=True).stdout for r in (a, b)]
+    assert _mask_build_stamp(texts[0]) == _mask_build_stamp(texts[1])
