@@ -22,9 +22,11 @@ caption, alt text and, for charts, the numbers behind it as a table.
 from __future__ import annotations
 
 import base64
+import contextlib
 import hashlib
 import html
 import json
+import math
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -34,38 +36,18 @@ import altair as alt
 import pandas as pd
 
 __all__ = [
-    "CHAPTERS",
     "chapter",
-    "show_chart",
-    "show_table",
-    "show_markdown",
-    "md_escape",
-    "json_for_script",
     "chart_mimebundle",
-    "table_mimebundle",
-    "write_vega_bundle",
     "fmt_int",
     "fmt_pct",
+    "json_for_script",
+    "md_escape",
+    "show_chart",
+    "show_markdown",
+    "show_table",
+    "table_mimebundle",
+    "write_vega_bundle",
 ]
-
-#: Chapter numbers follow the order of ``_toc.yml``; captions use them.
-CHAPTERS: dict[str, str] = {
-    "front_matter": "0",
-    "phase1_bibliometrics": "1",
-    "phase2_centres": "2",
-    "phase2_survey": "3",
-    "phase2_interviews": "4",
-    "phase3_network": "5",
-    "phase3_triangulation": "6",
-    "phase3_synthesis": "7",
-    "clean_centres": "A",
-    "clean_survey": "B",
-    "clean_interviews": "C",
-    "clean_bibliometrics": "D",
-    "appendix_data_quality": "E",
-    "appendix_reproduction": "F",
-    "appendix_provenance": "G",
-}
 
 alt.data_transformers.disable_max_rows()
 
@@ -111,9 +93,9 @@ def toc_numbers(toc_path: Path | None = None) -> dict[str, str]:
 def chapter(stage: str) -> str:
     """Start numbering figures and tables for ``stage``; returns its chapter number."""
     try:
-        prefix = toc_numbers().get(stage) or CHAPTERS.get(stage, stage)
-    except (OSError, KeyError, TypeError):
-        prefix = CHAPTERS.get(stage, stage)
+        prefix = toc_numbers().get(stage, stage)
+    except (OSError, KeyError, TypeError):  # no book around (e.g. a notebook run on its own)
+        prefix = stage
     _STATE.prefix, _STATE.figures, _STATE.tables = prefix, 0, 0
     _STATE.labels.clear()
     return prefix
@@ -226,10 +208,8 @@ def _register_cjk_fonts() -> None:
 
     for folder in ("/usr/share/fonts/truetype/wqy", "/usr/share/fonts/opentype/noto"):
         if Path(folder).is_dir():
-            try:
+            with contextlib.suppress(Exception):  # fonts are a nicety, never fatal
                 vlc.register_font_directory(folder)
-            except Exception:  # noqa: BLE001 - fonts are a nicety, never fatal
-                pass
 
 
 _FONTS_READY = False
@@ -281,7 +261,7 @@ class _Bundle:
     def __init__(self, bundle: dict[str, Any]):
         self._bundle = bundle
 
-    def _repr_mimebundle_(self, include=None, exclude=None):  # noqa: ANN001 - IPython API
+    def _repr_mimebundle_(self, include=None, exclude=None):
         return self._bundle
 
 
@@ -350,7 +330,7 @@ def markdown_table(df: pd.DataFrame, max_rows: int = 80) -> str:
     frame = df.head(max_rows)
 
     def cell(v: Any) -> str:
-        if v is None or (isinstance(v, float) and v != v):
+        if v is None or (isinstance(v, float) and math.isnan(v)):
             return ""
         return md_escape(v)
 
