@@ -20,7 +20,7 @@ def test_atomic_write_leaves_nothing_on_failure(tmp_path):
 
 
 def test_csv_neutralises_formulas(tmp_path):
-    df = pd.DataFrame({"v": ["=HYPERLINK(\"http://x\")", "+1", "-2", "@SUM(A1)", "plain"]})
+    df = pd.DataFrame({"v": ['=HYPERLINK("http://x")', "+1", "-2", "@SUM(A1)", "plain"]})
     path = io.atomic_write_csv(tmp_path / "x.csv", df)
     lines = path.read_text().splitlines()[1:]
     assert all(line.lstrip('"').startswith("'") for line in lines[:4])
@@ -53,3 +53,17 @@ def test_parquet_is_deterministic(tmp_path):
     a = io.atomic_write_parquet(tmp_path / "a.parquet", df).read_bytes()
     b = io.atomic_write_parquet(tmp_path / "b.parquet", df).read_bytes()
     assert a == b
+
+
+def test_rows_csv_matches_the_pandas_writer(tmp_path):
+    """The pandas-free CSV writer (used by bibliometric ingestion) writes the same text."""
+    header = ["source_file", "source_row", "column", "value", "reason"]
+    rows = [
+        ["a.csv", 2, "EID", '=HYPERLINK("x")', "formula, with comma"],
+        ["b.txt", 10, "", None, 'quote " and\nnewline'],
+        ["-c.txt", 3, "+x", "@home", "\ttab"],
+    ]
+    io.atomic_write_rows_csv(tmp_path / "rows.csv", header, rows)
+    io.atomic_write_csv(tmp_path / "frame.csv", pd.DataFrame(rows, columns=header))
+    assert (tmp_path / "rows.csv").read_bytes() == (tmp_path / "frame.csv").read_bytes()
+    assert "'=HYPERLINK" in (tmp_path / "rows.csv").read_text()

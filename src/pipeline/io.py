@@ -15,16 +15,19 @@ Everything the pipeline writes goes through these helpers so that
 from __future__ import annotations
 
 import contextlib
+import csv
 import io
 import json
 import os
+import sys
 import tempfile
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import pandas as pd
+if TYPE_CHECKING:  # pandas is imported where it is used: a light CLI path stays light
+    import pandas as pd
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 FIXED_ZIP_TIME = (1980, 1, 1, 0, 0, 0)
@@ -67,9 +70,10 @@ def to_jsonable(obj: Any) -> Any:
         return [to_jsonable(v) for v in items]
     if hasattr(obj, "item") and callable(obj.item):  # numpy scalar
         return obj.item()
-    if isinstance(obj, pd.Timestamp):
+    pd = sys.modules.get("pandas")  # no pandas loaded: obj cannot be a pandas value
+    if pd is not None and isinstance(obj, pd.Timestamp):
         return obj.isoformat()
-    if obj is pd.NA or (isinstance(obj, float) and obj != obj):
+    if (pd is not None and obj is pd.NA) or (isinstance(obj, float) and obj != obj):
         return None
     return obj
 
@@ -93,6 +97,8 @@ def neutralise_formula(value: Any) -> Any:
 
 def neutralise_frame(df: pd.DataFrame) -> pd.DataFrame:
     """Return a copy of ``df`` whose text cells cannot become live formulas."""
+    import pandas as pd
+
     out = df.copy()
     for col in out.columns:
         if out[col].dtype == object or pd.api.types.is_string_dtype(out[col]):
@@ -105,6 +111,22 @@ def atomic_write_csv(path: str | os.PathLike[str], df: pd.DataFrame) -> Path:
     """Write ``df`` as UTF-8 CSV (no index), formula-safe and atomic."""
     buf = io.StringIO()
     neutralise_frame(df).to_csv(buf, index=False, lineterminator="\n")
+    return atomic_write_text(path, buf.getvalue())
+
+
+def atomic_write_rows_csv(
+    path: str | os.PathLike[str], header: Sequence[str], rows: Iterable[Sequence[Any]]
+) -> Path:
+    """Write ``rows`` under ``header`` as CSV, formula-safe and atomic, without pandas.
+
+    The text is what :func:`atomic_write_csv` writes for the same table (``None``
+    as an empty cell, minimal quoting, ``\\n`` line endings).
+    """
+    buf = io.StringIO()
+    writer = csv.writer(buf, lineterminator="\n")
+    writer.writerow([neutralise_formula(h) for h in header])
+    for row in rows:
+        writer.writerow(["" if v is None else neutralise_formula(v) for v in row])
     return atomic_write_text(path, buf.getvalue())
 
 
@@ -151,8 +173,14 @@ def repo_root() -> Path:
     return Path(__file__).resolve().parents[2]
 
 
-def find_input(value: str | os.PathLike[str], folder: str | os.PathLike[str],
-               suffixes: tuple[str, ...], *, what: str, param: str) -> Path:
+def find_input(
+    value: str | os.PathLike[str],
+    folder: str | os.PathLike[str],
+    suffixes: tuple[str, ...],
+    *,
+    what: str,
+    param: str,
+) -> Path:
     """Resolve a stage's input: a path, or ``"auto"`` for the single matching file in ``folder``.
 
     With ``"auto"`` a user who drops their own file into the input's folder
@@ -169,7 +197,8 @@ def find_input(value: str | os.PathLike[str], folder: str | os.PathLike[str],
     if not base.is_dir():
         raise FileNotFoundError(f"{what}: folder {base} does not exist")
     found = sorted(
-        p for p in base.iterdir()
+        p
+        for p in base.iterdir()
         if p.is_file() and p.suffix.lower() in suffixes and not p.name.startswith((".", "~$"))
     )
     kinds = " or ".join(suffixes)

@@ -19,18 +19,27 @@ from pipeline.biblio.ingest import safe_child
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 
 EXPECTED = [  # work_id, source_format, doi, year, countries, uk_cn, affiliation_known
-    ("openalex:W100", "openalex_page", "10.1000/oa.1", 2020, ["CN", "GB"], True, True),
-    ("openalex:W101", "openalex_page", None, 2019, [], None, False),
-    ("openalex:W200", "openalex_jsonl", "10.1000/oa.200", 2021, ["GB", "HK"], False, True),
-    ("openalex:W201", "openalex_jsonl", "10.1000/oa.201", 2022, ["CN", "GB", "TW"], True, True),
+    # in input order: files as found (the folder's own files, then nested/), records in file order
     ("pubmed:90000111", "medline", "10.1000/med.1", 2015, ["GB", "HK"], False, True),
     ("pubmed:90000112", "medline", None, 2016, [], None, False),
+    ("openalex:W100", "openalex_page", "10.1000/oa.1", 2020, ["CN", "GB"], True, True),
+    ("openalex:W101", "openalex_page", None, 2019, [], None, False),
     ("pubmed:90000113", "pubmed_xml", "10.1000/pm.3", 2014, ["CN", "GB"], True, True),
     ("scopus:2-s2.0-1001", "scopus_csv", "10.1000/abc.1", 2019, ["CN", "GB"], True, True),
     ("scopus:2-s2.0-1002", "scopus_csv", None, 2017, [], None, False),
     ("scopus:2-s2.0-1003", "scopus_csv", "10.1000/scopus.3", 2018, ["MO", "US"], False, True),
     ("wos:WOS:000000000000002", "wos_plaintext", None, 2020, ["AU", "GB", "HK"], False, True),
     ("wos:WOS:000000000000003", "wos_plaintext", "10.1000/abc.3", 2021, [], None, False),
+    ("openalex:W200", "openalex_jsonl", "10.1000/oa.200", 2021, ["GB", "HK"], False, True),
+    ("openalex:W201", "openalex_jsonl", "10.1000/oa.201", 2022, ["CN", "GB", "TW"], True, True),
+]
+SOURCE_FILES = [
+    *["exports/medline.txt"] * 2,
+    *["exports/openalex_page.json"] * 2,
+    "exports/pubmed.xml",
+    *["exports/scopus.csv"] * 3,
+    *["exports/wos_plaintext.txt"] * 2,
+    *["exports/nested/openalex_part.jsonl.gz"] * 2,
 ]
 
 
@@ -66,8 +75,9 @@ def test_ingest_fixtures_exact(data_dir: Path, tmp_path: Path) -> None:
     out = tmp_path / "out" / "works.parquet"
     report = ingest([data_dir], out, progress=False)
     df = pd.read_parquet(out)
-    assert list(df.columns) == WORK_COLUMNS
+    assert list(df.columns) == [*WORK_COLUMNS, "source_file"]
     assert _rows(df) == EXPECTED
+    assert df["source_file"].tolist() == SOURCE_FILES
     assert report.per_format == {
         "medline": 2,
         "openalex_jsonl": 3,
@@ -179,20 +189,61 @@ def test_page_and_jsonl_routes_agree(tmp_path: Path) -> None:
             "authorships": [{"institutions": [{"country_code": "mo", "display_name": " X "}]}],
         }
     )
+    # ids, DOIs, names and codes that take the slow or unusual paths of the SQL
+    works.append(
+        {
+            "id": " https://openalex.org/works/W10 ",
+            "doi": "HTTPS://DX.DOI.ORG/10.1/AbC ",
+            "publication_year": 2001,
+            "authorships": [
+                {
+                    "institutions": [
+                        {"country_code": "gb", "display_name": "Zürich Inst"},
+                        {"country_code": "", "display_name": ""},
+                        {"country_code": None, "display_name": "  "},
+                        {"country_code": "CN", "display_name": "北京大学"},
+                        {"country_code": "GB", "display_name": "Zurich Inst"},
+                        {"country_code": "hk", "display_name": "Ångström Lab"},
+                        {"country_code": "GB", "display_name": " Zurich Inst"},
+                    ],
+                    "countries": ["gb", "", "US"],
+                },
+                {"institutions": [], "countries": ["tw"]},
+                {"institutions": None},
+            ],
+            "primary_topic": {"field": {"display_name": "  Medicine "}},
+        }
+    )
+    works.append({"id": "W11", "doi": "doi: 10.2/X", "authorships": None})
     src = tmp_path / "w.jsonl"
     src.write_text("".join(json.dumps(w) + "\n" for w in works))
     for fold in (False, True):
         out = tmp_path / f"w{fold}.parquet"
         report = ingest([src], out, fold_hk_mo=fold, progress=False)
         assert report.duplicates_doi == 1
-        duck = {r[0]: r[2:] for r in _rows(pd.read_parquet(out))}
+        df = pd.read_parquet(out)
+        duck = {
+            r[0]: (*r[2:], list(inst), field)
+            for r, inst, field in zip(_rows(df), df["institutions"], df["field"], strict=True)
+        }
         py = {
-            w.work_id: (w.doi, w.year, w.countries, w.uk_cn, w.affiliation_known)
+            w.work_id: (
+                w.doi,
+                w.year,
+                w.countries,
+                w.uk_cn,
+                w.affiliation_known,
+                w.institutions,
+                w.field,
+            )
             for w in iter_works(src, "openalex_jsonl", fold_hk_mo=fold)
             if isinstance(w, WorkRow)
         }
         py.pop("openalex:W202")  # the DOI duplicate of W100
         assert duck == py
+        assert duck["openalex:W10"][0] == "10.1/abc"
+        assert duck["openalex:W10"][5] == ["Zurich Inst", "Zürich Inst", "Ångström Lab", "北京大学"]
+        assert duck["openalex:W11"][0] == "10.2/x"
 
 
 def test_malformed_jsonl_line_is_rejected_with_line_number(tmp_path: Path) -> None:
@@ -290,3 +341,113 @@ def test_quotes_in_paths(tmp_path: Path) -> None:
     report = ingest([folder], folder / "out's.parquet", progress=False)
     assert report.kept == 5
     assert len(pd.read_parquet(folder / "out's.parquet")) == 5
+
+
+def _jsonl_parts(folder: Path, parts: int = 3, per_part: int = 40) -> list[Path]:
+    """Small OpenAlex JSONL parts (gzip and plain) with ids that do not sort in line order."""
+    folder.mkdir(parents=True, exist_ok=True)
+    paths = []
+    for p in range(parts):
+        lines = []
+        for i in range(per_part):
+            n = (p * per_part + i) * 7919 % 1000  # scrambled ids: line order != id order
+            codes = [["GB", "CN"], ["US"], [], ["cn", "GB", "HK"]][(p + i) % 4]
+            lines.append(
+                json.dumps(
+                    {
+                        "id": f"https://openalex.org/W{n}",
+                        "doi": f"https://doi.org/10.9/{p}.{i}",
+                        "publication_year": 2000 + i % 20,
+                        "authorships": [
+                            {"institutions": [{"country_code": c, "display_name": f"Org {c}"}]}
+                            for c in codes
+                        ],
+                    }
+                )
+            )
+        text = "\n".join(lines) + "\n"
+        if p % 2:
+            path = folder / f"part_{p}.jsonl"
+            path.write_text(text)
+        else:
+            path = folder / f"part_{p}.jsonl.gz"
+            path.write_bytes(gzip.compress(text.encode(), mtime=0))
+        paths.append(path)
+    return paths
+
+
+def test_snapshot_slice_fast_path_keeps_line_order(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """JSONL parts only, no duplicates: one DuckDB pass whose output is moved into place."""
+    parts = _jsonl_parts(tmp_path / "snap")
+    fast = tmp_path / "fast" / "works.parquet"
+    caplog.set_level("INFO", logger="pipeline.biblio.ingest")
+    report = ingest([tmp_path / "snap"], fast, progress=False)
+    assert "staged parquet becomes works.parquet" in caplog.text
+    caplog.clear()
+    assert (report.raw, report.kept, report.duplicates) == (120, 120, 0)
+    df = pd.read_parquet(fast)
+    expected_ids = []
+    for path in parts:
+        opener = gzip.open if path.suffix == ".gz" else open
+        with opener(path, "rt") as fh:
+            expected_ids += ["openalex:" + json.loads(line)["id"].rsplit("/", 1)[1] for line in fh]
+    assert df["work_id"].tolist() == expected_ids  # file order, then line order
+    assert df["source_file"].tolist() == [f"snap/{p.name}" for p in parts for _ in range(40)]
+    assert not list(fast.parent.glob("biblio_ingest_*"))  # staging folder cleaned up
+    # the general path (several staged chunks, rewritten) gives the same table
+    slow = tmp_path / "slow" / "works.parquet"
+    ingest([tmp_path / "snap"], slow, progress=False, chunk_files=1)
+    assert "staged parquet becomes" not in caplog.text
+    pd.testing.assert_frame_equal(pd.read_parquet(slow), df)
+    # and a rerun gives the same bytes
+    again = tmp_path / "again" / "works.parquet"
+    ingest([tmp_path / "snap"], again, progress=False)
+    assert again.read_bytes() == fast.read_bytes()
+
+
+def test_progress_bar_reports_bytes_and_changes_nothing(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    _jsonl_parts(tmp_path / "snap")
+    quiet, shown = tmp_path / "q" / "works.parquet", tmp_path / "p" / "works.parquet"
+    ingest([tmp_path / "snap"], quiet, progress=False)
+    ingest([tmp_path / "snap"], shown, progress=True)
+    assert "openalex jsonl" in capsys.readouterr().err
+    assert quiet.read_bytes() == shown.read_bytes()
+
+
+def test_same_named_folders_get_distinct_labels(tmp_path: Path) -> None:
+    for side in ("a", "b"):
+        (tmp_path / side / "exports").mkdir(parents=True)
+        shutil.copy(FIXTURES / "medline.txt", tmp_path / side / "exports" / "medline.txt")
+    files = discover([tmp_path / "a" / "exports", tmp_path / "b" / "exports"])
+    assert [f.label for f in files] == ["exports/medline.txt", "exports/medline.txt (2)"]
+    report = ingest(
+        [tmp_path / "a" / "exports", tmp_path / "b" / "exports"],
+        tmp_path / "w.parquet",
+        progress=False,
+    )
+    by_file = {f["file"]: (f["works"], f["kept"]) for f in report.files}
+    assert by_file == {"exports/medline.txt": (2, 2), "exports/medline.txt (2)": (2, 0)}
+
+
+def test_sorted_distinct_methods_agree() -> None:
+    """The fast histogram route sorts exactly as Python does on this DuckDB, or is not used."""
+    import duckdb
+
+    from pipeline.biblio.formats.openalex import (
+        SORTED_DISTINCT,
+        sorted_distinct_method,
+        sql_list,
+    )
+
+    con = duckdb.connect()
+    assert sorted_distinct_method(con) == "histogram"  # the pinned DuckDB keeps keys sorted
+    values = ["b", "a", "", "B", "é", "a", "Ωmega", "北京", "z", "Z", "10", "9", "a "]
+    for template in SORTED_DISTINCT.values():
+        got = con.execute(f"SELECT {template.format(x=sql_list(values))}").fetchone()[0]
+        assert got == sorted(set(values))
+    empty = con.execute(f"SELECT {SORTED_DISTINCT['histogram'].format(x='[]::VARCHAR[]')}")
+    assert empty.fetchone()[0] == []

@@ -5,12 +5,15 @@ folder given) -> detect each file's format -> OpenAlex JSONL/.gz files are turne
 into rows by DuckDB (parallel across files, streamed, explicit schema), every
 other format by a streaming Python reader -> rows staged as parquet -> DuckDB
 removes duplicates (first by DOI, then by the source's own id, keeping the
-first occurrence in file order) and writes the final parquet sorted by
-``work_id``.
+first occurrence in input order) and writes the final parquet in input order
+(files in the order found, records in file order).
+
+One OpenAlex snapshot slice (JSONL parts only, no duplicates) takes a fast
+path: DuckDB reads the parts once, in parallel, straight into the output
+parquet, which is then moved into place rather than rewritten.
 
 Memory stays bounded whatever the input size: DuckDB runs with a memory limit,
-two threads and ``preserve_insertion_order=false`` and spills to a temporary
-folder; Python readers hold one record at a time and write rows in batches.
+two threads and spills to a temporary folder; Python readers hold one record at a time and write rows in batches.
 """
 
 from __future__ import annotations
@@ -25,8 +28,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-
-import pandas as pd
+from typing import TYPE_CHECKING
 
 from pipeline.biblio.detect import detect_format
 from pipeline.biblio.formats import (
@@ -41,9 +43,11 @@ from pipeline.biblio.formats import (
 )
 
 __all__ = [
+    "DEFAULT_CHUNK_FILES",
     "DEFAULT_MEMORY_LIMIT",
     "DEFAULT_THREADS",
     "REJECT_COLUMNS",
+    "TABLE_COLUMNS",
     "IngestReport",
     "connect",
     "count_uk_cn_by_year",
@@ -53,10 +57,17 @@ __all__ = [
     "read_group_by",
 ]
 
+if TYPE_CHECKING:  # pandas loads only where a table is returned
+    import pandas as pd
+
 log = logging.getLogger(__name__)
 
 DEFAULT_MEMORY_LIMIT = "512MB"
 DEFAULT_THREADS = 2
+#: OpenAlex JSONL files read by one DuckDB query (one staged parquet per chunk).
+DEFAULT_CHUNK_FILES = 16
+#: Columns of the table :func:`ingest` writes: the work columns and the input it came from.
+TABLE_COLUMNS = [*WORK_COLUMNS, "source_file"]
 REJECT_COLUMNS = ["source_file", "source_row", "column", "value", "reason"]
 _BATCH = 5000
 
@@ -101,7 +112,18 @@ class IngestReport:
     kept: int = 0
     skipped: list[tuple[str, str]] = field(default_factory=list)
     group_by: dict[str, pd.DataFrame] = field(default_factory=dict)
-    rejects: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=REJECT_COLUMNS))
+    #: Rejected records in file and row order (:attr:`rejects` gives them as a table).
+    reject_rows: list[Reject] = field(default_factory=list)
+
+    @property
+    def rejects(self) -> pd.DataFrame:
+        """Rejected records: ``source_file, source_row, column, value, reason``."""
+        import pandas as pd
+
+        return pd.DataFrame(
+            [[r.source_file, r.source_row, r.column, r.value, r.reason] for r in self.reject_rows],
+            columns=REJECT_COLUMNS,
+        ).astype({"source_row": "int64"})
 
     @property
     def duplicates(self) -> int:
@@ -184,18 +206,30 @@ def discover(
     Folder contents are walked in sorted order; a name that resolves outside the
     folder (``..`` parts, symbolic links) is skipped with a warning. Labels are
     paths relative to the folder given (prefixed by the folder's name), so reports
-    do not depend on where the data sit on disk.
+    do not depend on where the data sit on disk; a label that would repeat another
+    (two folders of the same name) gets a " (2)", " (3)"... suffix.
     """
     skipped = skipped if skipped is not None else []
     found: list[SourceFile] = []
     seen: set[Path] = set()
+    labels: set[str] = set()
+
+    def unique(label: str) -> str:
+        # two folders of the same name (a/exports, b/exports) must not share labels
+        candidate, n = label, 1
+        while candidate in labels:
+            n += 1
+            candidate = f"{label} ({n})"
+        labels.add(candidate)
+        return candidate
+
     for given in paths:
         root = Path(given)
         if root.is_file():
             resolved = root.resolve()
             if resolved not in seen:
                 seen.add(resolved)
-                found.append(SourceFile(resolved, root.name))
+                found.append(SourceFile(resolved, unique(root.name)))
             continue
         if not root.is_dir():
             log.warning("skipping %s: no such file or folder", root)
@@ -215,7 +249,7 @@ def discover(
                 if not child.is_file() or child in seen:
                     continue
                 seen.add(child)
-                found.append(SourceFile(child, f"{root.name}/{rel.as_posix()}"))
+                found.append(SourceFile(child, unique(f"{root.name}/{rel.as_posix()}")))
     return found
 
 
@@ -283,7 +317,7 @@ def _arrow_schema():
             ("field", pa.string()),
             ("uk_cn", pa.bool_()),
             ("affiliation_known", pa.bool_()),
-            ("file_rank", pa.int64()),
+            ("source_file", pa.string()),
             ("rec_rank", pa.int64()),
         ]
     )
@@ -298,9 +332,9 @@ class _RowWriter:
         self.buffer: list[dict[str, object]] = []
         self.count = 0
 
-    def add(self, row: WorkRow, file_rank: int) -> None:
+    def add(self, row: WorkRow, label: str) -> None:
         record = row.as_dict()
-        record["file_rank"] = file_rank
+        record["source_file"] = label
         record["rec_rank"] = row.source_row
         self.buffer.append(record)
         self.count += 1
@@ -355,65 +389,126 @@ def _classify(
     return jsonl, others
 
 
+def _execute(con, sql: str, bar=None, weight: float = 0.0) -> None:
+    """Run ``sql``; with a progress ``bar``, advance it by ``weight`` as DuckDB reports progress.
+
+    DuckDB releases the GIL while it works, so the query runs in a worker thread
+    and this thread polls :meth:`query_progress` (percent of the scan done).
+    """
+    if bar is None:
+        con.execute(sql)
+        return
+    import threading
+
+    failure: list[BaseException] = []
+
+    def work() -> None:
+        try:
+            con.execute(sql)
+        except BaseException as exc:  # noqa: BLE001 - re-raised in the calling thread
+            failure.append(exc)
+
+    done = 0.0
+    worker = threading.Thread(target=work, name="duckdb-ingest", daemon=True)
+    worker.start()
+    while worker.is_alive():
+        worker.join(0.25)
+        pct = con.query_progress()
+        if pct and pct > 0:
+            step = weight * min(pct, 100.0) / 100.0 - done
+            if step > 0:
+                bar.update(step)
+                done += step
+    if failure:
+        raise failure[0]
+    bar.update(max(weight - done, 0.0))
+
+
 def _stage_jsonl(
     con,
     files: list[SourceFile],
-    ranks: dict[str, int],
     stage_dir: Path,
     fold_hk_mo: bool,
     progress: bool,
-    threads: int,
+    chunk_files: int,
 ) -> tuple[list[Path], list[SourceFile]]:
-    """Rows of OpenAlex JSONL files via DuckDB; returns staged parquet files and files to redo."""
+    """Rows of OpenAlex JSONL files via DuckDB: staged parquet files, and files to redo.
+
+    Files are read ``chunk_files`` at a time, in parallel within a chunk, each chunk
+    written to one parquet in file and line order (the connection preserves insertion
+    order here). A chunk DuckDB cannot read is split into single files, and a file it
+    still cannot read, or that holds a work without an id, is returned for the
+    line-by-line Python reader, which names the bad line.
+    """
     staged: list[Path] = []
     redo: list[SourceFile] = []
-    chunk = max(1, threads * 2)
-    groups = [files[i : i + chunk] for i in range(0, len(files), chunk)]
+    if not files:
+        return staged, redo
+    sizes = {str(f.path): f.path.stat().st_size for f in files}
     bar = None
-    if progress and files:
+    if progress:
         from tqdm.auto import tqdm
 
-        bar = tqdm(total=len(files), desc="openalex jsonl", unit="file", file=sys.stderr)
+        bar = tqdm(
+            total=sum(sizes.values()),
+            desc="openalex jsonl",
+            unit="B",
+            unit_scale=True,
+            unit_divisor=1024,
+            file=sys.stderr,
+        )
+    method = openalex.sorted_distinct_method(con)
+    con.execute("SET preserve_insertion_order = true")
     try:
-        for gi, group in enumerate(groups):
-            pending = [group] if len(group) > 1 else []
-            singles = group if len(group) == 1 else []
-            while pending or singles:
-                batch = pending.pop() if pending else [singles.pop(0)]
-                target = stage_dir / f"jsonl_{gi:05d}_{len(staged):05d}_{len(redo):05d}.parquet"
-                sql = openalex.works_sql(
-                    [f.path for f in batch],
-                    fold_hk_mo,
-                    {str(f.path): ranks[str(f.path)] for f in batch},
+        pending = [files[i : i + chunk_files] for i in range(0, len(files), chunk_files)]
+        pending.reverse()
+        while pending:
+            batch = pending.pop()
+            target = stage_dir / f"jsonl_{len(staged):05d}_{len(redo):05d}.parquet"
+            labels = {str(f.path): f.label for f in batch}
+            sql = openalex.works_sql([f.path for f in batch], fold_hk_mo, labels, method)
+            weight = float(sum(sizes[str(f.path)] for f in batch))
+            try:
+                _execute(
+                    con,
+                    f"COPY ({sql}) TO {_q(target)} (FORMAT parquet, COMPRESSION zstd)",
+                    bar,
+                    weight,
                 )
-                try:
-                    con.execute(f"COPY ({sql}) TO {_q(target)} (FORMAT parquet)")
-                except Exception as exc:  # noqa: BLE001 - duckdb raises several error types
-                    if len(batch) > 1:
-                        singles.extend(batch)  # find the bad file(s) one at a time
-                        continue
-                    log.warning(
-                        "DuckDB could not read %s (%s); reading it line by line",
-                        batch[0].label,
-                        str(exc).splitlines()[0],
-                    )
-                    redo.append(batch[0])
+            except Exception as exc:  # noqa: BLE001 - duckdb raises several error types
+                target.unlink(missing_ok=True)
+                if len(batch) > 1:
+                    # find the bad file(s): retry one at a time, in order
+                    if bar is not None:
+                        bar.update(-weight)
+                    pending.extend(reversed([[f] for f in batch]))
                     continue
-                missing_ids = con.execute(
-                    f"SELECT DISTINCT file_rank FROM {_q(target)} WHERE work_id IS NULL"
+                log.warning(
+                    "DuckDB could not read %s (%s); reading it line by line",
+                    batch[0].label,
+                    str(exc).splitlines()[0],
+                )
+                redo.append(batch[0])
+                continue
+            missing = {
+                r[0]
+                for r in con.execute(
+                    f"SELECT DISTINCT source_file FROM read_parquet({_q(target)}) "
+                    "WHERE work_id IS NULL"
                 ).fetchall()
-                if missing_ids:
-                    bad = {r[0] for r in missing_ids}
-                    keep = [f for f in batch if ranks[str(f.path)] not in bad]
-                    redo.extend(f for f in batch if ranks[str(f.path)] in bad)
-                    target.unlink()
-                    if keep:
-                        singles.extend(keep)
-                    continue
-                staged.append(target)
-            if bar is not None:
-                bar.update(len(group))
+            }
+            if missing:
+                target.unlink()
+                redo.extend(f for f in batch if f.label in missing)
+                keep = [f for f in batch if f.label not in missing]
+                if keep:
+                    if bar is not None:
+                        bar.update(-float(sum(sizes[str(f.path)] for f in keep)))
+                    pending.append(keep)
+                continue
+            staged.append(target)
     finally:
+        con.execute("SET preserve_insertion_order = false")
         if bar is not None:
             bar.close()
     return staged, redo
@@ -427,23 +522,26 @@ def ingest(
     progress: bool = True,
     memory_limit: str = DEFAULT_MEMORY_LIMIT,
     threads: int = DEFAULT_THREADS,
+    chunk_files: int = DEFAULT_CHUNK_FILES,
 ) -> IngestReport:
     """Read every export under ``paths`` and write one deduplicated per-work parquet to ``out``.
 
-    Columns: ``work_id, source_format, doi, year, countries, institutions, field,
-    uk_cn, affiliation_known`` (see :data:`pipeline.biblio.formats.WORK_COLUMNS`),
-    sorted by ``work_id``. Rejected records are written beside ``out`` as
-    ``<stem>_rejects.csv`` (``source_file, source_row, column, value, reason``)
-    and returned in the report, as are OpenAlex ``group_by`` responses (which
-    hold counts, not works). ``fold_hk_mo`` counts Hong Kong and Macao as China.
+    Columns: :data:`TABLE_COLUMNS`, that is ``work_id, source_format, doi, year,
+    countries, institutions, field, uk_cn, affiliation_known`` (see
+    :data:`pipeline.biblio.formats.WORK_COLUMNS`) and ``source_file``, the input the
+    work was kept from. Rows are in input order: files in the order found, records in
+    file order. Rejected records are written beside ``out`` as ``<stem>_rejects.csv``
+    (``source_file, source_row, column, value, reason``) and returned in the report,
+    as are OpenAlex ``group_by`` responses (which hold counts, not works).
+    ``fold_hk_mo`` counts Hong Kong and Macao as China.
     """
-    from pipeline.io import atomic_path, atomic_write_csv
+    from pipeline.io import atomic_path, atomic_write_rows_csv
 
     out = Path(out)
     report = IngestReport(out=out)
     files = discover(paths, report.skipped)
     jsonl, others = _classify(files, report)
-    ranks = {str(f.path): i for i, f in enumerate(files)}
+    ranks = {f.label: i for i, f in enumerate(files)}
     per_file: dict[str, Counter] = {f.label: Counter() for f in jsonl + others}
     rejects: list[Reject] = []
     out.parent.mkdir(parents=True, exist_ok=True)
@@ -451,9 +549,12 @@ def ingest(
     with tempfile.TemporaryDirectory(prefix="biblio_ingest_", dir=out.parent) as tmp:
         stage_dir = Path(tmp)
         con = connect(memory_limit, threads, stage_dir / "spill")
-        staged, redo = _stage_jsonl(con, jsonl, ranks, stage_dir, fold_hk_mo, progress, threads)
+        staged, redo = _stage_jsonl(con, jsonl, stage_dir, fold_hk_mo, progress, chunk_files)
+        for label, n in _count_by_file(con, staged):
+            per_file[label]["works"] += n
+
         writer = _RowWriter(stage_dir / "python_rows.parquet")
-        python_files = others + redo
+        python_files = sorted(others + redo, key=lambda f: ranks[f.label])
         for src in _progress(python_files, len(python_files), "bibliographic files", progress):
             counts = per_file[src.label]
             last_row = 0
@@ -464,7 +565,7 @@ def ingest(
                         rejects.append(item)
                         counts["rejected"] += 1
                     else:
-                        writer.add(item, ranks[str(src.path)])
+                        writer.add(item, src.label)
                         counts["works"] += 1
             except (csv.Error, UnicodeError, ValueError, OSError, EOFError) as exc:
                 # works read before the fault are kept; the rest of the file is one reject
@@ -478,28 +579,19 @@ def ingest(
                     )
                 )
                 counts["rejected"] += 1
-        if writer.close():
-            staged.append(writer.path)
+        python_rows = writer.path if writer.close() else None
 
-        label_of_rank = {ranks[str(f.path)]: f.label for f in jsonl}
-        for target in staged:
-            if target.name.startswith("jsonl_"):
-                for rank, n in con.execute(
-                    f"SELECT file_rank, count(*) FROM {_q(target)} GROUP BY 1"
-                ).fetchall():
-                    per_file[label_of_rank[rank]]["works"] += n
-
-        report.kept, report.duplicates_doi, report.duplicates_id, kept_per_rank = _dedup_and_write(
-            con, staged, out, atomic_path
+        kept, report.duplicates_doi, report.duplicates_id, kept_per_file = _finish(
+            con, staged, python_rows, ranks, out, atomic_path
         )
+        report.kept = kept
         con.close()
 
     fmt_of = {f.label: f.format for f in files}
-    rank_of = {f.label: ranks[str(f.path)] for f in files}
     for label in sorted(per_file):
         counts = per_file[label]
         fmt = str(fmt_of[label])
-        kept = int(kept_per_rank.get(rank_of[label], 0))
+        kept_here = int(kept_per_file.get(label, 0))
         report.per_format[fmt] = report.per_format.get(fmt, 0) + counts["works"]
         report.files.append(
             {
@@ -507,83 +599,121 @@ def ingest(
                 "format": fmt,
                 "works": counts["works"],
                 "rejected": counts["rejected"],
-                "kept": kept,
-                "duplicates": counts["works"] - kept,
+                "kept": kept_here,
+                "duplicates": counts["works"] - kept_here,
             }
         )
     report.rejected = len(rejects)
     report.raw = sum(c["works"] for c in per_file.values()) + report.rejected
-    report.rejects = pd.DataFrame(
-        [[r.source_file, r.source_row, r.column, r.value, r.reason] for r in rejects],
-        columns=REJECT_COLUMNS,
-    ).sort_values(["source_file", "source_row"], kind="stable", ignore_index=True)
-    atomic_write_csv(out.with_name(f"{out.stem}_rejects.csv"), report.rejects)
+    report.reject_rows = sorted(rejects, key=lambda r: (r.source_file, r.source_row))
+    atomic_write_rows_csv(
+        out.with_name(f"{out.stem}_rejects.csv"),
+        REJECT_COLUMNS,
+        ([r.source_file, r.source_row, r.column, r.value, r.reason] for r in report.reject_rows),
+    )
     for r in rejects:
         log.warning("%s row %s column %r: %s", r.source_file, r.source_row, r.column, r.reason)
     report.check()
     return report
 
 
-def _dedup_and_write(
-    con, staged: list[Path], out: Path, atomic_path
-) -> tuple[int, int, int, dict[int, int]]:
-    """Remove duplicates (DOI first, then id; first in file order wins) and write ``out``.
+#: A query with the output columns and no rows (nothing was read).
+_EMPTY_TABLE = (
+    "NULL::VARCHAR AS work_id, NULL::VARCHAR AS source_format, NULL::VARCHAR AS doi, "
+    "NULL::INTEGER AS year, NULL::VARCHAR[] AS countries, NULL::VARCHAR[] AS institutions, "
+    "NULL::VARCHAR AS field, NULL::BOOLEAN AS uk_cn, NULL::BOOLEAN AS affiliation_known, "
+    "NULL::VARCHAR AS source_file WHERE false"
+)
 
-    Returns kept, duplicates by DOI, duplicates by id, and kept works per file rank.
+
+def _count_by_file(con, staged: list[Path]) -> list[tuple[str, int]]:
+    """Works per ``source_file`` label in staged parquet files."""
+    if not staged:
+        return []
+    return con.execute(
+        f"SELECT source_file, count(*) FROM read_parquet({openalex.sql_list(map(str, staged))}) "
+        "GROUP BY 1 ORDER BY 1"
+    ).fetchall()
+
+
+def _finish(
+    con,
+    staged: list[Path],
+    python_rows: Path | None,
+    ranks: dict[str, int],
+    out: Path,
+    atomic_path,
+) -> tuple[int, int, int, dict[str, int]]:
+    """Remove duplicates (DOI first, then id; first in input order wins) and write ``out``.
+
+    Returns kept, duplicates by DOI, duplicates by id, and kept works per file label.
+    When every work came from one staged JSONL chunk and nothing is duplicated (one
+    OpenAlex snapshot slice, the common large case), that chunk already is the
+    output, in input order, and is moved into place instead of being rewritten.
     """
-    cols = ", ".join(WORK_COLUMNS)
-    if staged:
-        union = " UNION ALL ".join(
-            f"SELECT {cols}, file_rank, rec_rank FROM read_parquet({_q(p)})" for p in staged
-        )
-    else:
-        union = (
-            "SELECT NULL::VARCHAR AS work_id, NULL::VARCHAR AS source_format, NULL::VARCHAR AS doi,"
-            " NULL::INTEGER AS year, NULL::VARCHAR[] AS countries, NULL::VARCHAR[] AS institutions,"
-            " NULL::VARCHAR AS field, NULL::BOOLEAN AS uk_cn, NULL::BOOLEAN AS affiliation_known,"
-            " NULL::BIGINT AS file_rank, NULL::BIGINT AS rec_rank WHERE false"
-        )
-    order = "file_rank, rec_rank NULLS LAST, work_id, source_format"
-    con.execute(f"CREATE TEMP VIEW _all_rows AS {union}")
-    total, with_doi, distinct_doi, distinct_id = con.execute(
-        "SELECT count(*), count(doi), count(DISTINCT doi), count(DISTINCT work_id) FROM _all_rows"
-    ).fetchone()
-    if with_doi == distinct_doi and total == distinct_id:
-        # no duplicates at all (the usual case for one snapshot): skip the ranking
+    cols = ", ".join(TABLE_COLUMNS)
+
+    def union(columns: str) -> str:
+        parts = [
+            f"SELECT {columns}, file_row_number AS rec_rank "
+            f"FROM read_parquet({_q(p)}, file_row_number = true)"
+            for p in staged
+        ]
+        if python_rows is not None:
+            parts.append(f"SELECT {columns}, rec_rank FROM read_parquet({_q(python_rows)})")
+        return " UNION ALL ".join(parts)
+
+    if not staged and python_rows is None:
         with atomic_path(out) as tmp:
             con.execute(
-                f"COPY (SELECT {cols} FROM _all_rows ORDER BY work_id) "
-                f"TO {_q(tmp)} (FORMAT parquet, COMPRESSION zstd)"
+                f"COPY (SELECT {_EMPTY_TABLE}) TO {_q(tmp)} (FORMAT parquet, COMPRESSION zstd)"
             )
-        per_rank = dict(
-            con.execute("SELECT file_rank, count(*) FROM _all_rows GROUP BY 1").fetchall()
-        )
-        con.execute("DROP VIEW _all_rows")
-        return total, 0, 0, per_rank
-    con.execute(f"""
-        CREATE TEMP TABLE _keep AS
-        WITH by_doi AS (
-            SELECT *, CASE WHEN doi IS NULL THEN 1
-                      ELSE row_number() OVER (PARTITION BY doi ORDER BY {order}) END AS rn_doi
-            FROM _all_rows
-        )
-        SELECT {cols}, file_rank, rec_rank,
-               row_number() OVER (PARTITION BY work_id ORDER BY {order}) AS rn_id
-        FROM by_doi WHERE rn_doi = 1
-    """)
-    after_doi = con.execute("SELECT count(*) FROM _keep").fetchone()[0]
-    kept = con.execute("SELECT count(*) FROM _keep WHERE rn_id = 1").fetchone()[0]
-    per_rank = dict(
-        con.execute("SELECT file_rank, count(*) FROM _keep WHERE rn_id = 1 GROUP BY 1").fetchall()
+        return 0, 0, 0, {}
+    total, with_doi, distinct_doi, distinct_id = con.execute(
+        "SELECT count(*), count(doi), count(DISTINCT doi), count(DISTINCT work_id) "
+        f"FROM ({union('work_id, doi')})"
+    ).fetchone()
+    no_duplicates = with_doi == distinct_doi and total == distinct_id
+    if no_duplicates and len(staged) == 1 and python_rows is None:
+        log.info("one JSONL chunk and no duplicates: its staged parquet becomes %s", out.name)
+        per_file = dict(_count_by_file(con, staged))
+        with atomic_path(out) as tmp:
+            os.replace(staged[0], tmp)
+        return total, 0, 0, per_file
+    con.execute("CREATE OR REPLACE TEMP TABLE _files (source_file VARCHAR, file_rank BIGINT)")
+    con.executemany("INSERT INTO _files VALUES (?, ?)", sorted(ranks.items()))
+    con.execute(
+        "CREATE OR REPLACE TEMP VIEW _all_rows AS "
+        f"SELECT u.*, f.file_rank FROM ({union(cols)}) u LEFT JOIN _files f USING (source_file)"
     )
+    order = "file_rank, rec_rank, work_id, source_format"
+    if no_duplicates:
+        keep = "_all_rows"
+        after_doi = kept = total
+    else:
+        con.execute(f"""
+            CREATE OR REPLACE TEMP TABLE _keep AS
+            WITH by_doi AS (
+                SELECT *, CASE WHEN doi IS NULL THEN 1
+                          ELSE row_number() OVER (PARTITION BY doi ORDER BY {order}) END AS rn_doi
+                FROM _all_rows
+            )
+            SELECT * EXCLUDE (rn_doi),
+                   row_number() OVER (PARTITION BY work_id ORDER BY {order}) AS rn_id
+            FROM by_doi WHERE rn_doi = 1
+        """)
+        keep = "(SELECT * FROM _keep WHERE rn_id = 1)"
+        after_doi = con.execute("SELECT count(*) FROM _keep").fetchone()[0]
+        kept = con.execute(f"SELECT count(*) FROM {keep}").fetchone()[0]
+    per_file = dict(con.execute(f"SELECT source_file, count(*) FROM {keep} GROUP BY 1").fetchall())
     with atomic_path(out) as tmp:
         con.execute(
-            f"COPY (SELECT {cols} FROM _keep WHERE rn_id = 1 ORDER BY work_id) "
+            f"COPY (SELECT {cols} FROM {keep} ORDER BY {order}) "
             f"TO {_q(tmp)} (FORMAT parquet, COMPRESSION zstd)"
         )
-    con.execute("DROP TABLE _keep")
+    con.execute("DROP TABLE IF EXISTS _keep")
     con.execute("DROP VIEW _all_rows")
-    return kept, total - after_doi, after_doi - kept, per_rank
+    return kept, total - after_doi, after_doi - kept, per_file
 
 
 # --------------------------------------------------------------------------- counting
@@ -603,6 +733,8 @@ def count_uk_cn_by_year(
     No de-duplication is applied (use :func:`ingest` for that). Returns columns
     ``year, works, uk_cn`` sorted by year (null year last).
     """
+    import pandas as pd
+
     report = IngestReport()
     files = discover(paths, report.skipped)
     jsonl, others = _classify(files, report)
