@@ -11,10 +11,9 @@ from pipeline import io
 
 def test_atomic_write_leaves_nothing_on_failure(tmp_path):
     target = tmp_path / "out.json"
-    with pytest.raises(RuntimeError):
-        with io.atomic_path(target) as tmp:
-            tmp.write_text("partial")
-            raise RuntimeError("killed")
+    with pytest.raises(RuntimeError), io.atomic_path(target) as tmp:
+        tmp.write_text("partial")
+        raise RuntimeError("killed")
     assert not target.exists()
     assert list(tmp_path.iterdir()) == []
 

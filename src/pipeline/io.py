@@ -18,6 +18,7 @@ import contextlib
 import csv
 import io
 import json
+import math
 import os
 import sys
 import tempfile
@@ -73,7 +74,7 @@ def to_jsonable(obj: Any) -> Any:
     pd = sys.modules.get("pandas")  # no pandas loaded: obj cannot be a pandas value
     if pd is not None and isinstance(obj, pd.Timestamp):
         return obj.isoformat()
-    if (pd is not None and obj is pd.NA) or (isinstance(obj, float) and obj != obj):
+    if (pd is not None and obj is pd.NA) or (isinstance(obj, float) and math.isnan(obj)):
         return None
     return obj
 

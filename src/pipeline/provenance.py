@@ -15,7 +15,7 @@ from typing import Any
 import pandas as pd
 import yaml
 
-from pipeline.book import raw_files, file_md5
+from pipeline.book import file_md5, raw_files
 from pipeline.io import repo_root
 
 KEY_PACKAGES = (

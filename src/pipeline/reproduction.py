@@ -108,7 +108,7 @@ def check(findings: dict[str, Any], published: dict[str, Any]) -> pd.DataFrame:
 def as_metrics(table: pd.DataFrame) -> dict[str, Any]:
     """A flat, diff-friendly summary for ``metrics/reproduction.json``."""
     return {
-        "figures_checked": int(len(table)),
+        "figures_checked": len(table),
         "figures_matching": int(table["match"].sum()) if len(table) else 0,
         "all_match": bool(table["match"].all()) if len(table) else False,
         "match": {row.figure: bool(row.match) for row in table.itertuples()},

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -48,7 +49,7 @@ def inspect_pages(html_root: Path, pages: list[Path]) -> list[PageReport]:
 
             def on_route(route, rep=rep):
                 url = route.request.url
-                if url.startswith(root_url) or url.startswith("data:") or url.startswith("blob:"):
+                if url.startswith((root_url, "data:", "blob:")):
                     route.continue_()
                 else:
                     rep.outside_requests.append(url)
@@ -61,14 +62,13 @@ def inspect_pages(html_root: Path, pages: list[Path]) -> list[PageReport]:
             n = page.locator("div.vl-chart").count()
             rep.charts = n
             if n:
-                try:
+                # a timeout is not an error here: undrawn charts are counted just below
+                with contextlib.suppress(Exception):
                     page.wait_for_function(
                         "() => [...document.querySelectorAll('div.vl-chart')].every("
                         "el => el.dataset.rendered === 'true' || el.dataset.error)",
                         timeout=30000,
                     )
-                except Exception:  # noqa: BLE001 - reported below as undrawn charts
-                    pass
                 rep.charts_drawn = page.evaluate(
                     "() => [...document.querySelectorAll('div.vl-chart')].filter(el => {"
                     " const svg = el.querySelector('svg');"

@@ -64,7 +64,7 @@ def can_go_offline() -> bool:
     """A new network namespace: loopback only (Jupyter kernels talk over 127.0.0.1), no route out."""
     if shutil.which("unshare") is None or shutil.which("ip") is None:
         return False
-    probe = subprocess.run([*OFFLINE_PREFIX, "true"], capture_output=True)
+    probe = subprocess.run([*OFFLINE_PREFIX, "true"], check=False, capture_output=True)
     return probe.returncode == 0
 
 
@@ -72,7 +72,7 @@ def dvc(root: Path, *args: str, offline: bool = False, timeout: int = 1800) -> s
     cmd = [str(BIN / "dvc"), *args]
     if offline:
         cmd = [*OFFLINE_PREFIX, *cmd]
-    return subprocess.run(cmd, cwd=root, env=clean_env(), capture_output=True, text=True, timeout=timeout)
+    return subprocess.run(cmd, check=False, cwd=root, env=clean_env(), capture_output=True, text=True, timeout=timeout)
 
 
 def run_pipeline(root: Path, offline: bool) -> Run:
