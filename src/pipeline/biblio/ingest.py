@@ -342,11 +342,11 @@ class _RowWriter:
             self.flush()
 
     def flush(self) -> None:
+        if not self.buffer:
+            return
         import pyarrow as pa
         import pyarrow.parquet as pq
 
-        if not self.buffer:
-            return
         schema = _arrow_schema()
         table = pa.Table.from_pylist(self.buffer, schema=schema)
         if self.writer is None:

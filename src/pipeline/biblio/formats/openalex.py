@@ -265,9 +265,17 @@ def works_sql(
         f"WHEN {_sql_str(name)} THEN {_sql_str(label)}" for name, label in labels.items()
     )
     distinct = SORTED_DISTINCT[method]
+    # the usual forms ("https://openalex.org/W1", "https://doi.org/10.x") are cut with
+    # substr; anything else takes the general rule (same result, slower)
+    work_key = (
+        "CASE WHEN starts_with(id, 'https://openalex.org/') AND strpos(substr(id, 22), '/') = 0 "
+        "AND NOT ends_with(id, ' ') THEN nullif(substr(id, 22), '') "
+        "ELSE nullif(string_split(trim(id), '/')[-1], '') END"
+    )
     doi = (
-        "nullif(lower(trim(regexp_replace(trim(doi), "
-        "'^(https?://(dx\\.)?doi\\.org/|doi:\\s*)', '', 'i'))), '')"
+        "nullif(lower(trim(CASE WHEN starts_with(doi, 'https://doi.org/') THEN substr(doi, 17) "
+        "ELSE regexp_replace(trim(doi), '^(https?://(dx\\.)?doi\\.org/|doi:\\s*)', '', 'i') "
+        "END)), '')"
     )
     codes = distinct.format(
         x=f"list_concat(list_transform(insts, lambda i: {_code_sql('i.country_code', fold_hk_mo)}), "
@@ -292,7 +300,7 @@ def works_sql(
                    {_drop_empty("ns")} AS institutions, field, source_file
             FROM (
                 SELECT
-                    nullif(split_part(trim(id), '/', -1), '') AS work_key,
+                    {work_key} AS work_key,
                     {doi} AS doi,
                     CAST(publication_year AS INTEGER) AS year,
                     {codes} AS cs,
