@@ -35,24 +35,39 @@ def env() -> dict[str, str]:
 
 
 def copy_project(dest: Path) -> None:
-    files = subprocess.run(["git", "ls-files", "-co", "--exclude-standard", "-z"], cwd=ROOT,
-                           capture_output=True, check=True).stdout.decode().split("\0")
+    files = (
+        subprocess.run(
+            ["git", "ls-files", "-co", "--exclude-standard", "-z"],
+            cwd=ROOT,
+            capture_output=True,
+            check=True,
+        )
+        .stdout.decode()
+        .split("\0")
+    )
     for rel in filter(None, files):
         src = ROOT / rel
         if src.is_file():
             (dest / rel).parent.mkdir(parents=True, exist_ok=True)
             shutil.copy2(src, dest / rel)
-    for cmd in (["git", "init", "-q"], ["git", "add", "-A"],
-                ["git", "-c", "user.name=b", "-c", "user.email=b@example.org", "commit", "-qm", "bench"]):
+    for cmd in (
+        ["git", "init", "-q"],
+        ["git", "add", "-A"],
+        ["git", "-c", "user.name=b", "-c", "user.email=b@example.org", "commit", "-qm", "bench"],
+    ):
         subprocess.run(cmd, cwd=dest, check=True)
 
 
 def timed(cwd: Path, *args: str) -> float:
     start = time.perf_counter()
-    result = subprocess.run([str(BIN / "dvc"), *args], check=False, cwd=cwd, env=env(), capture_output=True, text=True)
+    result = subprocess.run(
+        [str(BIN / "dvc"), *args], check=False, cwd=cwd, env=env(), capture_output=True, text=True
+    )
     seconds = time.perf_counter() - start
     if result.returncode != 0:
-        raise SystemExit(f"dvc {' '.join(args)} failed:\n{result.stdout[-3000:]}{result.stderr[-3000:]}")
+        raise SystemExit(
+            f"dvc {' '.join(args)} failed:\n{result.stdout[-3000:]}{result.stderr[-3000:]}"
+        )
     return round(seconds, 2)
 
 
@@ -82,7 +97,9 @@ def main() -> int:
             "cpus": os.cpu_count(),
             "platform": platform.platform(),
             "python": platform.python_version(),
-            "memory_gib": round(os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30, 1),
+            "memory_gib": round(
+                os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30, 1
+            ),
         },
         "seconds": {"cold": cold, "noop": noop, "incremental_one_chapter": incremental},
         "changed_chapter": CHAPTER,
