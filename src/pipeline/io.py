@@ -31,6 +31,10 @@ if TYPE_CHECKING:  # pandas is imported where it is used: a light CLI path stays
     import pandas as pd
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+#: Longest CSV cell the readers accept: exports carry long free-text cells, so the csv
+#: module's default (131,072 characters) is raised to the largest value a 32-bit C
+#: long holds (valid on every platform).
+CSV_FIELD_LIMIT = 2**31 - 1
 FIXED_ZIP_TIME = (1980, 1, 1, 0, 0, 0)
 
 
@@ -48,6 +52,33 @@ def atomic_path(path: str | os.PathLike[str]) -> Iterator[Path]:
     finally:
         if tmp_path.exists():
             tmp_path.unlink()
+
+
+@contextlib.contextmanager
+def csv_field_limit(limit: int = CSV_FIELD_LIMIT) -> Iterator[None]:
+    """Let the csv module read cells of up to ``limit`` characters inside the block.
+
+    The limit is global to the csv module; it is restored on leaving the block, so
+    reading an export does not change it for the rest of the process.
+    """
+    previous = csv.field_size_limit()
+    csv.field_size_limit(max(previous, limit))
+    try:
+        yield
+    finally:
+        csv.field_size_limit(previous)
+
+
+def csv_records(reader: Any) -> Iterator[tuple[int, list[str]]]:
+    """``(line, values)`` for each record of a ``csv.reader``: the file line it starts on.
+
+    A quoted cell can span lines, so the line is what an editor shows, not the
+    record's position; blank records are passed through (callers skip them).
+    """
+    end = reader.line_num
+    for values in reader:
+        start, end = end + 1, reader.line_num
+        yield start, values
 
 
 def atomic_write_bytes(path: str | os.PathLike[str], data: bytes) -> Path:

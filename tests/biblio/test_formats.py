@@ -97,9 +97,10 @@ def test_scopus_csv_with_embedded_newlines_and_reject() -> None:
     assert rows[0].institutions == ["Peking University", "University of Edinburgh"]
     assert rows[2].institutions == ["Harvard University", "University of Macau"]
     assert len(rejects) == 1
+    # the fourth record starts on line 7: records 1 and 3 have a title over two lines
     assert (rejects[0].source_file, rejects[0].source_row, rejects[0].column) == (
         "scopus.csv",
-        4,
+        7,
         "EID",
     )
 
@@ -195,7 +196,7 @@ def test_bad_years_keep_the_work_with_year_unknown(
     assert isinstance(row, WorkRow)
     assert row.year is None
     if value:
-        assert "s.csv row 1 column Year" in caplog.text
+        assert "s.csv row 2 column Year" in caplog.text  # line 2: the header is line 1
 
 
 @pytest.mark.parametrize("value", ["3021", "-2019", "+2019", "0", "1499"])
@@ -208,7 +209,7 @@ def test_impossible_numeric_years_are_quarantined(tmp_path: Path, value: str) ->
     )
     bad, good = list(iter_works(f))
     assert isinstance(bad, Reject)
-    assert (bad.source_file, bad.source_row, bad.column, bad.value) == ("s.csv", 1, "Year", value)
+    assert (bad.source_file, bad.source_row, bad.column, bad.value) == ("s.csv", 2, "Year", value)
     assert "impossible publication year" in bad.reason
     assert isinstance(good, WorkRow) and good.year == 2019
 
@@ -266,3 +267,38 @@ def test_gbk_scopus_is_decoded(tmp_path: Path) -> None:
     assert row.countries == ["CN", "GB"]
     assert "北京大学物理学院" not in row.institutions  # the university is preferred
     assert row.institutions == ["Peking University", "Univ Leeds"]
+
+
+def test_csv_exports_read_long_cells_and_leave_the_csv_limit_alone(tmp_path: Path) -> None:
+    """A cell past the csv module's default limit is read; the global limit is restored."""
+    import csv
+
+    default = 131072  # the csv module's own limit (other readers may have raised it)
+    original = csv.field_size_limit(default)
+    long_title = "x" * (default + 10)
+    scopus = tmp_path / "long.csv"
+    scopus.write_text(
+        "Authors,Title,Year,DOI,Affiliations,EID\n"
+        f'A.,"{long_title}",2020,10.1/a,"Fudan University, Shanghai, China",2-s2.0-9\n',
+        encoding="utf-8",
+    )
+    tab = tmp_path / "long_tab.txt"
+    tab.write_text(f"PT\tUT\tTI\tPY\tC1\nJ\tWOS:1\t{long_title}\t2020\tUniv Leeds, Leeds, England\n")
+    try:
+        assert [w.work_id for w in iter_works(scopus, "scopus_csv")] == ["scopus:2-s2.0-9"]
+        assert [w.work_id for w in iter_works(tab, "wos_tab")] == ["wos:WOS:1"]
+        assert csv.field_size_limit() == default
+    finally:
+        csv.field_size_limit(original)
+
+
+def test_wos_tab_rejects_name_the_file_line(tmp_path: Path) -> None:
+    tab = tmp_path / "tab.txt"
+    tab.write_text(
+        "PT\tUT\tTI\tPY\tC1\n"
+        "J\tWOS:1\tOne\t2020\tUniv Leeds, Leeds, England\n"
+        "\n"
+        "J\tWOS:2\tTwo\tin press\tUniv Leeds, Leeds, England\n"
+    )
+    items = list(iter_works(tab, "wos_tab"))
+    assert [(i.source_row, type(i).__name__) for i in items] == [(2, "WorkRow"), (4, "WorkRow")]

@@ -111,7 +111,7 @@ def test_ingest_fixtures_exact(data_dir: Path, tmp_path: Path) -> None:
     # rejects: table and CSV beside the output, with file, row and column named
     rejects = pd.read_csv(out.with_name("works_rejects.csv"))
     assert rejects[["source_file", "source_row", "column", "reason"]].values.tolist() == [
-        ["exports/scopus.csv", 4, "EID", "missing Scopus EID"]
+        ["exports/scopus.csv", 7, "EID", "missing Scopus EID"]
     ]
     assert list(report.rejects.columns) == [
         "source_file",
@@ -120,8 +120,10 @@ def test_ingest_fixtures_exact(data_dir: Path, tmp_path: Path) -> None:
         "value",
         "reason",
     ]
-    # the hidden file in nested/ was not read
+    # the hidden file in nested/ was not read, and the report says so
     assert not any(".hidden" in f["file"] for f in report.files)
+    hidden = [s for s in report.skipped if ".hidden" in s[0]]
+    assert hidden and all(reason.startswith("hidden file") for _, reason in hidden)
     inst = df.set_index("work_id")["institutions"]
     assert list(inst["openalex:W201"]) == [
         "Fudan University",
@@ -451,3 +453,18 @@ def test_sorted_distinct_methods_agree() -> None:
         assert got == sorted(set(values))
     empty = con.execute(f"SELECT {SORTED_DISTINCT['histogram'].format(x='[]::VARCHAR[]')}")
     assert empty.fetchone()[0] == []
+
+
+def test_hidden_files_and_folders_are_reported_not_read(tmp_path: Path) -> None:
+    root = tmp_path / "exports"
+    (root / ".git").mkdir(parents=True)
+    shutil.copy(FIXTURES / "medline.txt", root / "medline.txt")
+    shutil.copy(FIXTURES / "medline.txt", root / ".git" / "medline.txt")
+    (root / ".DS_Store").write_bytes(b"\x00\x00\x00\x01Bud1")
+    skipped: list[tuple[str, str]] = []
+    files = discover([root], skipped)
+    assert [f.label for f in files] == ["exports/medline.txt"]
+    assert sorted(skipped) == [
+        (".DS_Store", "hidden file (name begins with '.')"),
+        (".git", "hidden folder (name begins with '.')"),
+    ]

@@ -203,8 +203,10 @@ def discover(
 ) -> list[SourceFile]:
     """Files to read: each file given, and every non-hidden file under each folder given.
 
-    Folder contents are walked in sorted order; a name that resolves outside the
-    folder (``..`` parts, symbolic links) is skipped with a warning. Labels are
+    Folder contents are walked in sorted order; hidden files and folders (names
+    beginning with ``.``) are not read, and a name that resolves outside the folder
+    (``..`` parts, symbolic links) is skipped with a warning; each such file or folder
+    gets a line in ``skipped``. Labels are
     paths relative to the folder given (prefixed by the folder's name), so reports
     do not depend on where the data sit on disk; a label that would repeat another
     (two folders of the same name) gets a " (2)", " (3)"... suffix.
@@ -237,10 +239,13 @@ def discover(
             continue
         for dirpath, dirnames, filenames in os.walk(root):
             rel_dir = Path(dirpath).relative_to(root)
+            for d in sorted(d for d in dirnames if d.startswith(".")):
+                skipped.append(((rel_dir / d).as_posix(), "hidden folder (name begins with '.')"))
             dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
             for name in sorted(filenames):
                 rel = rel_dir / name
                 if _is_hidden(rel.parts):
+                    skipped.append((rel.as_posix(), "hidden file (name begins with '.')"))
                     continue
                 child = safe_child(root, str(rel))
                 if child is None:

@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from pipeline.centres.headers import HEADER_VARIANTS, PARTNER_FIELDS, REQUIRED
+from pipeline.io import csv_field_limit
 
 #: How many rows from the top are searched for the header row.
 HEADER_SCAN_ROWS = 20
@@ -366,30 +367,21 @@ def decode_bytes(data: bytes) -> tuple[str, str]:
 
 _DELIMITERS = (",", ";", "\t", "|")
 
-#: Largest cell the csv module accepts; its default (128 KiB) would stop a whole file at one
-#: long free-text cell, so it is raised to the largest value a 32-bit C long holds (valid on
-#: every platform).
-CSV_FIELD_LIMIT = 2**31 - 1
-
-
-def _raise_csv_field_limit() -> None:
-    """Let the csv module read cells up to :data:`CSV_FIELD_LIMIT` characters."""
-    if csv.field_size_limit() < CSV_FIELD_LIMIT:
-        csv.field_size_limit(CSV_FIELD_LIMIT)
-
-
 def _parse_csv(text: str, delimiter: str) -> tuple[list[list[Any]], list[int]]:
-    """Parse CSV text; return rows and the line on which each record starts."""
-    _raise_csv_field_limit()
+    """Parse CSV text; return rows and the line on which each record starts.
+
+    Long free-text cells are read whole (:func:`pipeline.io.csv_field_limit`).
+    """
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     rows: list[list[Any]] = []
     starts: list[int] = []
     prev = 0
     try:
-        for rec in reader:
-            starts.append(prev + 1)
-            rows.append([c if c.strip() else None for c in rec])
-            prev = reader.line_num
+        with csv_field_limit():
+            for rec in reader:
+                starts.append(prev + 1)
+                rows.append([c if c.strip() else None for c in rec])
+                prev = reader.line_num
     except csv.Error as exc:
         raise CentresInputError(f"line {prev + 1}: malformed CSV ({exc})") from exc
     return rows, starts

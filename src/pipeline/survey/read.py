@@ -33,6 +33,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from pipeline.io import csv_field_limit
 from pipeline.survey.instrument import load_questions, load_scales
 
 
@@ -43,10 +44,6 @@ class SurveyInputError(ValueError):
 class SurveyEncodingWarning(UserWarning):
     """The export was not UTF-8/UTF-16 and was decoded with a fallback encoding."""
 
-
-#: Largest cell the csv module accepts (its 128 KiB default would stop the file at one long
-#: free-text answer); the largest value a 32-bit C long holds, valid on every platform.
-CSV_FIELD_LIMIT = 2**31 - 1
 
 #: Encodings tried, in order, when the bytes are not UTF-8: GB18030 accepts only well-formed
 #: GBK/GB18030 byte pairs, so it goes before cp1252, which accepts almost anything.
@@ -280,18 +277,17 @@ def parse_text(text: str, path: Path, encoding: str = "utf-8") -> RawExport:
     if not text.strip():
         raise SurveyInputError(f"{path}: the file is empty (expected a header row of column ids)")
     delimiter = detect_delimiter(text)
-    if csv.field_size_limit() < CSV_FIELD_LIMIT:
-        csv.field_size_limit(CSV_FIELD_LIMIT)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     records: list[tuple[int, list[str]]] = []
     prev = 0
     try:
-        for rec in reader:
-            start = prev + 1
-            prev = reader.line_num
-            if not rec or all(not c.strip() for c in rec):
-                continue
-            records.append((start, rec))
+        with csv_field_limit():
+            for rec in reader:
+                start = prev + 1
+                prev = reader.line_num
+                if not rec or all(not c.strip() for c in rec):
+                    continue
+                records.append((start, rec))
     except csv.Error as exc:
         raise SurveyInputError(f"{path}: line {prev + 1}: cannot parse CSV: {exc}") from exc
     if not records:

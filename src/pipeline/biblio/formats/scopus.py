@@ -9,13 +9,13 @@ column when the export has one (``Subject area``/``Subject Area``/``Subject``).
 from __future__ import annotations
 
 import csv
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 
 from pipeline.biblio.countries import split_addresses
 from pipeline.biblio.formats import Reject, WorkRow, make_row, year_or_reject
 from pipeline.biblio.formats.wos import open_text
+from pipeline.io import csv_field_limit, csv_records
 
 __all__ = ["SUBJECT_COLUMNS", "iter_records"]
 
@@ -34,17 +34,23 @@ def _author_affiliations(text: str | None) -> list[str]:
 def iter_records(
     path: Path, fold_hk_mo: bool = False, label: str | None = None
 ) -> Iterator[WorkRow | Reject]:
-    """Stream works from a Scopus CSV export; ``source_row`` is the data row number."""
+    """Stream works from a Scopus CSV export.
+
+    ``source_row`` is the file line the record starts on (the header is line 1; a
+    quoted cell may run over several lines).
+    """
     label = label or path.name
-    csv.field_size_limit(min(sys.maxsize, 2**31 - 1))
-    with open_text(path) as fh:
-        reader = csv.DictReader(fh)
-        if reader.fieldnames:
-            reader.fieldnames = [f.strip().lstrip("\ufeff") for f in reader.fieldnames]
-        subject_col = next((c for c in SUBJECT_COLUMNS if c in (reader.fieldnames or [])), None)
-        for rowno, record in enumerate(reader, start=1):
-            if not any((v or "").strip() for v in record.values() if isinstance(v, str)):
+    with open_text(path) as fh, csv_field_limit():
+        reader = csv.reader(fh)
+        header = next(reader, None)
+        if not header:
+            return
+        header = [h.strip().lstrip("\ufeff") for h in header]
+        subject_col = next((c for c in SUBJECT_COLUMNS if c in header), None)
+        for rowno, values in csv_records(reader):
+            if not any(v.strip() for v in values):
                 continue
+            record = dict(zip(header, values, strict=False))
             eid = (record.get("EID") or "").strip()
             if not eid:
                 yield Reject(label, rowno, "EID", "", "missing Scopus EID")

@@ -11,12 +11,12 @@ from __future__ import annotations
 import codecs
 import csv
 import logging
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 
 from pipeline.biblio.countries import split_addresses
 from pipeline.biblio.formats import Reject, WorkRow, make_row, year_or_reject
+from pipeline.io import csv_field_limit, csv_records
 
 __all__ = ["iter_plaintext", "iter_tab", "open_text", "sniff_encoding"]
 
@@ -159,17 +159,16 @@ def iter_tab(
 ) -> Iterator[WorkRow | Reject]:
     """Stream works from a Web of Science tab-delimited export (UTF-8 or UTF-16).
 
-    ``source_row`` is the data row number (the header is row 0).
+    ``source_row`` is the file line of the record (the header is line 1).
     """
     label = label or path.name
-    csv.field_size_limit(min(sys.maxsize, 2**31 - 1))
-    with open_text(path) as fh:
+    with open_text(path) as fh, csv_field_limit():
         reader = csv.reader(fh, delimiter="\t", quoting=csv.QUOTE_NONE)
         header = next(reader, None)
         if not header:
             return
         header = [h.strip().lstrip("\ufeff") for h in header]
-        for rowno, values in enumerate(reader, start=1):
+        for rowno, values in csv_records(reader):
             if not any(v.strip() for v in values):
                 continue
             record = dict(zip(header, values, strict=False))
