@@ -166,6 +166,19 @@ def test_missing_required_column_names_column_and_file(tmp_path: Path, clean: Cl
         clean(p2)
 
 
+def test_unrelated_table_is_not_given_a_header_row(tmp_path: Path, clean: Clean) -> None:
+    """No row has a known column name: the error quotes the first non-blank row as such."""
+    p = tmp_path / "budget.csv"
+    p.write_text("\n\nQuarterly budget,,\nItem,Cost,Owner\nPaper,3,Ann\n")
+    with pytest.raises(CentresInputError) as exc:
+        clean(p)
+    msg = str(exc.value)
+    assert "budget.csv: missing required column 'Centre name'" in msg
+    assert "no header row found" in msg
+    assert "first non-blank row (row 3) reads: Quarterly budget" in msg
+    assert "header row 3" not in msg and "found columns" not in msg
+
+
 def test_hostile_rows(tmp_path: Path, clean: Clean) -> None:
     rows = [
         row(),  # row 5 kept

@@ -142,7 +142,11 @@ def _build_table(
     if not any(any(not _is_blank(c) for c in r) for r in rows):
         where = f" (sheets looked at: {', '.join(sheets_seen)})" if sheets_seen else ""
         raise CentresInputError(f"{source_file}: the file is empty - no header row found{where}")
-    h_idx, _ = find_header_row(rows)
+    h_idx, score = find_header_row(rows)
+    if score == 0:
+        # no row has a single known column name: quote the first non-blank row rather
+        # than call it the header
+        h_idx = next(i for i, r in enumerate(rows) if any(not _is_blank(c) for c in r))
     header = rows[h_idx]
     columns: dict[str, str] = {}
     col_index: dict[str, int] = {}
@@ -177,10 +181,18 @@ def _build_table(
             if len(missing) > 1
             else ""
         )
+        in_sheet = f", sheet {sheet!r}" if sheet else ""
+        if score == 0:
+            raise CentresInputError(
+                f"{source_file}: missing required column {field_label(req)!r}{more} "
+                f"(looked for: {looked}); no header row found: none of the first "
+                f"{HEADER_SCAN_ROWS} rows has a known column name; the first non-blank row "
+                f"(row {row_numbers[h_idx]}{in_sheet}) reads: {found}{where}"
+            )
         raise CentresInputError(
             f"{source_file}: missing required column {field_label(req)!r}{more} "
             f"(looked for: {looked}); found columns: {found}"
-            f" (header row {row_numbers[h_idx]}{', sheet ' + repr(sheet) if sheet else ''}{where})"
+            f" (header row {row_numbers[h_idx]}{in_sheet}{where})"
         )
     body = rows[h_idx + 1 :]
     numbers = row_numbers[h_idx + 1 :]
