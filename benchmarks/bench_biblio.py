@@ -485,6 +485,39 @@ def measure(files: list[Path], repeat: int, python_loop_too: bool) -> dict[str, 
     }
 
 
+def memory_at_scale(file_sets: list[list[Path]]) -> dict[str, object]:
+    """One ingest over the parts of every profile together: twice the works, half of them
+    duplicates (the profiles share ids and DOIs), so the de-duplicating path runs too.
+
+    Peak memory should not grow with the input: DuckDB streams and spills under its limit.
+    """
+    files = [f for fs in file_sets for f in fs]
+    out_dir = Path(tempfile.mkdtemp(prefix="bench_biblio_scale_"))
+    try:
+        code = (
+            "import json; from pipeline.biblio import ingest\n"
+            f"r = ingest({json.dumps([str(f) for f in files])}, "
+            f"{str(out_dir / 'works.parquet')!r}, progress=False)\n"
+            "print(json.dumps(r.as_dict()))"
+        )
+        wall, cpu, rss, out = run_child(code)
+    finally:
+        shutil.rmtree(out_dir, ignore_errors=True)
+    report = json.loads(out)
+    return {
+        "parts": len(files),
+        "gzipped_bytes": sum(f.stat().st_size for f in files),
+        "seconds_wall": round(wall, 3),
+        "seconds_cpu": round(cpu, 3),
+        "peak_rss_bytes": rss,
+        "peak_rss_gib": round(rss / GIB, 3),
+        "peak_rss_within_1_gib": rss <= GIB,
+        "ingest_report": {
+            k: report[k] for k in ("raw", "kept", "duplicates_doi", "duplicates_id", "rejected")
+        },
+    }
+
+
 def main(argv: list[str] | None = None) -> int:
     """Generate (or reuse) the data, run the measurements, write the results JSON."""
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -525,9 +558,11 @@ def main(argv: list[str] | None = None) -> int:
         ),
         "profiles": {},
     }
+    all_files: list[list[Path]] = []
     for profile in profiles:
         t0 = time.perf_counter()
         files = generate(args.cache, args.works, args.parts, profile)
+        all_files.append(files)
         raw_bytes = sum(f.stat().st_size for f in files)
         print(
             f"[{profile}] {len(files)} parts, {raw_bytes / 1e6:.0f} MB gzipped "
@@ -538,6 +573,9 @@ def main(argv: list[str] | None = None) -> int:
         result["profiles"][profile] = measured  # type: ignore[index]
         for key in ("ratios_wall", "targets"):
             print(f"[{profile}] {key}", json.dumps(measured[key], indent=2))
+    if len(all_files) > 1:
+        result["memory_at_scale"] = memory_at_scale(all_files)
+        print("memory at scale", json.dumps(result["memory_at_scale"], indent=2))
     result["machine"]["load_average_at_end"] = list(os.getloadavg())  # type: ignore[index]
     args.results.mkdir(parents=True, exist_ok=True)
     target = args.results / f"biblio_{dt.datetime.now(dt.UTC):%Y-%m-%d}.json"

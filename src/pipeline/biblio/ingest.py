@@ -560,7 +560,8 @@ def ingest(
 
         writer = _RowWriter(stage_dir / "python_rows.parquet")
         python_files = sorted(others + redo, key=lambda f: ranks[f.label])
-        for src in _progress(python_files, len(python_files), "bibliographic files", progress):
+        shown = progress and bool(python_files)
+        for src in _progress(python_files, len(python_files), "bibliographic files", shown):
             counts = per_file[src.label]
             last_row = 0
             try:
