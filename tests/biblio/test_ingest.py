@@ -468,3 +468,35 @@ def test_hidden_files_and_folders_are_reported_not_read(tmp_path: Path) -> None:
         (".DS_Store", "hidden file (name begins with '.')"),
         (".git", "hidden folder (name begins with '.')"),
     ]
+
+
+def test_interrupt_while_showing_progress_stops_the_query(tmp_path: Path) -> None:
+    """An exception in the progress loop (as Ctrl-C would raise) interrupts DuckDB first."""
+    import threading
+
+    from pipeline.biblio.ingest import _execute, connect
+
+    class Boom(Exception):
+        pass
+
+    class BrokenBar:
+        def update(self, n: float) -> None:
+            raise Boom
+
+    con = connect()
+    calls: list[str] = []
+    real_interrupt = con.interrupt
+
+    class Spy:
+        def __getattr__(self, name: str):
+            if name == "interrupt":
+                calls.append(name)
+                return real_interrupt
+            return getattr(con, name)
+
+    slow = "SELECT count(*) FROM range(3000000000) t(i) WHERE i % 7 = 3"
+    with pytest.raises(Boom):
+        _execute(Spy(), slow, BrokenBar(), 1.0)
+    assert calls == ["interrupt"]
+    assert not [t for t in threading.enumerate() if t.name == "duckdb-ingest"]
+    con.close()

@@ -405,6 +405,10 @@ def _execute(con, sql: str, bar=None, weight: float = 0.0) -> None:
         return
     import threading
 
+    # query_progress() reports only while DuckDB tracks progress; its own bar stays silent
+    con.execute("SET enable_progress_bar = true")
+    con.execute("SET enable_progress_bar_print = false")
+
     failure: list[BaseException] = []
 
     def work() -> None:
@@ -416,14 +420,22 @@ def _execute(con, sql: str, bar=None, weight: float = 0.0) -> None:
     done = 0.0
     worker = threading.Thread(target=work, name="duckdb-ingest", daemon=True)
     worker.start()
-    while worker.is_alive():
-        worker.join(0.25)
-        pct = con.query_progress()
-        if pct and pct > 0:
-            step = weight * min(pct, 100.0) / 100.0 - done
-            if step > 0:
-                bar.update(step)
-                done += step
+    try:
+        while worker.is_alive():
+            worker.join(0.25)
+            pct = con.query_progress()
+            if pct and pct > 0:
+                step = weight * min(pct, 100.0) / 100.0 - done
+                if step > 0:
+                    bar.update(step)
+                    done += step
+    except BaseException:
+        # Ctrl-C (or a failing bar): stop the query before the staging folder goes away
+        con.interrupt()
+        worker.join()
+        raise
+    finally:
+        con.execute("SET enable_progress_bar = false")
     if failure:
         raise failure[0]
     bar.update(max(weight - done, 0.0))
