@@ -39,13 +39,19 @@ def project_files() -> list[str]:
 
 
 def copy_project(dest: Path) -> Path:
+    """Copy the project's files to ``dest`` and commit them there.
+
+    The commit message names ``dest``, so two copies never share a commit hash (and
+    hence an edition version): tests comparing two runs must cope with the stamp.
+    """
     for rel in project_files():
         target = dest / rel
         target.parent.mkdir(parents=True, exist_ok=True)
         shutil.copy2(ROOT / rel, target)
     env = clean_env()
     for cmd in (["git", "init", "-q"], ["git", "add", "-A"],
-                ["git", "-c", "user.name=t", "-c", "user.email=t@example.org", "commit", "-qm", "copy"]):
+                ["git", "-c", "user.name=t", "-c", "user.email=t@example.org", "commit", "-qm",
+                 f"copy into {dest}"]):
         subprocess.run(cmd, cwd=dest, check=True, env=env)
     return dest
 
