@@ -13,7 +13,8 @@ path: DuckDB reads the parts once, in parallel, straight into the output
 parquet, which is then moved into place rather than rewritten.
 
 Memory stays bounded whatever the input size: DuckDB runs with a memory limit,
-two threads and spills to a temporary folder; Python readers hold one record at a time and write rows in batches.
+two threads and spills to a temporary folder; Python readers hold one record at
+a time and write rows in batches.
 """
 
 from __future__ import annotations
@@ -41,6 +42,7 @@ from pipeline.biblio.formats import (
     scopus,
     wos,
 )
+from pipeline.biblio.formats.openalex import sql_list, sql_str
 
 __all__ = [
     "DEFAULT_CHUNK_FILES",
@@ -261,11 +263,6 @@ def discover(
 # --------------------------------------------------------------------------- duckdb
 
 
-def _q(path: Path | str) -> str:
-    """``path`` as a quoted SQL string literal."""
-    return "'" + str(path).replace("'", "''") + "'"
-
-
 def connect(
     memory_limit: str = DEFAULT_MEMORY_LIMIT,
     threads: int = DEFAULT_THREADS,
@@ -282,7 +279,7 @@ def connect(
     con.execute("SET preserve_insertion_order = false")
     con.execute("SET enable_progress_bar = false")
     if temp_dir is not None:
-        con.execute(f"SET temp_directory = {_q(temp_dir)}")
+        con.execute(f"SET temp_directory = {sql_str(temp_dir)}")
     return con
 
 
@@ -488,7 +485,7 @@ def _stage_jsonl(
             try:
                 _execute(
                     con,
-                    f"COPY ({sql}) TO {_q(target)} (FORMAT parquet, COMPRESSION zstd)",
+                    f"COPY ({sql}) TO {sql_str(target)} (FORMAT parquet, COMPRESSION zstd)",
                     bar,
                     weight,
                 )
@@ -510,7 +507,7 @@ def _stage_jsonl(
             missing = {
                 r[0]
                 for r in con.execute(
-                    f"SELECT DISTINCT source_file FROM read_parquet({_q(target)}) "
+                    f"SELECT DISTINCT source_file FROM read_parquet({sql_str(target)}) "
                     "WHERE work_id IS NULL"
                 ).fetchall()
             }
@@ -567,7 +564,8 @@ def ingest(
         stage_dir = Path(tmp)
         con = connect(memory_limit, threads, stage_dir / "spill")
         staged, redo = _stage_jsonl(con, jsonl, stage_dir, fold_hk_mo, progress, chunk_files)
-        for label, n in _count_by_file(con, staged):
+        jsonl_works = _count_by_file(con, staged)
+        for label, n in jsonl_works.items():
             per_file[label]["works"] += n
 
         writer = _RowWriter(stage_dir / "python_rows.parquet")
@@ -600,7 +598,7 @@ def ingest(
         python_rows = writer.path if writer.close() else None
 
         kept, report.duplicates_doi, report.duplicates_id, kept_per_file = _finish(
-            con, staged, python_rows, ranks, out, atomic_path
+            con, staged, jsonl_works, python_rows, ranks, out, atomic_path
         )
         report.kept = kept
         con.close()
@@ -644,19 +642,22 @@ _EMPTY_TABLE = (
 )
 
 
-def _count_by_file(con, staged: list[Path]) -> list[tuple[str, int]]:
+def _count_by_file(con, staged: list[Path]) -> dict[str, int]:
     """Works per ``source_file`` label in staged parquet files."""
     if not staged:
-        return []
-    return con.execute(
-        f"SELECT source_file, count(*) FROM read_parquet({openalex.sql_list(map(str, staged))}) "
-        "GROUP BY 1 ORDER BY 1"
-    ).fetchall()
+        return {}
+    return dict(
+        con.execute(
+            f"SELECT source_file, count(*) FROM read_parquet({sql_list(map(str, staged))}) "
+            "GROUP BY 1 ORDER BY 1"
+        ).fetchall()
+    )
 
 
 def _finish(
     con,
     staged: list[Path],
+    staged_works: dict[str, int],
     python_rows: Path | None,
     ranks: dict[str, int],
     out: Path,
@@ -664,7 +665,8 @@ def _finish(
 ) -> tuple[int, int, int, dict[str, int]]:
     """Remove duplicates (DOI first, then id; first in input order wins) and write ``out``.
 
-    Returns kept, duplicates by DOI, duplicates by id, and kept works per file label.
+    ``staged_works`` are the works per file label in ``staged``. Returns kept,
+    duplicates by DOI, duplicates by id, and kept works per file label.
     When every work came from one staged JSONL chunk and nothing is duplicated (one
     OpenAlex snapshot slice, the common large case), that chunk already is the
     output, in input order, and is moved into place instead of being rewritten.
@@ -674,17 +676,17 @@ def _finish(
     def union(columns: str) -> str:
         parts = [
             f"SELECT {columns}, file_row_number AS rec_rank "
-            f"FROM read_parquet({_q(p)}, file_row_number = true)"
+            f"FROM read_parquet({sql_str(p)}, file_row_number = true)"
             for p in staged
         ]
         if python_rows is not None:
-            parts.append(f"SELECT {columns}, rec_rank FROM read_parquet({_q(python_rows)})")
+            parts.append(f"SELECT {columns}, rec_rank FROM read_parquet({sql_str(python_rows)})")
         return " UNION ALL ".join(parts)
 
     if not staged and python_rows is None:
         with atomic_path(out) as tmp:
             con.execute(
-                f"COPY (SELECT {_EMPTY_TABLE}) TO {_q(tmp)} (FORMAT parquet, COMPRESSION zstd)"
+                f"COPY (SELECT {_EMPTY_TABLE}) TO {sql_str(tmp)} (FORMAT parquet, COMPRESSION zstd)"
             )
         return 0, 0, 0, {}
     total, with_doi, distinct_doi, distinct_id = con.execute(
@@ -694,10 +696,9 @@ def _finish(
     no_duplicates = with_doi == distinct_doi and total == distinct_id
     if no_duplicates and len(staged) == 1 and python_rows is None:
         log.info("one JSONL chunk and no duplicates: its staged parquet becomes %s", out.name)
-        per_file = dict(_count_by_file(con, staged))
         with atomic_path(out) as tmp:
             os.replace(staged[0], tmp)
-        return total, 0, 0, per_file
+        return total, 0, 0, staged_works
     con.execute("CREATE OR REPLACE TEMP TABLE _files (source_file VARCHAR, file_rank BIGINT)")
     con.executemany("INSERT INTO _files VALUES (?, ?)", sorted(ranks.items()))
     con.execute(
@@ -727,7 +728,7 @@ def _finish(
     with atomic_path(out) as tmp:
         con.execute(
             f"COPY (SELECT {cols} FROM {keep} ORDER BY {order}) "
-            f"TO {_q(tmp)} (FORMAT parquet, COMPRESSION zstd)"
+            f"TO {sql_str(tmp)} (FORMAT parquet, COMPRESSION zstd)"
         )
     con.execute("DROP TABLE IF EXISTS _keep")
     con.execute("DROP VIEW _all_rows")

@@ -33,6 +33,7 @@ __all__ = [
     "read_group_by",
     "sorted_distinct_method",
     "sql_list",
+    "sql_str",
     "work_from_json",
     "works_sql",
 ]
@@ -175,7 +176,7 @@ def read_group_by(path: Path) -> pd.DataFrame:
 
 def sql_list(values: Sequence[str]) -> str:
     """A DuckDB list literal of quoted strings."""
-    return "[" + ", ".join(_sql_str(v) for v in values) + "]"
+    return "[" + ", ".join(sql_str(v) for v in values) + "]"
 
 
 def _struct_literal(columns: dict[str, str]) -> str:
@@ -193,17 +194,6 @@ def read_json_sql(files: Sequence[Path], columns: dict[str, str]) -> str:
 
 _FLAT_INSTITUTIONS = "flatten(list_transform(authorships, lambda a: a.institutions))"
 _FLAT_COUNTRIES = "flatten(list_transform(authorships, lambda a: a.countries))"
-#: A work's country codes (institutions' and authorships' own), flattened, unsorted.
-_ALL_CODES = (
-    "list_concat(flatten(list_transform(authorships, lambda a: "
-    "list_transform(a.institutions, lambda i: i.country_code))), "
-    f"{_FLAT_COUNTRIES})"
-)
-#: A work's institution names, flattened, unsorted.
-_ALL_NAMES = (
-    "flatten(list_transform(authorships, lambda a: "
-    "list_transform(a.institutions, lambda i: i.display_name)))"
-)
 
 
 def _code_sql(x: str, fold_hk_mo: bool) -> str:
@@ -262,7 +252,7 @@ def works_sql(
     """
     labels = labels or {str(f): Path(f).name for f in files}
     label_case = " ".join(
-        f"WHEN {_sql_str(name)} THEN {_sql_str(label)}" for name, label in labels.items()
+        f"WHEN {sql_str(name)} THEN {sql_str(label)}" for name, label in labels.items()
     )
     distinct = SORTED_DISTINCT[method]
     # the usual forms ("https://openalex.org/W1", "https://doi.org/10.x") are cut with
@@ -317,7 +307,8 @@ def works_sql(
     """
 
 
-def _sql_str(value: str) -> str:
+def sql_str(value: object) -> str:
+    """``value`` as a quoted SQL string literal."""
     return "'" + str(value).replace("'", "''") + "'"
 
 
