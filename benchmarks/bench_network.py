@@ -10,7 +10,7 @@ curve, findings), on:
 
 * **1x** — the cleaned tables in ``data/processed/`` (``centres.parquet``,
   ``organisations.parquet``, ``centre_partners.parquet``) when present, else the
-  truth tables of ``pipeline.reference.centres.make_truth(seed)``, else a
+  truth tables of ``pipeline.synthetic.centres.make_truth(seed)``, else a
   seeded synthetic network of the same shape;
 * **100x** — ``make_truth(seed, scale=100)`` turned into the three tables
   (``org_id``/``side`` come from ``truth.partners``); if the generator is not
@@ -138,7 +138,7 @@ def load_1x(seed: int) -> tuple[Tables, str]:
     if all(f.exists() for f in files):
         return tuple(pd.read_parquet(f) for f in files), "data/processed (cleaned 1x)"
     try:
-        from pipeline.reference.centres import make_truth
+        from pipeline.synthetic.centres import make_truth
 
         return tables_from_truth(make_truth(seed, scale=1)), "make_truth(scale=1)"
     except (ImportError, AttributeError, RuntimeError, ValueError, KeyError) as exc:
@@ -147,7 +147,7 @@ def load_1x(seed: int) -> tuple[Tables, str]:
 
 def load_100x(seed: int, base: Tables) -> tuple[Tables, str]:
     try:
-        from pipeline.reference.centres import make_truth
+        from pipeline.synthetic.centres import make_truth
 
         return tables_from_truth(make_truth(seed, scale=100)), "make_truth(scale=100)"
     except (ImportError, AttributeError, RuntimeError, ValueError, KeyError) as exc:

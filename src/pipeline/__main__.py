@@ -19,7 +19,7 @@ import sys
 
 # command words -> "module:function" taking argv and returning an exit code
 COMMANDS: dict[tuple[str, ...], tuple[str, str]] = {
-    ("reference", "generate"): ("pipeline.reference.generate", "write the synthetic reference inputs"),
+    ("reference", "generate"): ("pipeline.synthetic.generate", "write the synthetic reference inputs"),
     ("centres", "clean"): ("pipeline.centres.cli", "clean a centres workbook or CSV"),
     ("survey", "clean"): ("pipeline.survey.cli", "clean and anonymise a survey export"),
     ("interviews", "clean"): ("pipeline.interviews.clean", "clean an NVivo-style interview coding export"),

@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 
 from pipeline.biblio import triangulate as T
-from pipeline.reference.registries import OrganisationResolver
+from pipeline.registries import OrganisationResolver
 
 REPO = Path(__file__).resolve().parents[2]
 SAMPLE = REPO / "data" / "raw" / "bibliometrics" / "openalex_uk_cn_sample_SYNTHETIC.jsonl.gz"

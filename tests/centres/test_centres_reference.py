@@ -19,7 +19,7 @@ from centres_helpers import REPO, assert_accounting, row, write_xlsx
 from pipeline.centres import clean_centres, compute_findings, write_outputs
 from pipeline.centres.clean import classify_research_area
 
-registries = pytest.importorskip("pipeline.reference.registries")
+registries = pytest.importorskip("pipeline.registries")
 REF = REPO / "data" / "reference"
 
 
@@ -88,7 +88,7 @@ def _sample_text(pattern: str) -> str:
 
 # ------------------------------------------------------------------------------ end to end
 def _generator() -> Any:
-    return pytest.importorskip("pipeline.reference.centres")
+    return pytest.importorskip("pipeline.synthetic.centres")
 
 
 @pytest.fixture(scope="module")

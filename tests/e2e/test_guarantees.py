@@ -88,7 +88,7 @@ def _find_values(text: str, values: list[str]) -> list[str]:
 
 # --------------------------------------------------------------------------- (7) privacy
 def test_no_personal_value_of_the_survey_reaches_any_output(built) -> None:
-    from pipeline.reference.survey import personal_values
+    from pipeline.synthetic.survey import personal_values
 
     root = built.root
     values = personal_values(_edition_seed(root))
@@ -109,7 +109,7 @@ def test_no_personal_value_of_the_survey_reaches_any_output(built) -> None:
 
 def test_personal_values_are_really_in_the_raw_export(built) -> None:
     """The privacy scan is not vacuous: the raw export does hold the values it looks for."""
-    from pipeline.reference.survey import personal_values
+    from pipeline.synthetic.survey import personal_values
 
     text = "".join(
         p.read_bytes().decode("utf-8", "replace")

@@ -10,7 +10,7 @@ from typing import Any
 
 import yaml
 
-from pipeline.reference.interviews import DEFAULT_SEED
+from pipeline.synthetic.interviews import DEFAULT_SEED
 
 REPO = Path(__file__).resolve().parents[2]
 FIGURES = REPO / "data" / "reference" / "published_figures.yaml"
@@ -25,7 +25,7 @@ def figure(key: str) -> Any:
 @functools.cache
 def generated(seed: int = SEED) -> Path:
     """Folder holding the synthetic export + codebook for ``seed`` (made once per process)."""
-    from pipeline.reference.interviews import generate
+    from pipeline.synthetic.interviews import generate
 
     out = Path(tempfile.mkdtemp(prefix=f"interviews_seed{seed}_"))
     generate(out, seed)
@@ -44,7 +44,7 @@ def copy_generated(dest: Path, seed: int = SEED) -> Path:
 def cleaned(seed: int = SEED) -> Any:
     """The cleaning result for the synthetic export of ``seed``."""
     from pipeline.interviews import clean_interviews
-    from pipeline.reference.interviews import CODEBOOK_NAME, EXPORT_NAME
+    from pipeline.synthetic.interviews import CODEBOOK_NAME, EXPORT_NAME
 
     d = generated(seed)
     return clean_interviews(d / EXPORT_NAME, d / CODEBOOK_NAME)

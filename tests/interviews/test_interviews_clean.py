@@ -13,7 +13,7 @@ from openpyxl import load_workbook
 from pipeline.interviews import InterviewsInputError, clean_interviews, write_outputs
 from pipeline.interviews.clean import parse_reference_count
 from pipeline.interviews.read import column_letter, parse_code_header
-from pipeline.reference.interviews import CODEBOOK_NAME, EXPORT_NAME, MATRIX_SHEET, make_truth
+from pipeline.synthetic.interviews import CODEBOOK_NAME, EXPORT_NAME, MATRIX_SHEET, make_truth
 
 
 def _header_row(ws) -> int:

@@ -6,7 +6,7 @@ import hashlib
 import zipfile
 from pathlib import Path
 
-from pipeline.reference.interviews import CODEBOOK_NAME, EXPORT_NAME, generate
+from pipeline.synthetic.interviews import CODEBOOK_NAME, EXPORT_NAME, generate
 
 
 def _digests(folder: Path) -> dict[str, str]:

@@ -13,7 +13,7 @@ from interviews_helpers import REPO, SEED, copy_generated, figure
 from openpyxl import load_workbook
 
 from pipeline.interviews import clean_interviews, compute_findings, write_outputs
-from pipeline.reference.interviews import CASES_SHEET, CODEBOOK_NAME, EXPORT_NAME, MATRIX_SHEET
+from pipeline.synthetic.interviews import CASES_SHEET, CODEBOOK_NAME, EXPORT_NAME, MATRIX_SHEET
 
 RAW = REPO / "data" / "raw" / "interviews"
 
@@ -103,7 +103,7 @@ def test_committed_edition_reproduces_the_published_figures() -> None:
 
 def test_generation_is_identical_across_processes(tmp_path: Path) -> None:
     code = (
-        "import sys; from pipeline.reference.interviews import generate; "
+        "import sys; from pipeline.synthetic.interviews import generate; "
         f"generate(sys.argv[1], {SEED})"
     )
     digests = []

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from interviews_helpers import SEED, cleaned, figure, findings
 
-from pipeline.reference.interviews import RARE_CODES, make_truth
+from pipeline.synthetic.interviews import RARE_CODES, make_truth
 
 
 def test_interviews_total_matches_published_figure() -> None:

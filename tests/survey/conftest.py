@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.reference import survey as gen
+from pipeline.synthetic import survey as gen
 from pipeline.survey.clean import CleanResult, run
 
 SEED = gen.DEFAULT_SEED

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from pipeline.reference import survey as gen
+from pipeline.synthetic import survey as gen
 
 REPO = Path(__file__).resolve().parents[2]
 FIGURES = yaml.safe_load(
@@ -123,7 +123,7 @@ def test_fake_personal_data_is_safe(export_rows) -> None:
 
 
 def test_organisation_variants_resolve(truth) -> None:
-    from pipeline.reference.registries import OrganisationResolver, load_organisations
+    from pipeline.registries import OrganisationResolver, load_organisations
 
     resolver = OrganisationResolver(load_organisations())
     for text, org_id in zip(truth["organisation_text"], truth["org_id"], strict=True):

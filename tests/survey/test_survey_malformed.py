@@ -8,7 +8,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from pipeline.reference import survey as gen
+from pipeline.synthetic import survey as gen
 from pipeline.survey.clean import CleanParams, clean_export, run, split_multi
 from pipeline.survey.findings import compute_findings
 from pipeline.survey.instrument import load_scales

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from pipeline.reference import recommendations as rec_gen
+from pipeline.synthetic import recommendations as rec_gen
 from pipeline.synthesis.tables import (
     RECOMMENDATION_THEMES,
     TablesInputError,
@@ -67,7 +67,7 @@ def test_good_practice_groups_match_published_figure(tables: Path) -> None:
 
 
 def test_good_practices_link_to_codebook_codes(tables: Path) -> None:
-    from pipeline.reference.interviews import codebook_frame
+    from pipeline.synthetic.interviews import codebook_frame
 
     gps = load_good_practices(tables / rec_gen.GOOD_PRACTICES_NAME)
     codes = codebook_frame()
@@ -105,7 +105,7 @@ def _ngrams(words: list[str], n: int = 8) -> set[tuple[str, ...]]:
 def test_no_eight_word_sequence_of_the_brief_is_copied(tables: Path) -> None:
     if not BRIEF.exists():
         pytest.skip("brief text not available")
-    from pipeline.reference.interviews import codebook_frame
+    from pipeline.synthetic.interviews import codebook_frame
 
     brief = _ngrams(_words(BRIEF.read_text(encoding="utf-8")))
     texts = {p.name: p.read_text(encoding="utf-8") for p in sorted(tables.iterdir())}

@@ -158,7 +158,7 @@ def _as_list(value: Any) -> list[str]:
 def _country_lookup(institution_country: Any) -> Callable[[str], str | None]:
     """A function name -> ISO2 country (or None) from a mapping, a callable or a resolver."""
     if institution_country is None:
-        from pipeline.reference.registries import OrganisationResolver
+        from pipeline.registries import OrganisationResolver
 
         institution_country = OrganisationResolver()
     if isinstance(institution_country, Mapping):
@@ -248,7 +248,7 @@ def _figures_path(path: str | Path | None) -> Path:
     if path is not None:
         return Path(path)
     try:
-        from pipeline.reference.registries import reference_dir
+        from pipeline.registries import reference_dir
 
         return Path(reference_dir()) / "published_figures.yaml"
     except ImportError:  # pragma: no cover - registry always present in the repo

@@ -463,7 +463,7 @@ def comparison_set(
     base = hosts.reindex(columns=["org_id", "name", "country", "type", "centres"]).copy()
     if include_non_hosts:
         if resolver is None:
-            from pipeline.reference.registries import OrganisationResolver
+            from pipeline.registries import OrganisationResolver
 
             resolver = OrganisationResolver()
         wanted = {c.upper() for c in countries}

@@ -3,7 +3,7 @@
 Steps:
 
 1. :func:`match_institutions` resolves each institution name found in the per-work table
-   to a registry ``org_id`` through :class:`pipeline.reference.registries.OrganisationResolver`
+   to a registry ``org_id`` through :class:`pipeline.registries.OrganisationResolver`
    (exact name, then alias, then fuzzy with a safety margin; never a guess between two).
 2. :func:`copubs_per_organisation` counts, per ``org_id``, the sampled UK–China works with
    at least one author there, and scales the count by ``1 / sampling_rate``.
@@ -44,7 +44,7 @@ COPUBS_COLUMNS = ["org_id", "copubs_in_sample", "copubs_estimated"]
 
 def _resolver(resolver: Any) -> Any:
     if resolver is None:
-        from pipeline.reference.registries import OrganisationResolver
+        from pipeline.registries import OrganisationResolver
 
         return OrganisationResolver()
     return resolver

@@ -10,7 +10,7 @@ Input: any .xlsx/.csv the reader accepts (see :mod:`pipeline.centres.read`). Out
 * ``accounting``: ``raw_rows = non_data_rows + centres + duplicates + rejected``, asserted.
 
 Organisation, province and funder names are resolved only through the registries in
-:mod:`pipeline.reference.registries`; this module never invents a match.
+:mod:`pipeline.registries`; this module never invents a match.
 """
 
 from __future__ import annotations
@@ -427,7 +427,7 @@ def classify_research_area(
     """Classify free text into ``(topic, discipline_group, nsi_sector)``.
 
     Applies ``research_area_rules.csv`` + ``topics.csv`` exactly as the registry spec defines
-    (delegating to :func:`pipeline.reference.registries.classify_research_area`): the topic
+    (delegating to :func:`pipeline.registries.classify_research_area`): the topic
     rule whose first match starts earliest wins (ties: lower priority, then rule_id); no match
     gives "unclassified" with no discipline group; non_stem topics get no NSI sector; other
     topics get the earliest ``nsi_sector`` rule, else the topic's default sector. Blanks are
@@ -439,7 +439,7 @@ def classify_research_area(
 
 # =========================================================================== registries
 def _registries() -> Any:
-    from pipeline.reference import registries
+    from pipeline import registries
 
     return registries
 

@@ -41,7 +41,7 @@ def _as_tables(source: Any) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
 
 def _known_funders(ref_dir: Path | None) -> set[str]:
     try:
-        from pipeline.reference.registries import load_funders
+        from pipeline.registries import load_funders
 
         return set(load_funders(ref_dir)["name"].astype(str))
     except (ImportError, OSError, KeyError):  # no registry: every funder name counts

@@ -135,13 +135,13 @@ def _text(v: Any) -> str | None:
 
 
 def _default_resolver() -> Any:
-    from pipeline.reference.registries import OrganisationResolver, load_organisations
+    from pipeline.registries import OrganisationResolver, load_organisations
 
     return OrganisationResolver(load_organisations())
 
 
 def _org_names() -> dict[str, str]:
-    from pipeline.reference.registries import load_organisations
+    from pipeline.registries import load_organisations
 
     orgs = load_organisations()
     return dict(zip(orgs["org_id"], orgs["name"], strict=True))

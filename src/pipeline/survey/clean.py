@@ -220,7 +220,7 @@ def _label_error(raw: RawExport, row: int, col: str, q: Question, label: str) ->
 def _default_resolver(
     threshold: float,
 ) -> Callable[[str], tuple[str | None, str, float, str | None]]:
-    from pipeline.reference.registries import OrganisationResolver, load_organisations
+    from pipeline.registries import OrganisationResolver, load_organisations
 
     resolver = OrganisationResolver(load_organisations(), threshold=threshold)
 

@@ -231,7 +231,7 @@ def _name_variants(name: str, aliases: list[str]) -> list[str]:
 @lru_cache(maxsize=2)
 def _uk_universities() -> tuple[tuple[str, tuple[str, ...]], ...]:
     """UK universities from the registry with the typed variants that resolve to them."""
-    from pipeline.reference.registries import OrganisationResolver, load_organisations
+    from pipeline.registries import OrganisationResolver, load_organisations
 
     orgs = load_organisations()
     resolver = OrganisationResolver(orgs)

@@ -13,7 +13,7 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from pipeline.reference.centres import (
+from pipeline.synthetic.centres import (
     FIRST_DATA_ROW,
     HEADER,
     NOISE_MODEL,
@@ -212,7 +212,7 @@ def test_blank_province_with_city_in_china(data_rows, truth) -> None:
 
 def test_provinces_resolve_to_truth(data_rows, truth) -> None:
     try:
-        from pipeline.reference.registries import ProvinceResolver
+        from pipeline.registries import ProvinceResolver
     except ImportError:  # pragma: no cover
         pytest.skip("registry resolvers not available")
     resolver = ProvinceResolver()
@@ -278,7 +278,7 @@ def test_invalid_row_without_year_or_partner(data_rows) -> None:
 
 def test_invalid_row_with_only_unknown_partners(data_rows, truth) -> None:
     try:
-        from pipeline.reference.registries import OrganisationResolver
+        from pipeline.registries import OrganisationResolver
     except ImportError:  # pragma: no cover
         pytest.skip("registry resolvers not available")
     resolver = OrganisationResolver()

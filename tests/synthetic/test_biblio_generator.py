@@ -1,4 +1,4 @@
-"""Tests of the synthetic OpenAlex extracts (pipeline.reference.biblio).
+"""Tests of the synthetic OpenAlex extracts (pipeline.synthetic.biblio).
 
 The files are read directly (json / gzip), not through the ingestion code, so
 these tests only depend on the generator and the reference registry.
@@ -17,7 +17,7 @@ from typing import Any
 import pytest
 import yaml
 
-from pipeline.reference import biblio
+from pipeline.synthetic import biblio
 
 REPO = Path(__file__).resolve().parents[2]
 FIGURES = yaml.safe_load(
@@ -120,7 +120,7 @@ def test_group_by_shape_and_curve(out_dir: Path) -> None:
 def test_meta_sidecar(meta: dict[str, Any], works: list[dict[str, Any]], out_dir: Path) -> None:
     uk_cn = _group_by(out_dir, biblio.GROUP_BY_UK_CN_NAME)
     assert meta["synthetic"] is True
-    assert meta["seed"] == SEED and meta["generator"] == "pipeline.reference.biblio"
+    assert meta["seed"] == SEED and meta["generator"] == "pipeline.synthetic.biblio"
     assert (
         "authorships.countries:GB" in meta["filter"]
         and "authorships.countries:CN" in meta["filter"]

@@ -41,7 +41,7 @@ What the sample contains (and what a test checks):
   sampled work has at least one GB and one CN country code.
 
 The sample depends on ``organisations.csv``: when the registry changes, rerun
-``python -m pipeline.reference.biblio`` (seed 20220301) and commit the new files
+``python -m pipeline.synthetic.biblio`` (seed 20220301) and commit the new files
 (a test compares the committed files with a fresh run). Nothing here touches
 the network; all randomness flows from one seed.
 """
@@ -72,7 +72,7 @@ DEFAULT_SEED = 20220301
 YEARS = tuple(range(2000, 2022))
 SAMPLING_RATE = 0.05
 SNAPSHOT_DATE = "2022-03-01"
-GENERATOR = "pipeline.reference.biblio"
+GENERATOR = "pipeline.synthetic.biblio"
 SAMPLE_FILTER = "authorships.countries:GB,authorships.countries:CN,publication_year:2000-2021"
 UK_FILTER = "authorships.countries:GB,publication_year:2000-2021"
 
@@ -590,7 +590,7 @@ def load_calibration(path: Path | None = None) -> dict[str, float]:
 
 def _reference_dir() -> Path:
     try:
-        from pipeline.reference.registries import REFERENCE_DIR  # type: ignore[attr-defined]
+        from pipeline.registries import REFERENCE_DIR  # type: ignore[attr-defined]
 
         return Path(REFERENCE_DIR)
     except (ImportError, AttributeError):
@@ -599,7 +599,7 @@ def _reference_dir() -> Path:
 
 def _load_organisations(ref_dir: Path | None = None) -> pd.DataFrame:
     try:
-        from pipeline.reference.registries import load_organisations
+        from pipeline.registries import load_organisations
 
         orgs = load_organisations(ref_dir) if ref_dir else load_organisations()
     except ImportError:

@@ -39,7 +39,7 @@ seed: {seed}
 
 
 def _generators(scale: int) -> dict[str, Callable[[Path, int], list[Path]]]:
-    from pipeline.reference import biblio, centres, interviews, recommendations, survey
+    from pipeline.synthetic import biblio, centres, interviews, recommendations, survey
 
     return {
         "centres": lambda out, seed: centres.generate(out, seed, scale=scale),

@@ -15,7 +15,7 @@ import pandas as pd
 import pytest
 import yaml
 
-from pipeline.reference.centres import CENTRE_COLUMNS, PARTNER_COLUMNS, make_truth
+from pipeline.synthetic.centres import CENTRE_COLUMNS, PARTNER_COLUMNS, make_truth
 
 REPO = Path(__file__).resolve().parents[2]
 REF = REPO / "data" / "reference"
@@ -324,7 +324,7 @@ def test_research_area_text_classifies_back(truth) -> None:
 
 def test_research_area_text_uses_rules_of_the_cleaner_if_present(truth) -> None:
     try:
-        from pipeline.reference.registries import classify_research_area
+        from pipeline.registries import classify_research_area
     except ImportError:  # pragma: no cover
         pytest.skip("registry classifier not available")
     for row in truth.centres.itertuples():

@@ -44,7 +44,7 @@ CODEBOOK_NAME = "interviews_codebook_SYNTHETIC.csv"
 CASES_SHEET = "Cases"
 MATRIX_SHEET = "Framework matrix"
 FIXED_TIME = dt.datetime(2022, 1, 1, 0, 0, 0)
-CREATOR = "pipeline.reference.interviews (SYNTHETIC)"
+CREATOR = "pipeline.synthetic.interviews (SYNTHETIC)"
 
 THEMES: dict[str, str] = {
     "drivers": "Drivers",
@@ -398,7 +398,7 @@ def _apportion(total: int, shares: tuple[float, ...]) -> list[int]:
 
 def _uk_organisations() -> pd.DataFrame:
     """UK universities and research institutes from the registry, sorted by org_id."""
-    from pipeline.reference.registries import load_organisations
+    from pipeline.registries import load_organisations
 
     orgs = load_organisations()
     uk = orgs[(orgs["country"] == "GB") & orgs["type"].isin(["university", "research_institute"])]
@@ -428,7 +428,7 @@ def _institution_type(org: pd.Series, rng: np.random.Generator) -> str:
 
 def _build(seed: int) -> dict[str, Any]:
     """Build the clean truth tables and the untidy export rows for ``seed``."""
-    from pipeline.reference.registries import OrganisationResolver, load_organisations
+    from pipeline.registries import OrganisationResolver, load_organisations
 
     targets = load_targets()
     n_cases = targets["interviews_total"]

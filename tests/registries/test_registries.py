@@ -11,8 +11,8 @@ import pandas as pd
 import pytest
 import yaml
 
-from pipeline.reference import registries as reg
-from pipeline.reference.registries import (
+from pipeline import registries as reg
+from pipeline.registries import (
     FunderResolver,
     OrganisationResolver,
     ProvinceResolver,
