@@ -27,30 +27,22 @@ import pandas as pd
 import shapely
 from shapely.geometry import LineString, mapping, shape
 
+from pipeline import theme
 from pipeline.io import repo_root
 
 #: Label for the first bin when it holds only zero.
 NO_CENTRES_LABEL = "No joint centres"
 #: Legend label and style for Taiwan.
 NOT_INCLUDED_LABEL = "Not included"
-NOT_INCLUDED_FILL = "#d4d4d4"
-NOT_INCLUDED_STROKE = "#7a7a7a"
+NOT_INCLUDED_FILL = theme.NOT_INCLUDED_FILL
+NOT_INCLUDED_STROKE = theme.NOT_INCLUDED_STROKE
 #: Fill of the "no centres" bin, then a colour-blind-safe sequential ramp
 #: (ColorBrewer Blues, 9 classes) sampled for the other bins.
-ZERO_FILL = "#f4f4f4"
-BLUES = [
-    "#deebf7",
-    "#c6dbef",
-    "#9ecae1",
-    "#6baed6",
-    "#4292c6",
-    "#2171b5",
-    "#08519c",
-    "#08306b",
-]
+ZERO_FILL = theme.NEAR_WHITE
+BLUES = list(theme.BLUES)
 #: UK nations (cities.csv / organisations ``uk_nation`` codes), legend order, Okabe–Ito colours.
 UK_NATIONS = {"ENG": "England", "SCT": "Scotland", "WLS": "Wales", "NIR": "Northern Ireland"}
-UK_NATION_COLOURS = ["#0072B2", "#009E73", "#D55E00", "#CC79A7"]
+UK_NATION_COLOURS = [theme.BLUE, theme.GREEN, theme.VERMILION, theme.REDDISH_PURPLE]
 UNKNOWN_NATION = "Unknown"
 
 CHINA_FILE = "china_provinces.geojson"
@@ -220,7 +212,7 @@ def province_choropleth(
     ]
     base = (
         alt.Chart(alt.NamedData(names["provinces"]))
-        .mark_geoshape(stroke="#9a9a9a", strokeWidth=0.4)
+        .mark_geoshape(stroke=theme.BOUNDARY, strokeWidth=0.4)
         .encode(
             color=alt.Color(
                 "properties.bin:N",
@@ -240,7 +232,7 @@ def province_choropleth(
     marks_df = pd.DataFrame(marks, columns=["lon", "lat", "label", "code"])
     dots = (
         alt.Chart(marks_df)
-        .mark_circle(size=18, color="#333333")
+        .mark_circle(size=18, color=theme.TEXT)
         .encode(longitude="lon:Q", latitude="lat:Q", tooltip=alt.Tooltip("label:N", title="Unit"))
     )
     # Hong Kong and Macao sit ~60 km apart: label one to the right, one to the left.
@@ -248,12 +240,12 @@ def province_choropleth(
     left = marks_df[marks_df["code"] == "CN-MO"]
     text_right = (
         alt.Chart(right)
-        .mark_text(align="left", dx=6, dy=4, fontSize=9, color="#333333")
+        .mark_text(align="left", dx=6, dy=4, fontSize=9, color=theme.TEXT)
         .encode(longitude="lon:Q", latitude="lat:Q", text="label:N")
     )
     text_left = (
         alt.Chart(left)
-        .mark_text(align="right", dx=-6, dy=6, fontSize=9, color="#333333")
+        .mark_text(align="right", dx=-6, dy=6, fontSize=9, color=theme.TEXT)
         .encode(longitude="lon:Q", latitude="lat:Q", text="label:N")
     )
     chart = alt.layer(base, hatch, dots, text_right, text_left).project(**projection)
@@ -297,13 +289,13 @@ def uk_institutions_map(
     projection = {"type": "mercator"}
     outline_name = _dataset_name("uk_outline", outline["features"])
     land = alt.Chart(alt.NamedData(outline_name)).mark_geoshape(
-        fill="#eeeeee", stroke="#9a9a9a", strokeWidth=0.5
+        fill=theme.LAND_FILL, stroke=theme.BOUNDARY, strokeWidth=0.5
     )
     domain = list(UK_NATIONS.values())
     palette = list(UK_NATION_COLOURS)
     if (df["nation"] == UNKNOWN_NATION).any():
         domain.append(UNKNOWN_NATION)
-        palette.append("#999999")
+        palette.append(theme.GREY)
     points = (
         alt.Chart(df)
         .mark_circle(opacity=0.8, stroke="white", strokeWidth=0.5)

@@ -35,6 +35,8 @@ from typing import Any
 import altair as alt
 import pandas as pd
 
+from pipeline import theme
+
 __all__ = [
     "chapter",
     "chart_mimebundle",
@@ -142,36 +144,9 @@ def fmt_pct(x: Any, digits: int = 1) -> str:
 
 
 # ------------------------------------------------------------------------ charts
-_WEIGHT_KEYS = {"fontWeight", "titleFontWeight", "labelFontWeight", "subtitleFontWeight"}
-_SINGLE_WEIGHT_CONFIG = {
-    "title": {"fontWeight": "normal", "subtitleFontWeight": "normal"},
-    "axis": {"titleFontWeight": "normal", "labelFontWeight": "normal"},
-    "legend": {"titleFontWeight": "normal", "labelFontWeight": "normal"},
-    "header": {"titleFontWeight": "normal", "labelFontWeight": "normal"},
-    "text": {"fontWeight": "normal"},
-}
-
-
-def _single_weight(node: Any) -> Any:
-    """Every text weight set to normal, so each chart uses a single font face.
-
-    vl-convert's PDF writer orders several embedded fonts differently from one
-    process to the next; with one face the PDF bytes are stable across runs.
-    """
-    if isinstance(node, dict):
-        return {k: ("normal" if k in _WEIGHT_KEYS else _single_weight(v)) for k, v in node.items()}
-    if isinstance(node, list):
-        return [_single_weight(v) for v in node]
-    return node
-
-
 def _spec(chart: alt.TopLevelMixin | dict) -> dict:
     spec = chart if isinstance(chart, dict) else chart.to_dict()
-    spec = _single_weight(spec)
-    config = spec.setdefault("config", {})
-    for section, values in _SINGLE_WEIGHT_CONFIG.items():
-        config[section] = {**config.get(section, {}), **values}
-    return spec
+    return theme.apply(spec)
 
 
 def _content_id(prefix: str, payload: Any) -> str:

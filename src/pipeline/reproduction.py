@@ -13,8 +13,8 @@ from pathlib import Path
 from typing import Any
 
 import pandas as pd
-import yaml
 
+from pipeline import published
 from pipeline.findings import lookup
 from pipeline.io import repo_root
 
@@ -22,8 +22,8 @@ PUBLISHED = Path("data") / "reference" / "published_figures.yaml"
 
 
 def load_published(root: Path | None = None) -> dict[str, Any]:
-    root = root or repo_root()
-    return yaml.safe_load((root / PUBLISHED).read_text(encoding="utf-8"))
+    """The published-figures document of the project at ``root``."""
+    return published.load_document((root or repo_root()) / PUBLISHED)
 
 
 def _norm_key(s: Any) -> str:

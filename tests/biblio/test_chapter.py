@@ -13,6 +13,7 @@ import pandas as pd
 import pytest
 import yaml
 
+from pipeline import published
 from pipeline.biblio.chapter import (
     ACCOUNTING_COLUMNS,
     affiliation_summary,
@@ -23,7 +24,6 @@ from pipeline.biblio.chapter import (
     describe_rho,
     estimated_copubs_by_year,
     find_group_by,
-    golden_era,
     group_by_role,
     log_domain,
     place_labels,
@@ -226,7 +226,7 @@ def test_yearly_table() -> None:
 def test_golden_era_comes_from_published_figures() -> None:
     path = REPO / "data" / "reference" / "published_figures.yaml"
     expected = yaml.safe_load(path.read_text(encoding="utf-8"))["figures"]["golden_era"]["value"]
-    assert golden_era(path) == tuple(expected)
+    assert published.golden_era(published.load_figures(path)) == tuple(expected)
 
 
 def test_estimated_copubs_by_year() -> None:

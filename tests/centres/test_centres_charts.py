@@ -10,6 +10,7 @@ import pandas as pd
 import pytest
 import yaml
 
+from pipeline import published
 from pipeline.centres import charts
 
 REPO = Path(__file__).resolve().parents[2]
@@ -76,18 +77,18 @@ def test_resolve_input_explicit_path(tmp_path: Path) -> None:
 # --------------------------------------------------------------------------- published
 def test_published_settings_come_from_the_yaml() -> None:
     doc = yaml.safe_load(FIGURES.read_text(encoding="utf-8"))["figures"]
-    figures = charts.load_published(FIGURES)
-    assert charts.golden_era(figures) == tuple(doc["golden_era"]["value"])
-    assert charts.province_bins(figures) == list(doc["province_map_bins"]["value"])
+    figures = published.load_figures(FIGURES)
+    assert published.golden_era(figures) == tuple(doc["golden_era"]["value"])
+    assert published.province_bins(figures) == list(doc["province_map_bins"]["value"])
 
 
 def test_published_settings_validate() -> None:
     with pytest.raises(ValueError, match="golden_era"):
-        charts.golden_era({"golden_era": {"value": [2020, 2010]}})
+        published.golden_era({"golden_era": {"value": [2020, 2010]}})
     with pytest.raises(ValueError, match="golden_era"):
-        charts.golden_era({})
+        published.golden_era({})
     with pytest.raises(ValueError, match="province_map_bins"):
-        charts.province_bins({"province_map_bins": {"value": []}})
+        published.province_bins({"province_map_bins": {"value": []}})
 
 
 # --------------------------------------------------------------------------- growth
@@ -156,7 +157,7 @@ def test_growth_chart_is_deterministic_and_narrow() -> None:
 
 
 def test_growth_chart_uses_yaml_era() -> None:
-    era = charts.golden_era(charts.load_published(FIGURES))
+    era = published.golden_era(published.load_figures(FIGURES))
     years = charts.years_frame({era[0] - 2: 1, era[1] + 2: 1})
     spec = charts.growth_chart(years, era).to_dict()
     band = next(r for ds in _datasets(spec) for r in ds if "start" in r and "end" in r)

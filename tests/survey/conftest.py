@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.synthetic import survey as gen
 from pipeline.survey.clean import CleanResult, run
+from pipeline.synthetic import survey as gen
 
 SEED = gen.DEFAULT_SEED
 

@@ -10,6 +10,7 @@ import altair as alt
 import pandas as pd
 import pytest
 
+from pipeline import disclosure
 from pipeline.survey import charts as sc
 from pipeline.survey.clean import CleanResult
 from pipeline.survey.instrument import load_scales
@@ -50,7 +51,7 @@ def _sf_counts(values: list[int], no_answer: int = 0) -> list[dict[str, Any]]:
 # ------------------------------------------------------------------ mark_suppressed
 def test_survey_mark_suppressed_hides_small_counts_and_keeps_zeros() -> None:
     df = pd.DataFrame({"x": ["a", "b", "c", "d"], "count": [0, 1, 4, 5]})
-    out = sc.mark_suppressed(df, "count", k=5)
+    out = disclosure.mark_suppressed(df, "count", k=5)
     assert out["suppressed"].tolist() == [False, True, True, False]
     assert out["label"].tolist() == ["0", "<5", "<5", "5"]
     assert out["plot_count"].tolist() == [0.0, 2.5, 2.5, 5.0]
@@ -60,11 +61,11 @@ def test_survey_mark_suppressed_hides_small_counts_and_keeps_zeros() -> None:
 
 def test_survey_mark_suppressed_rejects_bad_k() -> None:
     with pytest.raises(ValueError, match="k must be"):
-        sc.mark_suppressed(pd.DataFrame({"count": [1]}), "count", k=0)
+        disclosure.mark_suppressed(pd.DataFrame({"count": [1]}), "count", k=0)
 
 
 def test_survey_suppressed_label_follows_k() -> None:
-    assert sc.suppressed_label(10) == "<10"
+    assert disclosure.suppressed_label(10) == "<10"
 
 
 # ------------------------------------------------------------------ diverging bar
@@ -107,26 +108,26 @@ def test_survey_diverging_data_hides_a_complement_so_n_does_not_reveal_the_cell(
 
 
 def test_survey_protect_line_rules() -> None:
-    assert sc.protect_line([10, 3, 7, 0], k=5) == ["shown", "primary", "secondary", "shown"]
-    assert sc.protect_line([10, 3, 7, 0], k=5, total_shown=False) == [
+    assert disclosure.protect_line([10, 3, 7, 0], k=5) == ["shown", "primary", "secondary", "shown"]
+    assert disclosure.protect_line([10, 3, 7, 0], k=5, total_shown=False) == [
         "shown",
         "primary",
         "shown",
         "shown",
     ]
     # two small cells protect each other
-    assert sc.protect_line([10, 3, 2], k=5) == ["shown", "primary", "primary"]
+    assert disclosure.protect_line([10, 3, 2], k=5) == ["shown", "primary", "primary"]
     # group preference: complement from the hidden cell's own group
-    assert sc.protect_line([3, 30, 6, 8], k=5, groups=["a", "a", "b", "b"]) == [
+    assert disclosure.protect_line([3, 30, 6, 8], k=5, groups=["a", "a", "b", "b"]) == [
         "primary",
         "secondary",
         "shown",
         "shown",
     ]
     # only zeros left: a zero is hidden rather than nothing
-    assert sc.protect_line([3, 0], k=5) == ["primary", "secondary"]
+    assert disclosure.protect_line([3, 0], k=5) == ["primary", "secondary"]
     with pytest.raises(ValueError, match="k must be"):
-        sc.protect_line([1], k=0)
+        disclosure.protect_line([1], k=0)
 
 
 def test_survey_diverging_data_rejects_labels_off_the_scale() -> None:
@@ -293,7 +294,7 @@ def test_survey_protect_table_no_line_has_a_single_hidden_cell() -> None:
     )
     tab["Total"] = tab.sum(axis=1)
     tab.loc["Total"] = tab.sum(axis=0)
-    status = sc.protect_table(tab, k=5)
+    status = disclosure.protect_table(tab, k=5)
     assert status.at["Total", "Total"] == "shown"
     for r in tab.index:
         line = status.loc[r]

@@ -9,9 +9,9 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from pipeline.synthetic import survey as gen
 from pipeline.survey.clean import OUTPUT_FILES, clean_export, run
 from pipeline.survey.findings import compute_findings
+from pipeline.synthetic import survey as gen
 
 SEED = gen.DEFAULT_SEED
 

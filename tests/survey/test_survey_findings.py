@@ -5,7 +5,8 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from pipeline.survey.findings import compute_findings, suppress
+from pipeline.disclosure import suppress
+from pipeline.survey.findings import compute_findings
 from pipeline.survey.instrument import load_scales
 
 

@@ -8,11 +8,11 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from pipeline.synthetic import survey as gen
 from pipeline.survey.clean import CleanParams, clean_export, run, split_multi
 from pipeline.survey.findings import compute_findings
 from pipeline.survey.instrument import load_scales
 from pipeline.survey.read import SurveyInputError, read_export
+from pipeline.synthetic import survey as gen
 
 N_VALID = len(gen.make_truth(gen.DEFAULT_SEED))
 

@@ -9,7 +9,6 @@ from pathlib import Path
 import pytest
 import yaml
 
-from pipeline.synthetic import recommendations as rec_gen
 from pipeline.synthesis.tables import (
     RECOMMENDATION_THEMES,
     TablesInputError,
@@ -17,6 +16,7 @@ from pipeline.synthesis.tables import (
     load_good_practices,
     load_recommendations,
 )
+from pipeline.synthetic import recommendations as rec_gen
 
 REPO = Path(__file__).resolve().parents[2]
 BRIEF = REPO / ".." / "shared" / "seeds" / "000_64dfd876e56c80c1.txt"

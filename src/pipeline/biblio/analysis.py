@@ -24,7 +24,8 @@ from pathlib import Path
 from typing import Any
 
 import pandas as pd
-import yaml
+
+from pipeline import published
 
 __all__ = [
     "COMPUTED_DATABASE",
@@ -34,7 +35,6 @@ __all__ = [
     "findings",
     "institutions_in",
     "leading_institutions",
-    "load_published_figures",
     "published_vs_computed",
     "year_counts",
 ]
@@ -244,22 +244,6 @@ def leading_institutions(
 
 
 # --- published figures --------------------------------------------------------------------------
-def _figures_path(path: str | Path | None) -> Path:
-    if path is not None:
-        return Path(path)
-    try:
-        from pipeline.registries import reference_dir
-
-        return Path(reference_dir()) / "published_figures.yaml"
-    except ImportError:  # pragma: no cover - registry always present in the repo
-        return Path(__file__).resolve().parents[3] / "data" / "reference" / "published_figures.yaml"
-
-
-def load_published_figures(path: str | Path | None = None) -> dict[str, Any]:
-    """The parsed ``published_figures.yaml`` (keys ``sources`` and ``figures``)."""
-    return yaml.safe_load(_figures_path(path).read_text(encoding="utf-8"))
-
-
 def _database(citation: str) -> str:
     for name in ("Web of Science", "Scopus", "OpenAlex", "Dimensions"):
         if name.lower() in citation.lower():
@@ -283,7 +267,7 @@ def published_vs_computed(
     The published counts come from Web of Science and the computed ones from OpenAlex
     (by default), so differences reflect coverage as well as method.
     """
-    doc = load_published_figures(figures_path)
+    doc = published.load_document(figures_path)
     sources = doc.get("sources", {})
     series: dict[str, Mapping[int, Any]] = {
         "copubs_by_year": copubs,

@@ -9,7 +9,7 @@ that deserves a test:
   accounting JSON (``raw = kept + duplicates + rejected``, asserted per file and in total)
   and a rejects CSV, without leaving stray files in ``data/processed``;
 * :func:`group_by_role`, :func:`find_group_by`, :func:`read_sample_meta`,
-  :func:`yearly_table`, :func:`golden_era` - what the Phase 1 chapter reads;
+  :func:`yearly_table` - what the Phase 1 chapter reads;
 * :func:`centres_per_org`, :func:`comparison_set`, :func:`spearman_table`,
   :func:`scatter_frame` - what the triangulation chapter reads.
 
@@ -40,7 +40,6 @@ __all__ = [
     "describe_rho",
     "estimated_copubs_by_year",
     "find_group_by",
-    "golden_era",
     "group_by_role",
     "log_domain",
     "per_file_accounting",
@@ -389,18 +388,6 @@ def yearly_table(uk: Mapping[int, int] | None, uk_cn: Mapping[int, int]) -> pd.D
     out["uk_works"] = out["uk_works"].astype("Int64")
     out["share_of_uk"] = out["share_of_uk"].astype("float64")
     return out
-
-
-def golden_era(figures_path: Path | str | None = None) -> tuple[int, int]:
-    """First and last year of the period the brief calls the golden era (from the YAML)."""
-    from pipeline.biblio.analysis import load_published_figures
-
-    doc = load_published_figures(figures_path)
-    value = doc["figures"]["golden_era"]["value"]
-    start, end = (int(v) for v in value)
-    if start > end:
-        raise ValueError(f"golden_era: start {start} after end {end}")
-    return start, end
 
 
 # =========================================================================== phase 3

@@ -9,15 +9,12 @@ most 600 pixels wide. Specs are deterministic: the same numbers give the same
 JSON.
 
 Published settings (the golden-era years, the map bins) are read from
-``data/reference/published_figures.yaml`` through :func:`load_published`; no
+``data/reference/published_figures.yaml`` through :mod:`pipeline.published`; no
 such value is typed in this module.
 
 Public API::
 
     resolve_input(workbook, folder="data/raw/centres") -> Path
-    load_published(path=None) -> dict
-    golden_era(figures) -> (start, end)
-    province_bins(figures) -> list[int]
     years_frame(new_by_year) -> DataFrame[year, new, cumulative]
     growth_chart(years, era, width=560) -> alt.VConcatChart
     counts_frame(counts, labels=None, total=None, order=None) -> DataFrame
@@ -43,7 +40,8 @@ from typing import Any
 
 import altair as alt
 import pandas as pd
-import yaml
+
+from pipeline import theme
 
 __all__ = [
     "BAND_COLOUR",
@@ -55,13 +53,10 @@ __all__ = [
     "counts_frame",
     "discipline_frame",
     "funder_frame",
-    "golden_era",
     "growth_chart",
     "header_frame",
-    "load_published",
     "location_frame",
     "named_present",
-    "province_bins",
     "province_frame",
     "reason_kind",
     "reason_summary",
@@ -73,11 +68,11 @@ __all__ = [
 ]
 
 #: Okabe–Ito colours.
-BLUE = "#0072B2"
-ORANGE = "#E69F00"
-GREEN = "#009E73"
-VERMILION = "#D55E00"
-GREY = "#999999"
+BLUE = theme.BLUE
+ORANGE = theme.ORANGE
+GREEN = theme.GREEN
+VERMILION = theme.VERMILION
+GREY = theme.GREY
 BAND_COLOUR = ORANGE
 #: Readable names of the cleaner's codes.
 DISCIPLINE_LABELS = {
@@ -131,44 +126,6 @@ def resolve_input(workbook: str | Path, folder: str | Path = "data/raw/centres")
     return find_input(workbook, folder, tuple(INPUT_SUFFIXES), what="centres input", param="workbook")
 
 
-def _default_figures_path() -> Path:
-    from pipeline.io import repo_root
-
-    return repo_root() / "data" / "reference" / "published_figures.yaml"
-
-
-def load_published(path: str | Path | None = None) -> dict[str, Any]:
-    """The ``figures`` mapping of ``published_figures.yaml``."""
-    p = Path(path) if path else _default_figures_path()
-    doc = yaml.safe_load(p.read_text(encoding="utf-8")) or {}
-    figures = doc.get("figures")
-    if not isinstance(figures, dict):
-        raise TypeError(f"{p}: no 'figures' mapping")
-    return figures
-
-
-def golden_era(figures: Mapping[str, Any]) -> tuple[int, int]:
-    """First and last year of the golden-era period (``figures.golden_era.value``)."""
-    try:
-        start, end = (int(v) for v in figures["golden_era"]["value"])
-    except (KeyError, TypeError, ValueError) as exc:
-        raise ValueError("published figures: golden_era must be a [start, end] pair") from exc
-    if start > end:
-        raise ValueError(f"published figures: golden_era starts ({start}) after it ends ({end})")
-    return start, end
-
-
-def province_bins(figures: Mapping[str, Any]) -> list[int]:
-    """Lower bounds of the province map bins (``figures.province_map_bins.value``)."""
-    try:
-        bins = [int(v) for v in figures["province_map_bins"]["value"]]
-    except (KeyError, TypeError, ValueError) as exc:
-        raise ValueError("published figures: province_map_bins must be a list of integers") from exc
-    if not bins:
-        raise ValueError("published figures: province_map_bins is empty")
-    return bins
-
-
 # =========================================================================== growth
 def years_frame(new_by_year: Mapping[Any, Any]) -> pd.DataFrame:
     """``year, new, cumulative`` for every year from the first to the last, gaps as 0.
@@ -213,7 +170,7 @@ def _band(era: tuple[int, int], domain: tuple[float, float], label: bool) -> alt
         return alt.layer(rect)
     text = (
         alt.Chart(band_df)
-        .mark_text(baseline="top", dy=4, fontSize=11, color="#7a4f00")
+        .mark_text(baseline="top", dy=4, fontSize=11, color=theme.BAND_TEXT)
         .encode(x="mid:Q", y=alt.value(2), text="label:N")
     )
     return alt.layer(rect, text)
@@ -223,7 +180,7 @@ def growth_chart(years: pd.DataFrame, era: tuple[int, int], width: int = 520) ->
     """Cumulative centres (line, top) over new centres per year (bars, bottom).
 
     Both panels share one year axis that lists every year of ``years`` and shade the
-    ``era`` period (inclusive years, e.g. from :func:`golden_era`); the band is clipped to
+    ``era`` period (inclusive years, e.g. from :func:`pipeline.published.golden_era`); the band is clipped to
     the years shown and labelled ``start–end`` in the top panel.
     """
     if years.empty:
@@ -341,7 +298,7 @@ def bar_chart(
         bars = base.mark_bar().encode(color=colour)
     else:
         bars = base.mark_bar(color=BLUE)
-    text = base.mark_text(align="left", dx=4, fontSize=11, color="#333333").encode(
+    text = base.mark_text(align="left", dx=4, fontSize=11, color=theme.TEXT).encode(
         text=f"{text_field}:N"
     )
     height = max(60, 20 * len(df))

@@ -5,7 +5,7 @@ The inputs are the cleaned interview tables (``interview_cases.parquet``,
 interviewees between 1 and ``k - 1`` in any breakdown are shown as ``"<k"``, a
 complementary cell is hidden as ``"*"`` where a printed total would otherwise give
 a small one away, and hidden cells are drawn as grey, dash-outlined bars of
-nominal size (see :mod:`pipeline.survey.charts`); chart data never holds them.
+nominal size (see :mod:`pipeline.disclosure`); chart data never holds them.
 Single overall totals (interviews, at-risk interviewees) are shown as they are.
 
 Public API::
@@ -28,19 +28,18 @@ from typing import Any
 import altair as alt
 import pandas as pd
 
-from pipeline.interviews.schemas import GROUP_IDS, INSTITUTION_TYPES
-from pipeline.survey.charts import (
-    BAR_COLOUR,
+from pipeline import theme
+from pipeline.disclosure import (
     COMPLEMENT_LABEL,
     PRIMARY,
     SHOWN,
-    SUPPRESSED_COLOUR,
     complete_line,
-    crosstab_table,
     hidden_key,
     mark_suppressed,
     suppressed_label,
 )
+from pipeline.interviews.schemas import GROUP_IDS, INSTITUTION_TYPES
+from pipeline.survey.charts import BAR_COLOUR, SUPPRESSED_COLOUR, crosstab_table
 
 __all__ = [
     "DEFAULT_CONTRAST",
@@ -69,7 +68,12 @@ DEFAULT_CONTRAST: dict[str, tuple[str, ...]] = {
     "Social sciences and humanities": ("Social sciences", "Arts and humanities"),
 }
 #: Colour-blind-safe pair (ColorBrewer PuOr ends) for two-group contrasts.
-GROUP_COLOURS = ("#5e3c99", "#e66101", "#b2abd2", "#fdb863")
+GROUP_COLOURS = (
+    theme.PUOR_DARK_PURPLE,
+    theme.PUOR_DARK_ORANGE,
+    theme.PUOR_LIGHT_PURPLE,
+    theme.PUOR_LIGHT_ORANGE,
+)
 
 
 def code_label(code_path: str) -> str:
@@ -140,7 +144,7 @@ def _bar_layers(y: alt.Y, x_title: str, colour: alt.Color | None = None) -> alt.
         x=alt.X("plot_count:Q", title=x_title),
         y=y,
         color=fill,
-        stroke=alt.condition("datum.suppressed", alt.value("#252525"), alt.value(None)),
+        stroke=alt.condition("datum.suppressed", alt.value(theme.SUPPRESSED_STROKE), alt.value(None)),
         strokeDash=alt.condition("datum.suppressed", alt.value([3, 2]), alt.value([1, 0])),
         tooltip=[alt.Tooltip("code:N", title="Code"), alt.Tooltip("label:N", title=x_title)],
     )
@@ -295,7 +299,7 @@ def group_contrast_chart(
             scale=alt.Scale(domain=domain, range=rng),
             legend=alt.Legend(title=None, orient="bottom", labelLimit=300),
         ),
-        stroke=alt.condition("datum.suppressed", alt.value("#252525"), alt.value(None)),
+        stroke=alt.condition("datum.suppressed", alt.value(theme.SUPPRESSED_STROKE), alt.value(None)),
         strokeDash=alt.condition("datum.suppressed", alt.value([3, 2]), alt.value([1, 0])),
         tooltip=[
             alt.Tooltip("code:N", title="Code"),

@@ -23,6 +23,7 @@ from typing import Any
 import altair as alt
 import pandas as pd
 
+from pipeline import theme
 from pipeline.network.charts import COUNTRY_GROUPS, country_group
 from pipeline.network.concentration import TOP_N, top_count, top_share
 
@@ -67,7 +68,7 @@ COUNTRY_NAMES = {
 }
 
 #: Okabe–Ito colours for the two measures of :func:`comparison_chart`.
-MEASURE_COLOURS = ["#E69F00", "#56B4E9"]
+MEASURE_COLOURS = [theme.ORANGE, theme.SKY_BLUE]
 MEASURES = ["Share of organisations", "Share of centre links"]
 
 
@@ -296,7 +297,7 @@ def comparison_chart(comparison: pd.DataFrame, width: int = 420) -> alt.Chart:
     )
     text = (
         alt.Chart(long)
-        .mark_text(align="left", dx=4, fontSize=11, color="#222222")
+        .mark_text(align="left", dx=4, fontSize=11, color=theme.TEXT_DARK)
         .encode(
             x="share:Q",
             y=y,

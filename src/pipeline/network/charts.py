@@ -11,12 +11,13 @@ import altair as alt
 import networkx as nx
 import pandas as pd
 
+from pipeline import theme
 from pipeline.network.concentration import CN_CODE, TOP_FRACTION, TOP_N, UK_CODE, top_count
 
 #: Country groups shown in the network chart, in legend order, with an
 #: Okabe–Ito colour-blind-safe palette (blue, vermillion, grey).
 COUNTRY_GROUPS = ["United Kingdom", "China", "Other"]
-COUNTRY_COLOURS = ["#0072B2", "#D55E00", "#999999"]
+COUNTRY_COLOURS = [theme.BLUE, theme.VERMILION, theme.GREY]
 
 
 def country_group(code: str) -> str:
@@ -83,7 +84,7 @@ def network_chart(
 
     edge_layer = (
         alt.Chart(edges)
-        .mark_rule(color="#8c8c8c", opacity=0.35)
+        .mark_rule(color=theme.EDGE, opacity=0.35)
         .encode(
             x=x,
             y=y,
@@ -121,13 +122,13 @@ def network_chart(
     ]
     label_layer = (
         alt.Chart(labels)
-        .mark_text(align="left", dx=6, dy=-6, fontSize=11, fontWeight="bold", color="#222222")
+        .mark_text(align="left", dx=6, dy=-6, fontSize=11, fontWeight="bold", color=theme.TEXT_DARK)
         .encode(x=x, y=y, text="rank:N", tooltip=alt.Tooltip("name:N", title="Organisation"))
     )
     graph = alt.layer(edge_layer, node_layer, label_layer).properties(width=width, height=height)
     key = (
         alt.Chart(labels, title="Most connected: rank. name (country, centres)")
-        .mark_text(align="left", baseline="middle", fontSize=11, color="#222222")
+        .mark_text(align="left", baseline="middle", fontSize=11, color=theme.TEXT_DARK)
         .encode(x=alt.value(0), y=alt.Y("rank:O", axis=None), text="key:N")
         .properties(width=300, height=min(height, 22 * max(len(labels), 1)))
     )
@@ -169,10 +170,10 @@ def lorenz_chart(
         axis=alt.Axis(format="%"),
         scale=alt.Scale(domain=[0, 1]),
     )
-    line_eq = alt.Chart(equality).mark_line(color="#999999", strokeDash=[4, 4]).encode(x=x, y=y)
+    line_eq = alt.Chart(equality).mark_line(color=theme.GREY, strokeDash=[4, 4]).encode(x=x, y=y)
     curve = (
         alt.Chart(lorenz)
-        .mark_line(color="#0072B2", strokeWidth=2)
+        .mark_line(color=theme.BLUE, strokeWidth=2)
         .encode(
             x=x,
             y=y,
@@ -184,12 +185,12 @@ def lorenz_chart(
     )
     dot = (
         alt.Chart(point)
-        .mark_point(color="#D55E00", size=90, filled=True, shape="circle")
+        .mark_point(color=theme.VERMILION, size=90, filled=True, shape="circle")
         .encode(x=x, y=y, tooltip=alt.Tooltip("label:N", title="Top share"))
     )
     text = (
         alt.Chart(point)
-        .mark_text(align="right", dx=-8, dy=-8, color="#D55E00", fontSize=11)
+        .mark_text(align="right", dx=-8, dy=-8, color=theme.VERMILION, fontSize=11)
         .encode(x=x, y=y, text="label:N")
     )
     return alt.layer(line_eq, curve, dot, text).properties(width=width, height=height)

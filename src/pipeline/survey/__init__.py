@@ -5,8 +5,9 @@ Public API::
     from pipeline.survey import clean_export, run, compute_findings, suppress
 """
 
+from pipeline.disclosure import suppress
 from pipeline.survey.clean import CleanParams, CleanResult, clean_export, run, write_outputs
-from pipeline.survey.findings import compute_findings, suppress
+from pipeline.survey.findings import compute_findings
 from pipeline.survey.read import SurveyInputError, read_export
 
 __all__ = [

@@ -44,6 +44,18 @@ from typing import Any
 import altair as alt
 import pandas as pd
 
+from pipeline import theme
+from pipeline.disclosure import (
+    COMPLEMENT_LABEL,
+    SHOWN,
+    cell_label,
+    hidden_key,
+    is_small,
+    mark_suppressed,
+    protect_table,
+    suppressed_label,
+)
+
 __all__ = [
     "NO_ANSWER",
     "SUPPRESSED_COLOUR",
@@ -63,124 +75,13 @@ __all__ = [
 ]
 
 NO_ANSWER = "No answer"
-SUPPRESSED_COLOUR = "#bdbdbd"
+SUPPRESSED_COLOUR = theme.SUPPRESSED_FILL
 #: Purple/orange diverging colours (ColorBrewer PuOr), safe for common colour-vision deficiencies.
-NEGATIVE_COLOURS = ("#e66101", "#fdb863")  # outermost first
-NEUTRAL_COLOUR = "#e7e1ef"
-POSITIVE_COLOURS = ("#b2abd2", "#5e3c99")  # innermost first
-BAR_COLOUR = "#5e3c99"
+NEGATIVE_COLOURS = (theme.PUOR_DARK_ORANGE, theme.PUOR_LIGHT_ORANGE)  # outermost first
+NEUTRAL_COLOUR = theme.PUOR_NEUTRAL
+POSITIVE_COLOURS = (theme.PUOR_LIGHT_PURPLE, theme.PUOR_DARK_PURPLE)  # innermost first
+BAR_COLOUR = theme.PUOR_DARK_PURPLE
 MAX_WIDTH = 560
-
-
-def suppressed_label(k: int) -> str:
-    """The text shown instead of a small count: ``"<k"``."""
-    return f"<{int(k)}"
-
-
-def _is_small(value: Any, k: int) -> bool:
-    return value is not None and not pd.isna(value) and 0 < float(value) < k
-
-
-#: Label of a cell hidden only so that a small cell cannot be worked out from a shown total.
-COMPLEMENT_LABEL = "*"
-SHOWN, PRIMARY, SECONDARY = "shown", "primary", "secondary"
-
-
-def hidden_key(k: int) -> str:
-    """Legend entry for hidden cells in every chart."""
-    return f"Hidden ({suppressed_label(k)} or {COMPLEMENT_LABEL})"
-
-
-def complete_line(
-    status: list[str], values: Sequence[Any], groups: Sequence[Any] | None = None
-) -> bool:
-    """Hide one more cell of a line whose sum is shown when exactly one cell is hidden.
-
-    The extra (complementary) cell is the smallest non-zero shown cell, taken from
-    the same group as the hidden cell when ``groups`` is given and that group has
-    one (so that subtotals of the groups stay publishable), else from the whole
-    line; zeros only when nothing else is left. Returns whether ``status`` changed.
-    """
-    hidden = [i for i, s in enumerate(status) if s != SHOWN]
-    if len(hidden) != 1:
-        return False
-    shown = [i for i, s in enumerate(status) if s == SHOWN]
-    if not shown:
-        return False
-
-    def nonzero(cands: list[int]) -> list[int]:
-        return [i for i in cands if not pd.isna(values[i]) and float(values[i]) > 0]
-
-    pools = []
-    if groups is not None:
-        pools.append(nonzero([i for i in shown if groups[i] == groups[hidden[0]]]))
-    pools += [nonzero(shown), shown]
-    pool = next(p for p in pools if p)
-    pick = min(pool, key=lambda i: (float(values[i] or 0), i))
-    status[pick] = SECONDARY
-    return True
-
-
-def protect_line(
-    values: Sequence[Any],
-    k: int = 5,
-    total_shown: bool = True,
-    groups: Sequence[Any] | None = None,
-) -> list[str]:
-    """Disclosure status of each count of one line: ``shown``, ``primary`` or ``secondary``.
-
-    ``primary``: 0 < n < k. When the line's total is shown (``total_shown``) and
-    exactly one cell would be hidden, a second (``secondary``) cell is hidden so
-    that the first cannot be recovered by subtraction; with ``groups`` (one key
-    per cell) the second cell is sought in the first one's group first.
-    """
-    if k < 1:
-        raise ValueError("k must be at least 1")
-    status = [PRIMARY if _is_small(v, k) else SHOWN for v in values]
-    if total_shown:
-        complete_line(status, list(values), groups)
-    return status
-
-
-def _cell_label(status: str, value: Any, k: int) -> str:
-    if status == PRIMARY:
-        return suppressed_label(k)
-    if status == SECONDARY:
-        return COMPLEMENT_LABEL
-    return "" if value is None or pd.isna(value) else str(int(value))
-
-
-def mark_suppressed(
-    df: pd.DataFrame,
-    count_col: str = "count",
-    k: int = 5,
-    total_shown: bool = False,
-    groups: Sequence[Any] | None = None,
-) -> pd.DataFrame:
-    """Return a copy of ``df`` ready to draw, with small counts hidden.
-
-    Adds ``status`` (see :func:`protect_line`; with ``total_shown`` the rows are
-    treated as one line whose total is published), ``suppressed`` (bool),
-    ``label`` (the count as text, ``"<k"`` or ``"*"``) and ``plot_count`` (the
-    count, or the nominal ``k / 2`` for a hidden cell). ``count_col`` is set to
-    missing for hidden rows so that the true value never reaches a chart's data.
-    """
-    out = df.copy()
-    values = list(out[count_col])
-    status = protect_line(values, k, total_shown, groups)
-    hidden = [st != SHOWN for st in status]
-    out["status"] = status
-    out["suppressed"] = hidden
-    out["label"] = [_cell_label(st, v, k) for st, v in zip(status, values, strict=True)]
-    out["plot_count"] = [
-        k / 2 if h else (0.0 if pd.isna(v) else float(v))
-        for h, v in zip(hidden, values, strict=True)
-    ]
-    out[count_col] = pd.array(
-        [None if h or pd.isna(v) else int(v) for h, v in zip(hidden, values, strict=True)],
-        dtype="Int64",
-    )
-    return out
 
 
 def distribution_frame(
@@ -340,7 +241,7 @@ def diverging_bar(
         axis=None if single else alt.Axis(labelLimit=260),
     )
     base = alt.Chart(plot)
-    bars = base.mark_bar(stroke="#969696", strokeWidth=0.5).encode(
+    bars = base.mark_bar(stroke=theme.BAR_OUTLINE, strokeWidth=0.5).encode(
         x=alt.X(
             "x_start:Q",
             title="Share of those who answered (%; left of zero: negative answers)",
@@ -365,15 +266,15 @@ def diverging_bar(
     )
     hatch = (
         base.transform_filter("datum.suppressed")
-        .mark_bar(fill=SUPPRESSED_COLOUR, stroke="#252525", strokeDash=[3, 2], strokeWidth=1)
+        .mark_bar(fill=SUPPRESSED_COLOUR, stroke=theme.SUPPRESSED_STROKE, strokeDash=[3, 2], strokeWidth=1)
         .encode(x="x_start:Q", x2="x_end:Q", y=y)
     )
     text = (
         base.transform_filter("datum.suppressed")
-        .mark_text(fontSize=10, color="#000000")
+        .mark_text(fontSize=10, color=theme.BLACK)
         .encode(x="mid:Q", y=y, text="display:N")
     )
-    rule = alt.Chart(pd.DataFrame({"x": [0]})).mark_rule(color="#525252").encode(x="x:Q")
+    rule = alt.Chart(pd.DataFrame({"x": [0]})).mark_rule(color=theme.ZERO_RULE).encode(x="x:Q")
     height = max(bar_height, bar_height * len(items))
     return alt.layer(bars, hatch, text, rule).properties(width=min(width, MAX_WIDTH), height=height)
 
@@ -434,7 +335,7 @@ def diverging_table(
         row.update({lab: sub.at[lab, "display"] for lab in order})
         row["Answered"] = str(int(sub["n"].iloc[0]))
         no_answer = int(sub["no_answer"].iloc[0])
-        row[NO_ANSWER] = suppressed_label(k) if _is_small(no_answer, k) else str(no_answer)
+        row[NO_ANSWER] = suppressed_label(k) if is_small(no_answer, k) else str(no_answer)
         rows.append(row)
     return pd.DataFrame(rows, columns=[item_title, *order, "Answered", NO_ANSWER])
 
@@ -495,7 +396,7 @@ def drivers_chart(
             ),
             legend=alt.Legend(title=None, orient="bottom"),
         ),
-        stroke=alt.condition("datum.suppressed", alt.value("#252525"), alt.value(None)),
+        stroke=alt.condition("datum.suppressed", alt.value(theme.SUPPRESSED_STROKE), alt.value(None)),
         strokeDash=alt.condition("datum.suppressed", alt.value([3, 2]), alt.value([1, 0])),
         tooltip=[
             alt.Tooltip("driver:N", title="Driver"),
@@ -533,45 +434,6 @@ def counts_table(
     return out
 
 
-def protect_table(tab: pd.DataFrame, k: int = 5, total: str = "Total") -> pd.DataFrame:
-    """Disclosure status of every cell of a table whose last row and column are ``total``.
-
-    Primary: 0 < n < k (the grand total is exempt). Secondary: repeated passes
-    over rows and columns; a line (inner cells plus its margin) whose margin is
-    shown and which has exactly one hidden inner cell gets a second hidden inner
-    cell, or, when it has no other cell, its margin hidden.
-    The result does not depend on the order of passes beyond being deterministic.
-    """
-    status = pd.DataFrame(SHOWN, index=tab.index, columns=tab.columns, dtype=object)
-    for r in tab.index:
-        for c in tab.columns:
-            if not (r == total and c == total) and _is_small(tab.at[r, c], k):
-                status.at[r, c] = PRIMARY
-    inner_rows = [r for r in tab.index if r != total]
-    inner_cols = [c for c in tab.columns if c != total]
-    changed = True
-    while changed:
-        changed = False
-        lines = [(r, inner_cols, "row") for r in tab.index] + [
-            (c, inner_rows, "col") for c in tab.columns
-        ]
-        for key, cells, kind in lines:
-            margin = (key, total) if kind == "row" else (total, key)
-            if status.at[margin] != SHOWN:
-                continue
-            pos = [(key, c) if kind == "row" else (c, key) for c in cells]
-            line = [status.at[p] for p in pos]
-            if sum(st != SHOWN for st in line) != 1:
-                continue
-            if complete_line(line, [tab.at[p] for p in pos]):
-                for p, st in zip(pos, line, strict=True):
-                    status.at[p] = st
-            elif margin != (total, total):
-                status.at[margin] = SECONDARY
-            changed = True
-    return status
-
-
 def crosstab_table(
     df: pd.DataFrame,
     rows: str,
@@ -606,7 +468,7 @@ def crosstab_table(
     for r in shown.index:
         for c in shown.columns:
             st = status.at[r, c]
-            shown.at[r, c] = int(tab.at[r, c]) if st == SHOWN else _cell_label(st, None, k)
+            shown.at[r, c] = int(tab.at[r, c]) if st == SHOWN else cell_label(st, None, k)
     shown.index.name = row_title or rows
     shown.columns.name = None
     return shown.reset_index()
@@ -638,7 +500,7 @@ def agreement_table(
         )
         hidden_pos = int(sub.loc[is_pos, "suppressed"].sum())
         hidden_other = int(sub.loc[~is_pos, "suppressed"].sum())
-        if _is_small(agreed, k):
+        if is_small(agreed, k):
             label = suppressed_label(k)
         elif hidden_pos == 1 or hidden_other == 1:
             label = COMPLEMENT_LABEL
@@ -666,7 +528,7 @@ def suppressed_ranking(
     return [
         {
             "driver": str(d["driver"]),
-            "count": suppressed_label(k) if _is_small(d["count"], k) else int(d["count"]),
+            "count": suppressed_label(k) if is_small(d["count"], k) else int(d["count"]),
         }
         for d in drivers_ranked
     ]

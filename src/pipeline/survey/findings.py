@@ -11,14 +11,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-import numpy as np
 import pandas as pd
 
 from pipeline.survey.instrument import load_questions, load_scales
 
 NO_ANSWER = "No answer"
 UNRESOLVED = "unresolved"
-DEFAULT_TOTAL_LABELS = ("Total", "All")
 
 
 def _key_of(qtype: str | None = None, scale: str | None = None, key: str | None = None) -> str:
@@ -106,39 +104,4 @@ def compute_findings(responses: pd.DataFrame, answers_long: pd.DataFrame) -> dic
         if q.stem and q.key in responses:
             likert[q.item or q.key] = _ordered(_counts(responses[q.key], scales[q.scale].labels))
     out["challenges_likert"] = likert
-    return out
-
-
-def suppress(
-    df: pd.DataFrame | pd.Series, k: int = 5, total_labels: Sequence[str] = DEFAULT_TOTAL_LABELS
-) -> pd.DataFrame | pd.Series:
-    """Replace small counts (``0 < n < k``) in a cross-tabulation of people by ``"<k"``.
-
-    Zeros stay (an empty cell discloses nothing about a person) and so does the
-    grand total -- the cell whose row and column labels are both in
-    ``total_labels`` (for a Series: the entry labelled as a total). Single
-    overall totals reported on their own are not passed through this function.
-    Returns an object-dtype copy; the input is not modified.
-    """
-    if k < 1:
-        raise ValueError("k must be at least 1")
-    token = f"<{k}"
-    totals = set(total_labels)
-
-    def small(v: Any) -> bool:
-        return isinstance(v, (int, float, np.integer, np.floating)) and not pd.isna(v) and 0 < v < k
-
-    if isinstance(df, pd.Series):
-        out_s = df.astype(object).copy()
-        for idx, v in out_s.items():
-            if idx not in totals and small(v):
-                out_s.at[idx] = token
-        return out_s
-    out = df.astype(object).copy()
-    for r in out.index:
-        for c in out.columns:
-            if r in totals and c in totals:
-                continue
-            if small(out.at[r, c]):
-                out.at[r, c] = token
     return out

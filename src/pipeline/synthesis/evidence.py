@@ -31,6 +31,8 @@ from typing import Any
 import altair as alt
 import pandas as pd
 
+from pipeline import theme
+
 LEVELS: tuple[str, ...] = ("low", "medium", "high")
 LEVEL_SCORE: dict[str, int] = {lev: i + 1 for i, lev in enumerate(LEVELS)}
 KINDS: tuple[str, ...] = ("benefit", "risk")
@@ -50,22 +52,13 @@ CHECK_MARK = "\u2713"
 CROSS_MARK = "\u2717"
 
 #: Colour-blind-safe palette (Okabe-Ito) for categorical marks.
-OKABE_ITO: tuple[str, ...] = (
-    "#0072B2",
-    "#E69F00",
-    "#009E73",
-    "#CC79A7",
-    "#56B4E9",
-    "#D55E00",
-    "#F0E442",
-    "#000000",
-)
+OKABE_ITO: tuple[str, ...] = theme.OKABE_ITO
 #: Sequential blues for low / medium / high, plus grey for "not measured".
 LEVEL_COLOURS: dict[str, str] = {
-    "low": "#deebf7",
-    "medium": "#6baed6",
-    "high": "#08519c",
-    NOT_MEASURED: "#f0f0f0",
+    "low": theme.BLUES[0],
+    "medium": theme.BLUES[3],
+    "high": theme.BLUES[6],
+    NOT_MEASURED: theme.NOT_MEASURED_GREY,
 }
 
 
