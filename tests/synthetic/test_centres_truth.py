@@ -15,7 +15,8 @@ import pandas as pd
 import pytest
 import yaml
 
-from pipeline.synthetic.centres import CENTRE_COLUMNS, PARTNER_COLUMNS, make_truth
+from pipeline.centres.clean import CENTRE_COLUMNS, PARTNER_LINK_COLUMNS
+from pipeline.synthetic.centres import TRUTH_COLUMNS, TRUTH_PARTNER_COLUMNS, make_truth
 
 REPO = Path(__file__).resolve().parents[2]
 REF = REPO / "data" / "reference"
@@ -56,8 +57,13 @@ def v(fig: dict, key: str):
 
 
 def test_columns(truth) -> None:
-    assert list(truth.centres.columns) == list(CENTRE_COLUMNS)
-    assert list(truth.partners.columns) == list(PARTNER_COLUMNS)
+    assert list(truth.centres.columns) == list(TRUTH_COLUMNS)
+    assert list(truth.partners.columns) == list(TRUTH_PARTNER_COLUMNS)
+    # the truth speaks the cleaner's vocabulary: its columns, a name key for the centre id
+    # and the research-area text for the source row
+    assert [c for c in TRUTH_COLUMNS if c in CENTRE_COLUMNS] == [
+        c for c in CENTRE_COLUMNS if c not in ("centre_id", "source_row")]
+    assert TRUTH_PARTNER_COLUMNS[1:] == tuple(PARTNER_LINK_COLUMNS[1:])
     assert truth.centres["truth_key"].is_unique
     assert set(truth.partners["truth_key"]) == set(truth.centres["truth_key"])
 
