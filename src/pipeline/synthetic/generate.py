@@ -24,8 +24,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from pipeline.io import atomic_write_text
-
-DEFAULT_SEED = 20220301
+from pipeline.synthetic import DEFAULT_SEED, biblio, centres, interviews, recommendations, survey
 
 EDITION_YAML = """\
 # This folder holds the SYNTHETIC reference edition of every input.
@@ -39,8 +38,7 @@ seed: {seed}
 
 
 def _generators(scale: int) -> dict[str, Callable[[Path, int], list[Path]]]:
-    from pipeline.synthetic import biblio, centres, interviews, recommendations, survey
-
+    """The generator of each input folder (``scale`` multiplies the centres)."""
     return {
         "centres": lambda out, seed: centres.generate(out, seed, scale=scale),
         "survey": survey.generate,
