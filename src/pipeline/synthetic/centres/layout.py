@@ -17,9 +17,7 @@ from pipeline.synthetic.centres.noise import (
     NoiseModel,
     choose_separators,
     noise_rng,
-    province_formats,
     spell_partners,
-    year_formats,
 )
 from pipeline.synthetic.centres.registry import Registry, organisations
 from pipeline.synthetic.centres.truth import CentresTruth
@@ -93,8 +91,7 @@ def _centre_rows(rng: np.random.Generator, model: NoiseModel, truth: CentresTrut
                              [order[key] for key in c["truth_key"]], scale, tally)
     sep_of = choose_separators(rng, model, spelled, tally)
     cells = CellNoise(rng, model, reg, c, last_year, tally)
-    cells.yfmt = year_formats(rng, model, c, last_year)
-    cells.pfmt = province_formats(rng, model, c, cells.city_rec)
+    cells.choose_formats()
     rows: list[list[Any]] = []
     for i in range(len(truth.centres)):
         partners = {side: (sep_of.get((i, side), "; ").join(names) if names else None)

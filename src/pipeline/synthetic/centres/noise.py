@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -145,7 +146,7 @@ def cover(rng: np.random.Generator, n: int, probs: dict[str, float]) -> list[str
 
 
 def _force_missing(rng: np.random.Generator, chosen: dict[Any, str], kinds: list[str],
-                   eligible: Any) -> None:
+                   eligible: Callable[[str], list[Any]]) -> None:
     """Give each kind absent from ``chosen`` to one random eligible key (``eligible(kind)``)."""
     for k in kinds:
         if k not in chosen.values():
@@ -316,6 +317,11 @@ class CellNoise:
                              for r in reg.funders.itertuples()}
         self.yfmt: dict[int, str] = {}
         self.pfmt: dict[int, str] = {}
+
+    def choose_formats(self) -> None:
+        """Decide the year and province format of every row (before rendering any cell)."""
+        self.yfmt = year_formats(self.rng, self.model, self.c, self.last_year)
+        self.pfmt = province_formats(self.rng, self.model, self.c, self.city_rec)
 
     def _pick(self, seq: Any) -> Any:
         return seq[int(self.rng.integers(len(seq)))]
