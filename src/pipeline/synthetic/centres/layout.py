@@ -53,8 +53,14 @@ INVENTED_ORGANISATIONS: tuple[str, ...] = (
     "Baiyu Higher Institute of Engineering Arts",
 )
 #: subjects of the invalid rows' (proposal) names
-_PROPOSAL_SUBJECTS = ("Marine Science", "Heritage Science", "Digital Humanities",
-                      "Ocean Engineering", "Sports Science", "Tea Science")
+_PROPOSAL_SUBJECTS = (
+    "Marine Science",
+    "Heritage Science",
+    "Digital Humanities",
+    "Ocean Engineering",
+    "Sports Science",
+    "Tea Science",
+)
 
 
 @dataclass
@@ -80,34 +86,60 @@ def _partner_order(truth: CentresTruth) -> dict[str, list[str]]:
     return order
 
 
-def _centre_rows(rng: np.random.Generator, model: NoiseModel, truth: CentresTruth,
-                 reg: Registry, tally: Counter) -> list[list[Any]]:
+def _centre_rows(
+    rng: np.random.Generator, model: NoiseModel, truth: CentresTruth, reg: Registry, tally: Counter
+) -> list[list[Any]]:
     """One noisy row per centre of the truth, in the truth's order."""
     c = {k: truth.centres[k].tolist() for k in truth.centres.columns}
     order = _partner_order(truth)
     scale = max(1, truth.scale)
     last_year = int(truth.targets["centres_last_year"])
-    spelled = spell_partners(rng, model, organisations(reg),
-                             [order[key] for key in c["truth_key"]], scale, tally)
+    spelled = spell_partners(
+        rng, model, organisations(reg), [order[key] for key in c["truth_key"]], scale, tally
+    )
     sep_of = choose_separators(rng, model, spelled, tally)
     cells = CellNoise(rng, model, reg, c, last_year, tally)
     cells.choose_formats()
     rows: list[list[Any]] = []
     for i in range(len(truth.centres)):
-        partners = {side: (sep_of.get((i, side), "; ").join(names) if names else None)
-                    for side, names in spelled[i].items()}
+        partners = {
+            side: (sep_of.get((i, side), "; ").join(names) if names else None)
+            for side, names in spelled[i].items()
+        }
         name = c["name"][i]
-        rows.append([
-            None, name, c["name_zh"][i], partners["UK"], partners["CN"], partners["other"],
-            cells.year(i), cells.city(i), cells.province(i), cells.location(i),
-            c["research_area_text"][i], cells.funders(i), cells.website(name), cells.status(i),
-            cells.note(),
-        ])
+        rows.append(
+            [
+                None,
+                name,
+                c["name_zh"][i],
+                partners["UK"],
+                partners["CN"],
+                partners["other"],
+                cells.year(i),
+                cells.city(i),
+                cells.province(i),
+                cells.location(i),
+                c["research_area_text"][i],
+                cells.funders(i),
+                cells.website(name),
+                cells.status(i),
+                cells.note(),
+            ]
+        )
     return rows
 
 
-def _invalid_rows(model: NoiseModel, scale: int,
-                  truth_names: set[str]) -> list[tuple[str, list[Any]]]:
+def _sheet_row(cells: dict[str, Any]) -> list[Any]:
+    """A worksheet row from ``{header label: value}`` (other columns blank)."""
+    unknown = set(cells) - set(HEADER)
+    if unknown:
+        raise KeyError(f"not workbook columns: {sorted(unknown)}")
+    return [cells.get(h) for h in HEADER]
+
+
+def _invalid_rows(
+    model: NoiseModel, scale: int, truth_names: set[str]
+) -> list[tuple[str, list[Any]]]:
     """Rows the cleaner must quarantine: no year and no partner, or unknown partners only."""
 
     def invalid_name(k: int) -> str:
@@ -119,25 +151,45 @@ def _invalid_rows(model: NoiseModel, scale: int,
         raise RuntimeError("no free name for an invalid row")
 
     invalid: list[tuple[str, list[Any]]] = []
-    for k in range(model.invalid_no_year_no_partner * scale):
-        invalid.append(("invalid_no_year_no_partner", [
-            None, invalid_name(k), None, None, None, None, None, "Nanjing" if k % 2 else None,
-            None, "China", "Advanced materials", None, None, "Unknown", "Details never supplied",
-        ]))
-    base_k = model.invalid_no_year_no_partner * scale
+    n_first = model.invalid_no_year_no_partner * scale
+    for k in range(n_first):
+        row = _sheet_row(
+            {
+                "Centre name": invalid_name(k),
+                "City": "Nanjing" if k % 2 else None,
+                "Physical location": "China",
+                "Research area": "Advanced materials",
+                "Status": "Unknown",
+                "Notes": "Details never supplied",
+            }
+        )
+        invalid.append(("invalid_no_year_no_partner", row))
     for k in range(model.invalid_unknown_partners * scale):
-        a = INVENTED_ORGANISATIONS[(2 * k) % len(INVENTED_ORGANISATIONS)]
-        b = INVENTED_ORGANISATIONS[(2 * k + 1) % len(INVENTED_ORGANISATIONS)]
-        invalid.append(("invalid_unknown_partners", [
-            None, invalid_name(base_k + k), None, a, b, None, 2010 + (k % 10), None, None,
-            "Virtual", "Environmental science", None, None, "Active", None,
-        ]))
+        row = _sheet_row(
+            {
+                "Centre name": invalid_name(n_first + k),
+                "UK partner(s)": INVENTED_ORGANISATIONS[(2 * k) % len(INVENTED_ORGANISATIONS)],
+                "Chinese partner(s)": INVENTED_ORGANISATIONS[
+                    (2 * k + 1) % len(INVENTED_ORGANISATIONS)
+                ],
+                "Year established": 2010 + (k % 10),
+                "Physical location": "Virtual",
+                "Research area": "Environmental science",
+                "Status": "Active",
+            }
+        )
+        invalid.append(("invalid_unknown_partners", row))
     return invalid
 
 
-def _add_sheet_rows(rng: np.random.Generator, model: NoiseModel, scale: int,
-                    rows: list[list[Any]], kinds: list[str],
-                    invalid: list[tuple[str, list[Any]]]) -> None:
+def _add_sheet_rows(
+    rng: np.random.Generator,
+    model: NoiseModel,
+    scale: int,
+    rows: list[list[Any]],
+    kinds: list[str],
+    invalid: list[tuple[str, list[Any]]],
+) -> None:
     """Insert invalid, duplicate and spacer rows; number the rows; append the notes."""
     for kind, row in invalid:
         pos = int(rng.integers(1, len(rows)))
@@ -183,8 +235,9 @@ def _accounting(rows: list[list[Any]], kinds: list[str]) -> dict[str, int]:
     return acc
 
 
-def plan_workbook(truth: CentresTruth, seed: int, model: NoiseModel = NOISE_MODEL,
-                  ref_dir: Path | None = None) -> WorkbookPlan:
+def plan_workbook(
+    truth: CentresTruth, seed: int, model: NoiseModel = NOISE_MODEL, ref_dir: Path | None = None
+) -> WorkbookPlan:
     """Apply the noise model to the truth: the exact rows :func:`write_workbook` writes."""
     rng = noise_rng(seed, model)
     reg = Registry.load(ref_dir)
@@ -200,8 +253,9 @@ def plan_workbook(truth: CentresTruth, seed: int, model: NoiseModel = NOISE_MODE
         tally[kind] = kinds.count(kind)
     tally["spacer_rows"] = kinds.count("blank")
     tally["trailing_notes"] = kinds.count("note")
-    return WorkbookPlan(rows=rows, kinds=kinds, accounting=acc,
-                        noise_counts=dict(sorted(tally.items())))
+    return WorkbookPlan(
+        rows=rows, kinds=kinds, accounting=acc, noise_counts=dict(sorted(tally.items()))
+    )
 
 
 def expected_accounting(truth: CentresTruth, seed: int) -> dict[str, int]:

@@ -8,6 +8,7 @@ one is caught at generation time.
 
 from __future__ import annotations
 
+# fmt: off
 TOPIC_PHRASES: dict[str, tuple[str, ...]] = {
     "engineering": ("Engineering", "Civil engineering", "Mechanical engineering",
                     "Structural engineering", "Electrical engineering", "Engineering design"),
@@ -184,3 +185,4 @@ NAME_TEMPLATES: tuple[str, ...] = (
 NAME_TEMPLATES_ZH: tuple[str, ...] = (
     "中英{s}联合研究中心", "{cn_city}中英{s}研究中心", "中英{s}联合实验室", "{cn_city}国际{s}研究院",
 )
+# fmt: on
