@@ -64,9 +64,17 @@ def test_every_module_imports_alone() -> None:
     modules = _modules()
     assert "pipeline.synthetic.centres.truth" in modules and "pipeline.registries.base" in modules
     env = {**os.environ, "PYTHONPATH": str(SRC)}
-    result = subprocess.run([sys.executable, "-c", CHILD, *modules], capture_output=True,
-                            text=True, env=env, check=False, timeout=600)
-    assert result.returncode == 0, f"modules failing alone:\n{result.stdout}\n{result.stderr[-4000:]}"
+    result = subprocess.run(
+        [sys.executable, "-c", CHILD, *modules],
+        capture_output=True,
+        text=True,
+        env=env,
+        check=False,
+        timeout=600,
+    )
+    assert result.returncode == 0, (
+        f"modules failing alone:\n{result.stdout}\n{result.stderr[-4000:]}"
+    )
 
 
 def test_nothing_outside_the_generators_imports_them() -> None:
@@ -75,8 +83,16 @@ def test_nothing_outside_the_generators_imports_them() -> None:
         if "synthetic" in path.relative_to(SRC / "pipeline").parts:
             continue
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-            names = ([a.name for a in node.names] if isinstance(node, ast.Import)
-                     else [node.module or ""] if isinstance(node, ast.ImportFrom) else [])
-            offenders += [f"{path.name}: {n}" for n in names
-                          if n == "pipeline.synthetic" or n.startswith("pipeline.synthetic.")]
+            names = (
+                [a.name for a in node.names]
+                if isinstance(node, ast.Import)
+                else [node.module or ""]
+                if isinstance(node, ast.ImportFrom)
+                else []
+            )
+            offenders += [
+                f"{path.name}: {n}"
+                for n in names
+                if n == "pipeline.synthetic" or n.startswith("pipeline.synthetic.")
+            ]
     assert not offenders, offenders

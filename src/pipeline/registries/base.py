@@ -25,8 +25,17 @@ REFERENCE_DIR: Path = Path(
 ALIAS_SEP = " | "
 
 COLUMNS: dict[str, list[str]] = {
-    "organisations.csv": ["org_id", "name", "name_zh", "country", "type", "city",
-                          "province_code", "uk_nation", "aliases"],
+    "organisations.csv": [
+        "org_id",
+        "name",
+        "name_zh",
+        "country",
+        "type",
+        "city",
+        "province_code",
+        "uk_nation",
+        "aliases",
+    ],
     "provinces.csv": ["code", "name_en", "name_zh", "kind", "coastal", "aliases"],
     "cities.csv": ["city", "city_zh", "country", "province_code", "uk_nation", "aliases"],
     "topics.csv": ["topic", "label", "discipline_group", "default_nsi_sector"],
@@ -89,8 +98,7 @@ def load_table(name: str, ref_dir: Path | str | None) -> tuple[pd.DataFrame, Pat
     return read_cached(str(path.resolve()), name).copy(), path
 
 
-def check(df: pd.DataFrame, path: Path, col: str, ok: Callable[[str], bool],
-          message: str) -> None:
+def check(df: pd.DataFrame, path: Path, col: str, ok: Callable[[str], bool], message: str) -> None:
     """Raise on the first row whose ``col`` fails ``ok`` (row numbers are file lines)."""
     for i, value in enumerate(df[col].tolist()):
         if not ok(value):
@@ -105,20 +113,27 @@ def check_unique(df: pd.DataFrame, path: Path, col: str) -> None:
         raise ReferenceDataError(str(path), i + 2, col, f"duplicate id {df[col].iloc[i]!r}")
 
 
-def check_in(df: pd.DataFrame, path: Path, col: str, allowed: tuple[str, ...],
-             *, blank_ok: bool = False) -> None:
+def check_in(
+    df: pd.DataFrame, path: Path, col: str, allowed: tuple[str, ...], *, blank_ok: bool = False
+) -> None:
     """Every value of ``col`` is one of ``allowed`` (or blank, with ``blank_ok``)."""
     if blank_ok:
-        check(df, path, col, lambda v: v == "" or v in allowed,
-              f"{col} must be blank or one of {allowed}")
+        check(
+            df,
+            path,
+            col,
+            lambda v: v == "" or v in allowed,
+            f"{col} must be blank or one of {allowed}",
+        )
     else:
         check(df, path, col, lambda v: v in allowed, f"{col} must be one of {allowed}")
 
 
 def check_province_code(df: pd.DataFrame, path: Path, col: str = "province_code") -> None:
     """Every value of ``col`` is blank or an ISO 3166-2:CN code."""
-    check(df, path, col, lambda v: v == "" or bool(ISO_CN.match(v)),
-          f"{col} must be blank or CN-XX")
+    check(
+        df, path, col, lambda v: v == "" or bool(ISO_CN.match(v)), f"{col} must be blank or CN-XX"
+    )
 
 
 def to_bool(df: pd.DataFrame, path: Path, col: str) -> None:

@@ -16,8 +16,9 @@ from pipeline.registries.organisations import OrganisationResolver
 def load_funders(ref_dir: Path | str | None = None) -> pd.DataFrame:
     """Funders registry (``funders.csv``); funder ids equal the matching org ids."""
     df, path = load_table("funders.csv", ref_dir)
-    check(df, path, "funder_id", lambda v: bool(SLUG.match(v)),
-          "funder_id must be a lowercase slug")
+    check(
+        df, path, "funder_id", lambda v: bool(SLUG.match(v)), "funder_id must be a lowercase slug"
+    )
     check_unique(df, path, "funder_id")
     check(df, path, "name", bool, "name is required")
     return df.reset_index(drop=True)
@@ -28,8 +29,13 @@ class FunderResolver(OrganisationResolver):
 
     id_column = "funder_id"
 
-    def __init__(self, funders: pd.DataFrame | None = None, threshold: float = 90.0,
-                 margin: float = 4.0, min_fuzzy_len: int = 6) -> None:
+    def __init__(
+        self,
+        funders: pd.DataFrame | None = None,
+        threshold: float = 90.0,
+        margin: float = 4.0,
+        min_fuzzy_len: int = 6,
+    ) -> None:
         super().__init__(funders, threshold, margin, min_fuzzy_len)
 
     @staticmethod

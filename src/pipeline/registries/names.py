@@ -83,8 +83,13 @@ def _key_table(names: Iterable[tuple[str, Iterable[str]]]) -> dict[str, set[str]
 class NameIndex:
     """Exact/alias dictionary plus a rapidfuzz fallback over the same keys."""
 
-    def __init__(self, records: Iterable[tuple[str, list[str], list[str]]],
-                 threshold: float, margin: float, min_fuzzy_len: int) -> None:
+    def __init__(
+        self,
+        records: Iterable[tuple[str, list[str], list[str]]],
+        threshold: float,
+        margin: float,
+        min_fuzzy_len: int,
+    ) -> None:
         self.threshold = float(threshold)
         self.margin = float(margin)
         self.min_fuzzy_len = int(min_fuzzy_len)
@@ -129,8 +134,9 @@ class NameIndex:
         return self._fuzzy(key)
 
     def _fuzzy(self, key: str) -> Resolution:
-        matches = process.extract(key, self._keys, scorer=fuzz.token_sort_ratio,
-                                  limit=25, processor=None)
+        matches = process.extract(
+            key, self._keys, scorer=fuzz.token_sort_ratio, limit=25, processor=None
+        )
         best_by_id: dict[str, float] = {}
         for _, score, idx in matches:
             for rid in self._key_ids[idx]:
@@ -141,7 +147,10 @@ class NameIndex:
         ranked = sorted(best_by_id.items(), key=lambda kv: (-kv[1], kv[0]))
         best_id, best = ranked[0]
         runner_up = ranked[1][1] if len(ranked) > 1 else 0.0
-        if (len(key) >= self.min_fuzzy_len and best >= self.threshold
-                and best - runner_up >= self.margin):
+        if (
+            len(key) >= self.min_fuzzy_len
+            and best >= self.threshold
+            and best - runner_up >= self.margin
+        ):
             return Resolution(best_id, "fuzzy", best, best_id)
         return Resolution(None, "unresolved", best, best_id)

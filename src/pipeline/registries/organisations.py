@@ -35,8 +35,13 @@ def load_organisations(ref_dir: Path | str | None = None) -> pd.DataFrame:
     check(df, path, "org_id", lambda v: bool(SLUG.match(v)), "org_id must be a lowercase slug")
     check_unique(df, path, "org_id")
     check(df, path, "name", bool, "name is required")
-    check(df, path, "country", lambda v: bool(re.fullmatch(r"[A-Z]{2}", v)),
-          "country must be an ISO 3166-1 alpha-2 code")
+    check(
+        df,
+        path,
+        "country",
+        lambda v: bool(re.fullmatch(r"[A-Z]{2}", v)),
+        "country must be an ISO 3166-1 alpha-2 code",
+    )
     check_in(df, path, "type", ORG_TYPES)
     check_province_code(df, path)
     check_in(df, path, "uk_nation", UK_NATIONS, blank_ok=True)
@@ -57,8 +62,13 @@ class OrganisationResolver:
     #: the id column of the registry table this resolver reads
     id_column = "org_id"
 
-    def __init__(self, orgs: pd.DataFrame | None = None, threshold: float = 90.0,
-                 margin: float = 4.0, min_fuzzy_len: int = 6) -> None:
+    def __init__(
+        self,
+        orgs: pd.DataFrame | None = None,
+        threshold: float = 90.0,
+        margin: float = 4.0,
+        min_fuzzy_len: int = 6,
+    ) -> None:
         self.orgs = self._default_table() if orgs is None else orgs
         self._by_id = self.orgs.set_index(self.id_column, drop=False)
         records = [
@@ -85,8 +95,15 @@ class OrganisationResolver:
         rows = []
         for n in names:
             r = self.resolve(n)
-            rows.append({"input": n, "org_id": r.org_id, "method": r.method,
-                         "score": r.score, "candidate": r.candidate})
+            rows.append(
+                {
+                    "input": n,
+                    "org_id": r.org_id,
+                    "method": r.method,
+                    "score": r.score,
+                    "candidate": r.candidate,
+                }
+            )
         return pd.DataFrame(rows, columns=["input", "org_id", "method", "score", "candidate"])
 
     def get(self, org_id: str) -> dict[str, str]:

@@ -83,8 +83,9 @@ class ProvinceResolver:
     (code None). Fuzzy matching never resolves; :meth:`suggest` offers the closest unit.
     """
 
-    def __init__(self, provinces: pd.DataFrame | None = None,
-                 cities: pd.DataFrame | None = None) -> None:
+    def __init__(
+        self, provinces: pd.DataFrame | None = None, cities: pd.DataFrame | None = None
+    ) -> None:
         self.provinces = load_provinces() if provinces is None else provinces
         self.cities = load_cities() if cities is None else cities
         self._index: dict[str, tuple[str, str]] = {}

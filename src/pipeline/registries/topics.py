@@ -34,8 +34,13 @@ def load_topics(ref_dir: Path | str | None = None) -> pd.DataFrame:
     check_unique(df, path, "topic")
     check_in(df, path, "discipline_group", DISCIPLINE_GROUPS)
     sectors = set(load_nsi_sectors(ref_dir)["sector"])
-    check(df, path, "default_nsi_sector", lambda v: v == "" or v in sectors,
-          "default_nsi_sector must be blank or a sector in nsi_sectors.csv")
+    check(
+        df,
+        path,
+        "default_nsi_sector",
+        lambda v: v == "" or v in sectors,
+        "default_nsi_sector must be blank or a sector in nsi_sectors.csv",
+    )
     return df.reset_index(drop=True)
 
 
@@ -61,12 +66,18 @@ def load_rules(ref_dir: Path | str | None = None) -> pd.DataFrame:
     df, path = load_table("research_area_rules.csv", ref_dir)
     check_unique(df, path, "rule_id")
     check_in(df, path, "kind", RULE_KINDS)
-    check(df, path, "priority", lambda v: bool(re.fullmatch(r"-?\d+", v)),
-          "priority must be an integer")
+    check(
+        df,
+        path,
+        "priority",
+        lambda v: bool(re.fullmatch(r"-?\d+", v)),
+        "priority must be an integer",
+    )
     check(df, path, "pattern", _compiles, "pattern must be a valid, non-empty Python regex")
     df["priority"] = df["priority"].astype(int)
-    topics = set(read_cached(str((reference_dir(ref_dir) / "topics.csv").resolve()),
-                             "topics.csv")["topic"])
+    topics = set(
+        read_cached(str((reference_dir(ref_dir) / "topics.csv").resolve()), "topics.csv")["topic"]
+    )
     sectors = set(load_nsi_sectors(ref_dir)["sector"])
     for i, (kind, target) in enumerate(zip(df["kind"], df["target"])):
         valid = topics if kind == "topic" else sectors
@@ -91,11 +102,13 @@ def _compiled_rules(ref_dir: str) -> tuple[list, list, dict[str, tuple[str, str]
     rules = load_rules(ref_dir)
     compiled: dict[str, list] = {"topic": [], "nsi_sector": []}
     for r in rules.itertuples(index=False):
-        compiled[r.kind].append((re.compile(r.pattern, re.IGNORECASE), int(r.priority),
-                                 r.rule_id, r.target))
+        compiled[r.kind].append(
+            (re.compile(r.pattern, re.IGNORECASE), int(r.priority), r.rule_id, r.target)
+        )
     topics = load_topics(ref_dir)
-    info = {t.topic: (t.discipline_group, t.default_nsi_sector)
-            for t in topics.itertuples(index=False)}
+    info = {
+        t.topic: (t.discipline_group, t.default_nsi_sector) for t in topics.itertuples(index=False)
+    }
     return compiled["topic"], compiled["nsi_sector"], info
 
 
@@ -115,8 +128,9 @@ def _as_text(text: str | None) -> str:
     return "" if text is None or (isinstance(text, float) and pd.isna(text)) else str(text)
 
 
-def classify_research_area(text: str | None,
-                           ref_dir: Path | str | None = None) -> AreaClassification:
+def classify_research_area(
+    text: str | None, ref_dir: Path | str | None = None
+) -> AreaClassification:
     """Classify free text into topic, discipline group and NSI sector.
 
     Topic: the ``topic`` rule whose first match starts earliest (ties: lower priority,
@@ -145,4 +159,3 @@ def topics_mentioned(text: str | None, ref_dir: Path | str | None = None) -> set
     topic_rules, _, _ = _compiled_rules(str(reference_dir(ref_dir)))
     s = _as_text(text)
     return {target for pattern, _, _, target in topic_rules if pattern.search(s)}
-

@@ -36,8 +36,9 @@ def has_cjk(text: str) -> bool:
     return any("\u4e00" <= ch <= "\u9fff" for ch in text)
 
 
-def save_workbook(wb: Workbook, path: Path | str, *, creator: str, title: str,
-                  timestamp: dt.datetime) -> Path:
+def save_workbook(
+    wb: Workbook, path: Path | str, *, creator: str, title: str, timestamp: dt.datetime
+) -> Path:
     """Write ``wb`` to ``path`` atomically with fixed metadata and zip entries (byte-stable).
 
     ``openpyxl.save_workbook`` would stamp the "modified" property with the current time

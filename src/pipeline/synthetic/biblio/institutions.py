@@ -152,8 +152,13 @@ def _by_country(orgs: pd.DataFrame) -> dict[str, list[Inst]]:
     keep = orgs[orgs["type"].isin(["university", "research_institute"])]
     by_country: dict[str, list[Inst]] = {}
     for row in keep.itertuples(index=False):
-        inst = Inst(key=row.org_id, display_name=row.name, country_code=row.country,
-                    type=OPENALEX_TYPE.get(row.type, "other"), city=row.city)
+        inst = Inst(
+            key=row.org_id,
+            display_name=row.name,
+            country_code=row.country,
+            type=OPENALEX_TYPE.get(row.type, "other"),
+            city=row.city,
+        )
         by_country.setdefault(row.country, []).append(inst)
     for cc, entries in FALLBACK_OTHER.items():
         if by_country.get(cc):

@@ -43,7 +43,6 @@ HOMONYM_CITIES = {
 }
 
 
-
 @dataclass(frozen=True)
 class Misattribution:
     """A UK institution given the country code of a homonymous city abroad on one work."""
@@ -79,8 +78,9 @@ def misattribution(d: Draw, gb: list[Inst]) -> Misattribution:
     return Misattribution()
 
 
-def affiliations(d: Draw, pools: dict[str, Pool], cc: str, inst: Inst,
-                 first_of_inst: bool) -> list[Inst]:
+def affiliations(
+    d: Draw, pools: dict[str, Pool], cc: str, inst: Inst, first_of_inst: bool
+) -> list[Inst]:
     """An author's recorded institutions: none, ``inst``, or ``inst`` and a second one.
 
     Only further authors of an institution lose their affiliation, so every institution

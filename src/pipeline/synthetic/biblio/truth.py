@@ -140,29 +140,39 @@ def _author_slots(d: Draw, insts: list[Inst]) -> list[tuple[str, Inst]]:
     return slots
 
 
-def _authorships(d: Draw, pools: dict[str, Pool], slots: list[tuple[str, Inst]], wid: str,
-                 mis: Misattribution) -> list[dict[str, Any]]:
+def _authorships(
+    d: Draw, pools: dict[str, Pool], slots: list[tuple[str, Inst]], wid: str, mis: Misattribution
+) -> list[dict[str, Any]]:
     """The OpenAlex ``authorships`` of one work."""
     seen: set[str] = set()
     out: list[dict[str, Any]] = []
     for pos, (cc, inst) in enumerate(slots):
         first_of_inst = inst.key not in seen
         seen.add(inst.key)
-        inst_objs = [i.as_openalex(mis.code_of(i))
-                     for i in affiliations(d, pools, cc, inst, first_of_inst)]
+        inst_objs = [
+            i.as_openalex(mis.code_of(i)) for i in affiliations(d, pools, cc, inst, first_of_inst)
+        ]
         position = "first" if pos == 0 else "last" if pos == len(slots) - 1 else "middle"
         author_id = f"https://openalex.org/A{5_000_000_000 + hash_int(wid + str(pos)) % 10**9}"
-        out.append({
-            "author": {"display_name": _author_name(d, cc), "id": author_id},
-            "author_position": position,
-            "countries": sorted({o["country_code"] for o in inst_objs}),
-            "institutions": inst_objs,
-        })
+        out.append(
+            {
+                "author": {"display_name": _author_name(d, cc), "id": author_id},
+                "author_position": position,
+                "countries": sorted({o["country_code"] for o in inst_objs}),
+                "institutions": inst_objs,
+            }
+        )
     return out
 
 
-def _work(rng: np.random.Generator, d: Draw, field_cum: list[float], year: int, wid: str,
-          authorships: list[dict[str, Any]]) -> dict[str, Any]:
+def _work(
+    rng: np.random.Generator,
+    d: Draw,
+    field_cum: list[float],
+    year: int,
+    wid: str,
+    authorships: list[dict[str, Any]],
+) -> dict[str, Any]:
     """The OpenAlex work object around its authorships (topic, DOI, citations)."""
     fid, fname, dom, _, topics = FIELDS[d.index(field_cum)]
     topic = d.pick(topics)
@@ -192,9 +202,14 @@ def _work(rng: np.random.Generator, d: Draw, field_cum: list[float], year: int, 
     }
 
 
-def make_work(rng: np.random.Generator, d: Draw, pools: dict[str, Pool],
-              field_cum: list[float], year: int,
-              wid: str) -> tuple[dict[str, Any], dict[str, str] | None]:
+def make_work(
+    rng: np.random.Generator,
+    d: Draw,
+    pools: dict[str, Pool],
+    field_cum: list[float],
+    year: int,
+    wid: str,
+) -> tuple[dict[str, Any], dict[str, str] | None]:
     """One OpenAlex-shaped work, and the mis-attribution made on it (if any)."""
     gb, cn, extra = _institutions(d, pools)
     mis = misattribution(d, gb)
@@ -254,7 +269,10 @@ def build(
         for i, w in zip(pools[cc].insts, pools[cc].weights, strict=True)
     }
     return Built(
-        works, uk_cn, uk, sample_by_year,
+        works,
+        uk_cn,
+        uk,
+        sample_by_year,
         sorted(m["work_id"] for m in mis_slots if m["work_lost"] == "GB"),
         sorted(mis_slots, key=lambda m: (m["work_id"], m["institution_id"])),
         weights,

@@ -131,11 +131,16 @@ def generate(
         json.dumps(w, sort_keys=True, ensure_ascii=False, separators=(",", ":")) + "\n"
         for w in built.works
     )
-    return sorted([
-        atomic_write_bytes(out / SAMPLE_NAME, _gzip_bytes(lines.encode("utf-8"))),
-        atomic_write_text(out / META_NAME, _json_text(_meta(built, cal, seed, sampling_rate))),
-        atomic_write_text(out / GROUP_BY_UK_NAME,
-                          _json_text(_group_by_response(built.uk_by_year, UK_FILTER))),
-        atomic_write_text(out / GROUP_BY_UK_CN_NAME,
-                          _json_text(_group_by_response(built.uk_cn_by_year, SAMPLE_FILTER))),
-    ])
+    return sorted(
+        [
+            atomic_write_bytes(out / SAMPLE_NAME, _gzip_bytes(lines.encode("utf-8"))),
+            atomic_write_text(out / META_NAME, _json_text(_meta(built, cal, seed, sampling_rate))),
+            atomic_write_text(
+                out / GROUP_BY_UK_NAME, _json_text(_group_by_response(built.uk_by_year, UK_FILTER))
+            ),
+            atomic_write_text(
+                out / GROUP_BY_UK_CN_NAME,
+                _json_text(_group_by_response(built.uk_cn_by_year, SAMPLE_FILTER)),
+            ),
+        ]
+    )

@@ -24,7 +24,7 @@ def group_counts(targets: dict[str, Any]) -> dict[str, int]:
     total = int(targets["centres_total"])
     prefix = "discipline_share_"
     shares = {
-        k[len(prefix):]: float(v)
+        k[len(prefix) :]: float(v)
         for k, v in targets.items()
         if k.startswith(prefix) and not k.endswith("_rounded")
     }
@@ -86,8 +86,9 @@ def allowed_sectors(topic: str, default_of: dict[str, str]) -> list[str]:
     return allowed
 
 
-def _spread(rng: np.random.Generator, rest: int, pool: list[str], cap: int,
-            group: str) -> list[int]:
+def _spread(
+    rng: np.random.Generator, rest: int, pool: list[str], cap: int, group: str
+) -> list[int]:
     """``rest`` centres over the topics of ``pool`` at random, each topic below ``cap``."""
     if rest < 0:
         raise ValueError(f"published topic counts exceed the {group} group total")
@@ -103,9 +104,13 @@ def _spread(rng: np.random.Generator, rest: int, pool: list[str], cap: int,
     raise RuntimeError(f"could not spread {rest} centres over {pool}")  # pragma: no cover
 
 
-def _multidisciplinary_sectors(rng: np.random.Generator, pool: list[str],
-                               default_of: dict[str, str], extra: int,
-                               with_sector: dict[str, int]) -> list[str]:
+def _multidisciplinary_sectors(
+    rng: np.random.Generator,
+    pool: list[str],
+    default_of: dict[str, str],
+    extra: int,
+    with_sector: dict[str, int],
+) -> list[str]:
     """Give the ``extra`` sectors to multidisciplinary topics; return the sector-free pool.
 
     The surplus sectors go to multidisciplinary centres; the others must be topics whose
@@ -145,8 +150,9 @@ def topic_counts(
         if group == "stem":  # only topics that can carry one of the published sectors
             pool = [t for t in pool if set(allowed_sectors(t, default_of)) & set(sectors)]
         if group == "multidisciplinary":
-            pool = _multidisciplinary_sectors(rng, pool, default_of, extra_sector_centres,
-                                              with_sector)
+            pool = _multidisciplinary_sectors(
+                rng, pool, default_of, extra_sector_centres, with_sector
+            )
             rest -= extra_sector_centres
         for t, c in zip(pool, _spread(rng, rest, pool, cap, group), strict=True):
             counts[t] = counts.get(t, 0) + c
@@ -186,8 +192,9 @@ def sector_flow(
     return out
 
 
-def _sector_counts(targets: dict[str, Any], reg: Registry,
-                   groups: dict[str, int]) -> tuple[dict[str, int], int]:
+def _sector_counts(
+    targets: dict[str, Any], reg: Registry, groups: dict[str, int]
+) -> tuple[dict[str, int], int]:
     """Published centres per sector, and how many of them fall to multidisciplinary centres."""
     sector_counts = {str(k): int(v) for k, v in targets["nsi_sector_counts"].items()}
     extra = sum(sector_counts.values()) - groups.get("stem", 0)
@@ -200,8 +207,9 @@ def _sector_counts(targets: dict[str, Any], reg: Registry,
     return sector_counts, extra
 
 
-def _expand(tcounts: dict[str, int], flow: dict[str, dict[str, int]],
-            group_of: dict[str, str]) -> list[TopicSector]:
+def _expand(
+    tcounts: dict[str, int], flow: dict[str, dict[str, int]], group_of: dict[str, str]
+) -> list[TopicSector]:
     """One ``(topic, sector or None)`` per centre, topic by topic."""
     topic_sector: list[TopicSector] = []
     for t in sorted(tcounts):
@@ -216,8 +224,9 @@ def _expand(tcounts: dict[str, int], flow: dict[str, dict[str, int]],
     return topic_sector
 
 
-def topic_sectors(rng: np.random.Generator, reg: Registry,
-                  targets: dict[str, Any]) -> list[TopicSector]:
+def topic_sectors(
+    rng: np.random.Generator, reg: Registry, targets: dict[str, Any]
+) -> list[TopicSector]:
     """``(topic, NSI sector or None)`` of every centre, in random order, hitting the counts."""
     n = int(targets["centres_total"])
     groups = group_counts(targets)
@@ -241,8 +250,13 @@ def topic_sectors(rng: np.random.Generator, reg: Registry,
     return [topic_sector[i] for i in perm]
 
 
-def _province_order(rng: np.random.Generator, reg: Registry, eligible_cn: list[Org],
-                    n_bins: int, first_province: str) -> list[str]:
+def _province_order(
+    rng: np.random.Generator,
+    reg: Registry,
+    eligible_cn: list[Org],
+    n_bins: int,
+    first_province: str,
+) -> list[str]:
     """Provinces with Chinese partners, the most attractive first (``first_province`` leads)."""
     prov = reg.provinces.set_index("code")
     by_prov: dict[str, int] = {}

@@ -59,17 +59,25 @@ def _funders(reg: Registry) -> list[_Funder]:
 
     def home(name: str) -> str | None:
         for pname, code in prov_names.items():
-            if re.search(rf"\b{re.escape(pname)}\b", name) and ("Provinc" in name
-                                                               or "Municipal" in name):
+            if re.search(rf"\b{re.escape(pname)}\b", name) and (
+                "Provinc" in name or "Municipal" in name
+            ):
                 return code
         return None
 
-    return [_Funder(str(r.name), str(r.country).upper(), home(str(r.name)))
-            for r in reg.funders.itertuples(index=False)]
+    return [
+        _Funder(str(r.name), str(r.country).upper(), home(str(r.name)))
+        for r in reg.funders.itertuples(index=False)
+    ]
 
 
-def _draw_funders(rng: np.random.Generator, funders: list[_Funder], weight: dict[str, float],
-                  year: int, province: str | None) -> list[str]:
+def _draw_funders(
+    rng: np.random.Generator,
+    funders: list[_Funder],
+    weight: dict[str, float],
+    year: int,
+    province: str | None,
+) -> list[str]:
     """A Chinese and/or a UK funder (weighted), sometimes one more of any kind."""
     chosen: list[str] = []
     for side, p in (("CN", 0.85), ("GB", 0.75)):
@@ -89,8 +97,13 @@ def _draw_funders(rng: np.random.Generator, funders: list[_Funder], weight: dict
     return chosen
 
 
-def assign_funders(rng: np.random.Generator, reg: Registry, targets: dict[str, Any],
-                   years: list[int], province: list[str | None]) -> list[list[str]]:
+def assign_funders(
+    rng: np.random.Generator,
+    reg: Registry,
+    targets: dict[str, Any],
+    years: list[int],
+    province: list[str | None],
+) -> list[list[str]]:
     """1-3 funders per centre; provincial funders only in their province; all named present."""
     funders = _funders(reg)
     named = [str(x) for x in targets["funders_named"]]
@@ -120,15 +133,16 @@ def assign_funders(rng: np.random.Generator, reg: Registry, targets: dict[str, A
 def short_name(name: str, city: str) -> str:
     """A short form of an organisation name for centre names ("Cambridge", "Southeast")."""
     if name.startswith("University of "):
-        rest = name[len("University of "):]
+        rest = name[len("University of ") :]
         return rest.split(",")[0].split(" ")[0] if len(rest.split()) > 2 else rest
     if name.endswith(" University") and len(name.split()) <= 3:
         return name[: -len(" University")]
     return city or name
 
 
-def _english_name(rng: np.random.Generator, subjects: list[str], fill: dict[str, str],
-                  seen: set[str]) -> tuple[str, str]:
+def _english_name(
+    rng: np.random.Generator, subjects: list[str], fill: dict[str, str], seen: set[str]
+) -> tuple[str, str]:
     """A centre name not yet in ``seen`` (lower case), and the subject it names."""
     subj = subjects[0]
     for _ in range(60):
@@ -144,8 +158,9 @@ def _english_name(rng: np.random.Generator, subjects: list[str], fill: dict[str,
     return f"{base} ({fill['cn_city']} {k})", subj
 
 
-def _chinese_name(rng: np.random.Generator, subject_zh: str, city_zh: str,
-                  seen_zh: set[str]) -> str | None:
+def _chinese_name(
+    rng: np.random.Generator, subject_zh: str, city_zh: str, seen_zh: set[str]
+) -> str | None:
     """A Chinese centre name not yet in ``seen_zh`` (templates tried in random order)."""
     for tpl in [NAME_TEMPLATES_ZH[j] for j in rng.permutation(len(NAME_TEMPLATES_ZH))]:
         if "{cn_city}" in tpl and not city_zh:
@@ -157,8 +172,13 @@ def _chinese_name(rng: np.random.Generator, subject_zh: str, city_zh: str,
     return None
 
 
-def centre_names(rng: np.random.Generator, reg: Registry, topic_sector: list[TopicSector],
-                 partners: Partnership, locs: list[str]) -> tuple[list[str], list[str | None]]:
+def centre_names(
+    rng: np.random.Generator,
+    reg: Registry,
+    topic_sector: list[TopicSector],
+    partners: Partnership,
+    locs: list[str],
+) -> tuple[list[str], list[str | None]]:
     """Unique, realistic English names; some Chinese names."""
     label = reg.topic_column("label")
     city_zh = dict(zip(reg.cities["city"], reg.cities["city_zh"], strict=True))
@@ -175,8 +195,12 @@ def centre_names(rng: np.random.Generator, reg: Registry, topic_sector: list[Top
             subjects += list(NAME_SUBJECTS.get(s, ()))
         if not subjects:
             subjects = [label.get(t, t.replace("_", " ").title())]
-        fill = {"uk_city": uk.city, "cn_city": cn.city,
-                "uk_short": short_name(uk.name, uk.city), "cn_short": short_name(cn.name, cn.city)}
+        fill = {
+            "uk_city": uk.city,
+            "cn_city": cn.city,
+            "uk_short": short_name(uk.name, uk.city),
+            "cn_short": short_name(cn.name, cn.city),
+        }
         name, subj = _english_name(rng, subjects, fill, seen)
         seen.add(name.lower())
         names.append(name)
@@ -253,8 +277,9 @@ class _AreaTexts:
         return text
 
 
-def research_texts(rng: np.random.Generator, reg: Registry,
-                   topic_sector: list[TopicSector]) -> list[str]:
+def research_texts(
+    rng: np.random.Generator, reg: Registry, topic_sector: list[TopicSector]
+) -> list[str]:
     """Free-text research areas that the rules classify back to (topic, sector)."""
     bank = _AreaTexts(reg)
     texts = []

@@ -40,26 +40,35 @@ class NoiseModel:
     partner_variants: dict[str, float] = field(
         default_factory=lambda: {
             "canonical": 0.52,
-            "alias": 0.18,   # a registry alias ("SEU", "Cambridge University")
+            "alias": 0.18,  # a registry alias ("SEU", "Cambridge University")
             "chinese": 0.12,  # the Chinese name (Chinese organisations only)
-            "the": 0.05,     # "The University of ..."
-            "univ": 0.05,    # "Univ. of ..." / "... Univ."
-            "case": 0.04,    # upper or lower case
-            "space": 0.04,   # doubled inner space or stray outer spaces
+            "the": 0.05,  # "The University of ..."
+            "univ": 0.05,  # "Univ. of ..." / "... Univ."
+            "case": 0.04,  # upper or lower case
+            "space": 0.04,  # doubled inner space or stray outer spaces
         }
     )
     #: separators between several partner (or funder) names in one cell
     separators: dict[str, float] = field(
         default_factory=lambda: {
-            "; ": 0.40, " / ": 0.12, " and ": 0.10, ", ": 0.14, " & ": 0.08, "、": 0.06,
+            "; ": 0.40,
+            " / ": 0.12,
+            " and ": 0.10,
+            ", ": 0.14,
+            " & ": 0.08,
+            "、": 0.06,
             "\n": 0.10,
         }
     )
     #: year formats for centres whose truth year is exact
     year_exact_formats: dict[str, float] = field(
         default_factory=lambda: {
-            "int": 0.70, "text": 0.06, "slash_range": 0.06, "dash_range": 0.05,
-            "renewed": 0.06, "date": 0.07,
+            "int": 0.70,
+            "text": 0.06,
+            "slash_range": 0.06,
+            "dash_range": 0.05,
+            "renewed": 0.06,
+            "date": 0.07,
         }
     )
     #: year formats for centres whose truth year is approximate
@@ -69,7 +78,11 @@ class NoiseModel:
     #: province cell formats (China-located centres)
     province_formats: dict[str, float] = field(
         default_factory=lambda: {
-            "name": 0.45, "suffix": 0.17, "chinese": 0.15, "iso": 0.08, "short_code": 0.05,
+            "name": 0.45,
+            "suffix": 0.17,
+            "chinese": 0.15,
+            "iso": 0.08,
+            "short_code": 0.05,
             "blank": 0.10,
         }
     )
@@ -109,8 +122,12 @@ LOCATION_VARIANTS: dict[str, tuple[str, ...]] = {
     "both": ("UK & China", "UK and China", "both"),
     "virtual": ("online", "virtual centre", "Virtual (online)"),
 }
-LOCATION_CANONICAL: dict[str, str] = {"CN": "China", "GB": "UK", "both": "Both",
-                                      "virtual": "Virtual"}
+LOCATION_CANONICAL: dict[str, str] = {
+    "CN": "China",
+    "GB": "UK",
+    "both": "Both",
+    "virtual": "Virtual",
+}
 NATION_NAMES = {"ENG": "England", "SCT": "Scotland", "WLS": "Wales", "NIR": "Northern Ireland"}
 NOTES_TEXTS: tuple[str, ...] = (
     "MoU renewed",
@@ -145,8 +162,12 @@ def cover(rng: np.random.Generator, n: int, probs: dict[str, float]) -> list[str
     return out
 
 
-def _force_missing(rng: np.random.Generator, chosen: dict[Any, str], kinds: list[str],
-                   eligible: Callable[[str], list[Any]]) -> None:
+def _force_missing(
+    rng: np.random.Generator,
+    chosen: dict[Any, str],
+    kinds: list[str],
+    eligible: Callable[[str], list[Any]],
+) -> None:
     """Give each kind absent from ``chosen`` to one random eligible key (``eligible(kind)``)."""
     for k in kinds:
         if k not in chosen.values():
@@ -205,21 +226,35 @@ def sep_ok(sep: str, names: list[str]) -> bool:
 Spelled = dict[int, dict[str, list[str]]]
 
 
-def _partner_kinds(rng: np.random.Generator, model: NoiseModel, orgs: dict[str, Org],
-                   mentions: list[tuple[int, str]]) -> list[str]:
+def _partner_kinds(
+    rng: np.random.Generator,
+    model: NoiseModel,
+    orgs: dict[str, Org],
+    mentions: list[tuple[int, str]],
+) -> list[str]:
     """The spelling kind of every partner mention, each kind present at least once."""
     kinds = cover(rng, len(mentions), model.partner_variants)
     for j, (_, oid) in enumerate(mentions):
         if not can_take(orgs[oid], kinds[j]):
             kinds[j] = "canonical"
     by_pos = dict(enumerate(kinds))
-    _force_missing(rng, by_pos, list(model.partner_variants), lambda k: [
-        j for j, (_, oid) in enumerate(mentions) if can_take(orgs[oid], k)])
+    _force_missing(
+        rng,
+        by_pos,
+        list(model.partner_variants),
+        lambda k: [j for j, (_, oid) in enumerate(mentions) if can_take(orgs[oid], k)],
+    )
     return [by_pos[j] for j in range(len(kinds))]
 
 
-def spell_partners(rng: np.random.Generator, model: NoiseModel, orgs: dict[str, Org],
-                   order: list[list[str]], scale: int, tally: Counter) -> Spelled:
+def spell_partners(
+    rng: np.random.Generator,
+    model: NoiseModel,
+    orgs: dict[str, Org],
+    order: list[list[str]],
+    scale: int,
+    tally: Counter,
+) -> Spelled:
     """Each centre's partner names by side (UK, CN, other) as typed in the workbook."""
     n = len(order)
     mentions = [(i, oid) for i in range(n) for oid in order[i]]
@@ -241,17 +276,26 @@ def spell_partners(rng: np.random.Generator, model: NoiseModel, orgs: dict[str, 
     return spelled
 
 
-def choose_separators(rng: np.random.Generator, model: NoiseModel, spelled: Spelled,
-                      tally: Counter) -> dict[tuple[int, str], str]:
+def choose_separators(
+    rng: np.random.Generator, model: NoiseModel, spelled: Spelled, tally: Counter
+) -> dict[tuple[int, str], str]:
     """The separator of every cell holding several names, each separator present once."""
-    multi_cells = [(i, side) for i in range(len(spelled)) for side in ("UK", "CN", "other")
-                   if len(spelled[i][side]) > 1]
+    multi_cells = [
+        (i, side)
+        for i in range(len(spelled))
+        for side in ("UK", "CN", "other")
+        if len(spelled[i][side]) > 1
+    ]
     seps = cover(rng, len(multi_cells), model.separators)
     sep_of: dict[tuple[int, str], str] = {}
     for (i, side), sep in zip(multi_cells, seps, strict=True):
         sep_of[(i, side)] = sep if sep_ok(sep, spelled[i][side]) else "; "
-    _force_missing(rng, sep_of, list(model.separators), lambda sep: [
-        k for k in multi_cells if sep_ok(sep, spelled[k[0]][k[1]])])
+    _force_missing(
+        rng,
+        sep_of,
+        list(model.separators),
+        lambda sep: [k for k in multi_cells if sep_ok(sep, spelled[k[0]][k[1]])],
+    )
     for s in sep_of.values():
         tally[f"separator_{s!r}"] += 1
     return sep_of
@@ -260,25 +304,31 @@ def choose_separators(rng: np.random.Generator, model: NoiseModel, spelled: Spel
 # ------------------------------------------------------------------------------ formats
 
 
-def year_formats(rng: np.random.Generator, model: NoiseModel, c: Columns,
-                 last_year: int) -> dict[int, str]:
+def year_formats(
+    rng: np.random.Generator, model: NoiseModel, c: Columns, last_year: int
+) -> dict[int, str]:
     """The format of every "Year established" cell; ranges never reach past ``last_year``."""
     n = len(c["year_approximate"])
     approx_idx = [i for i in range(n) if bool(c["year_approximate"][i])]
     exact_idx = [i for i in range(n) if not bool(c["year_approximate"][i])]
     yfmt: dict[int, str] = dict(
-        zip(approx_idx, cover(rng, len(approx_idx), model.year_approx_formats), strict=True))
-    for i, k in zip(exact_idx, cover(rng, len(exact_idx), model.year_exact_formats),
-                    strict=True):
+        zip(approx_idx, cover(rng, len(approx_idx), model.year_approx_formats), strict=True)
+    )
+    for i, k in zip(exact_idx, cover(rng, len(exact_idx), model.year_exact_formats), strict=True):
         late = int(c["year_established"][i]) >= last_year
         yfmt[i] = "int" if k in ("slash_range", "dash_range", "renewed") and late else k
-    _force_missing(rng, yfmt, list(model.year_exact_formats), lambda k: [
-        i for i in exact_idx if int(c["year_established"][i]) < last_year])
+    _force_missing(
+        rng,
+        yfmt,
+        list(model.year_exact_formats),
+        lambda k: [i for i in exact_idx if int(c["year_established"][i]) < last_year],
+    )
     return yfmt
 
 
-def province_formats(rng: np.random.Generator, model: NoiseModel, c: Columns,
-                     city_rec: dict[str, dict]) -> dict[int, str]:
+def province_formats(
+    rng: np.random.Generator, model: NoiseModel, c: Columns, city_rec: dict[str, dict]
+) -> dict[int, str]:
     """The format of every China-located "Province" cell (blank only if the city tells)."""
     loc_idx = [i for i in range(len(c["province_code"])) if c["province_code"][i]]
     pfmt = dict(zip(loc_idx, cover(rng, len(loc_idx), model.province_formats), strict=True))
@@ -304,17 +354,29 @@ def province_formats(rng: np.random.Generator, model: NoiseModel, c: Columns,
 class CellNoise:
     """Renders the cells of one centre row through the noise model (one shared stream)."""
 
-    def __init__(self, rng: np.random.Generator, model: NoiseModel, reg: Registry,
-                 c: Columns, last_year: int, tally: Counter) -> None:
+    def __init__(
+        self,
+        rng: np.random.Generator,
+        model: NoiseModel,
+        reg: Registry,
+        c: Columns,
+        last_year: int,
+        tally: Counter,
+    ) -> None:
         self.rng = rng
         self.model = model
         self.c = c
         self.last_year = last_year
         self.tally = tally
-        self.prov_rec = {str(k): v for k, v in reg.provinces.set_index("code").to_dict("index").items()}
-        self.city_rec = {str(k): v for k, v in reg.cities.set_index("city").to_dict("index").items()}
-        self.funder_alias = {str(r.name): split_aliases(r.aliases)
-                             for r in reg.funders.itertuples()}
+        self.prov_rec = {
+            str(k): v for k, v in reg.provinces.set_index("code").to_dict("index").items()
+        }
+        self.city_rec = {
+            str(k): v for k, v in reg.cities.set_index("city").to_dict("index").items()
+        }
+        self.funder_alias = {
+            str(r.name): split_aliases(r.aliases) for r in reg.funders.itertuples()
+        }
         self.yfmt: dict[int, str] = {}
         self.pfmt: dict[int, str] = {}
 
@@ -337,8 +399,14 @@ class CellNoise:
             return f"{y} (renewed {min(self.last_year, y + int(self.rng.integers(2, 6)))})"
         if k == "date":
             return dt.datetime(y, int(self.rng.integers(1, 13)), int(self.rng.integers(1, 29)))
-        forms = {"text": "{y}", "slash_range": "{y}/{yy:02d}", "dash_range": "{y}-{y1}",
-                 "c.": "c. {y}", "ca": "ca {y}", "around": "around {y}"}
+        forms = {
+            "text": "{y}",
+            "slash_range": "{y}/{yy:02d}",
+            "dash_range": "{y}-{y1}",
+            "c.": "c. {y}",
+            "ca": "ca {y}",
+            "around": "around {y}",
+        }
         return forms.get(k, "{y}?").format(y=y, yy=(y + 1) % 100, y1=y + 1)
 
     def province(self, i: int) -> str | None:
@@ -357,7 +425,8 @@ class CellNoise:
             out = self._pick([p["name_zh"]] + [a for a in aliases if has_cjk(a)])
         else:
             out = {"iso": code, "short_code": code.split("-", 1)[1], "blank": None}.get(
-                k, p["name_en"])
+                k, p["name_en"]
+            )
         self.tally[f"province_{k}"] += 1
         return out
 
@@ -366,8 +435,11 @@ class CellNoise:
         cty = self.c["city"][i]
         if not cty:
             return None
-        if cty in self.city_rec and self.city_rec[cty]["city_zh"] and \
-                self.rng.random() < self.model.city_chinese_rate:
+        if (
+            cty in self.city_rec
+            and self.city_rec[cty]["city_zh"]
+            and self.rng.random() < self.model.city_chinese_rate
+        ):
             self.tally["city_chinese"] += 1
             return str(self.city_rec[cty]["city_zh"])
         return str(cty)

@@ -46,8 +46,9 @@ class _Eligible:
     top_named: list[Org]
 
 
-def _shaped_degrees(head: np.ndarray, t0: int, g: float, x_tail: np.ndarray,
-                    fixed_top: int, top_n: int) -> list[int]:
+def _shaped_degrees(
+    head: np.ndarray, t0: int, g: float, x_tail: np.ndarray, fixed_top: int, top_n: int
+) -> list[int]:
     """``head`` then a tail falling from ``t0`` to 1, with the top ranks strictly ordered."""
     tail = np.maximum(1, np.round(1 + (t0 - 1) * (1 - x_tail) ** g)).astype(int)
     d = [int(v) for v in np.concatenate([head, tail])]
@@ -91,11 +92,15 @@ def degree_sequence(
                 for g in (1.0, 2.0, 3.0):
                     d = _shaped_degrees(head, t0, g, x_tail, fixed_top, top_n)
                     arr = np.array(d)
-                    if not (lo <= int(arr[is_uk].sum()) <= hi and lo <= int(arr[is_cn].sum()) <= hi):
+                    if not (
+                        lo <= int(arr[is_uk].sum()) <= hi and lo <= int(arr[is_cn].sum()) <= hi
+                    ):
                         continue
                     total = arr.sum()
-                    err = max(abs(arr[:k].sum() / total - top_share),
-                              abs(arr[:k_floor].sum() / total - top_share))
+                    err = max(
+                        abs(arr[:k].sum() / total - top_share),
+                        abs(arr[:k_floor].sum() / total - top_share),
+                    )
                     if best is None or err < best[0] - 1e-12:
                         best = (float(err), d)
     if best is None or best[0] > 0.02:
@@ -134,12 +139,19 @@ def _organisation_counts(targets: dict[str, Any], n: int, el: _Eligible) -> tupl
     return best_uc[1], best_uc[2], n_other
 
 
-def _rank_sides(rng: np.random.Generator, top_named: list[Org], top10_uk: int,
-                n_uk: int, n_cn: int, n_other: int) -> list[str]:
+def _rank_sides(
+    rng: np.random.Generator,
+    top_named: list[Org],
+    top10_uk: int,
+    n_uk: int,
+    n_cn: int,
+    n_other: int,
+) -> list[str]:
     """The side of each rank: the named organisations, the rest of the top ten, the tail."""
     head = [o.side for o in top_named]
     rest_top = ["UK"] * (top10_uk - head.count("UK")) + ["CN"] * (
-        TOP_N - len(head) - (top10_uk - head.count("UK")))
+        TOP_N - len(head) - (top10_uk - head.count("UK"))
+    )
     rest_top = [rest_top[i] for i in rng.permutation(len(rest_top))]
     tail = ["UK"] * (n_uk - top10_uk) + ["CN"] * (n_cn - (TOP_N - top10_uk))
     keys = [rng.random() * (1.0 if s == "UK" else 1.7) for s in tail]
@@ -151,26 +163,32 @@ def _rank_sides(rng: np.random.Generator, top_named: list[Org], top10_uk: int,
     return head + rest_top + tail
 
 
-def _ranked_degrees(rng: np.random.Generator, targets: dict[str, Any], n: int,
-                    el: _Eligible) -> tuple[list[str], list[int]]:
+def _ranked_degrees(
+    rng: np.random.Generator, targets: dict[str, Any], n: int, el: _Eligible
+) -> tuple[list[str], list[int]]:
     """The side and number of centres of every organisation rank."""
     n_uk, n_cn, n_other = _organisation_counts(targets, n, el)
     top10_uk = int(targets["top10_uk_count"])
     for _attempt in range(200):
         sides = _rank_sides(rng, el.top_named, top10_uk, n_uk, n_cn, n_other)
-        degrees = degree_sequence(n, sides, float(targets["top_fifth_share_of_links"]),
-                                  len(el.top_named), TOP_N)
+        degrees = degree_sequence(
+            n, sides, float(targets["top_fifth_share_of_links"]), len(el.top_named), TOP_N
+        )
         if degrees is not None:
             # the "other" organisations are occasional partners: at most a few centres each
-            return sides, [min(d, 3) if s == "other" else d
-                           for d, s in zip(degrees, sides, strict=True)]
+            return sides, [
+                min(d, 3) if s == "other" else d for d, s in zip(degrees, sides, strict=True)
+            ]
     raise RuntimeError("no degree sequence matches the published network shape")
 
 
 def _pick_cn(rng: np.random.Generator, cn_left: dict[str, Org], deficit: dict[str, int]) -> Org:
     """A Chinese organisation, from the province that most lacks partner capacity."""
-    need = [(d, p) for p, d in deficit.items() if d > 0 and any(
-        c.province == p for c in cn_left.values())]
+    need = [
+        (d, p)
+        for p, d in deficit.items()
+        if d > 0 and any(c.province == p for c in cn_left.values())
+    ]
     if need:
         p = max(need, key=lambda x: (x[0], x[1]))[1]
         cands = sorted(c for c in cn_left if cn_left[c].province == p)
@@ -179,8 +197,13 @@ def _pick_cn(rng: np.random.Generator, cn_left: dict[str, Org], deficit: dict[st
     return cn_left.pop(cands[int(rng.integers(len(cands)))])
 
 
-def _fill_ranks(rng: np.random.Generator, el: _Eligible, sides: list[str],
-                degrees: list[int], pcounts: dict[str, int]) -> list[Org]:
+def _fill_ranks(
+    rng: np.random.Generator,
+    el: _Eligible,
+    sides: list[str],
+    degrees: list[int],
+    pcounts: dict[str, int],
+) -> list[Org]:
     """An organisation for every rank, so that each province can host its centres."""
     chosen = list(el.top_named)
     used = {o.org_id for o in chosen}
@@ -225,8 +248,9 @@ def _slots(rng: np.random.Generator, n: int, total: int) -> list[int]:
 class _Network:
     """Centres' partner lists being filled from each organisation's remaining degree."""
 
-    def __init__(self, rng: np.random.Generator, n: int, chosen: list[Org],
-                 degrees: list[int]) -> None:
+    def __init__(
+        self, rng: np.random.Generator, n: int, chosen: list[Org], degrees: list[int]
+    ) -> None:
         self.rng = rng
         self.n = n
         self.chosen = chosen
@@ -244,8 +268,11 @@ class _Network:
         lead_cn: dict[int, str] = {}
         for i, p in zip(located, prov_of_centre, strict=True):
             centre_prov[i] = p
-            cands = [o for o in self.chosen
-                     if o.side == "CN" and o.province == p and self.remaining[o.org_id]]
+            cands = [
+                o
+                for o in self.chosen
+                if o.side == "CN" and o.province == p and self.remaining[o.org_id]
+            ]
             best = max(self.remaining[o.org_id] for o in cands)
             top = sorted(o.org_id for o in cands if self.remaining[o.org_id] == best)
             oid = top[int(self.rng.integers(len(top)))]
@@ -277,22 +304,27 @@ class _Network:
         for o in self.chosen:
             if o.side != "other":
                 continue
-            cands = [i for i in range(self.n)
-                     if not any(by_id[x].side == "other" for x in self.members[i])]
+            cands = [
+                i
+                for i in range(self.n)
+                if not any(by_id[x].side == "other" for x in self.members[i])
+            ]
             pick = self.rng.choice(len(cands), size=self.remaining[o.org_id], replace=False)
             for j in sorted(int(x) for x in pick):
                 self.members[cands[j]].append(o.org_id)
             self.remaining[o.org_id] = 0
 
 
-def assign_partners(rng: np.random.Generator, reg: Registry, targets: dict[str, Any],
-                    located: list[int], n: int) -> Partnership:
+def assign_partners(
+    rng: np.random.Generator, reg: Registry, targets: dict[str, Any], located: list[int], n: int
+) -> Partnership:
     """Partners of every centre; ``located`` lists the centres sited in China."""
     el = _eligible(reg, targets)
     cn_top = next((o for o in el.top_named if o.side == "CN"), None)
     bins = [int(b) for b in targets["province_map_bins"]]
-    pcounts = province_counts(rng, reg, el.cn, len(located), bins,
-                              cn_top.province if cn_top else "")
+    pcounts = province_counts(
+        rng, reg, el.cn, len(located), bins, cn_top.province if cn_top else ""
+    )
     sides, degrees = _ranked_degrees(rng, targets, n, el)
     chosen = _fill_ranks(rng, el, sides, degrees, pcounts)
     net = _Network(rng, n, chosen, degrees)
@@ -303,5 +335,6 @@ def assign_partners(rng: np.random.Generator, reg: Registry, targets: dict[str, 
     net.realise("UK", list(uk_slots))
     by_id = {o.org_id: o for o in chosen}
     net.add_others(by_id)
-    return Partnership(members=net.members, by_id=by_id, lead_cn=lead_cn,
-                       centre_province=centre_prov)
+    return Partnership(
+        members=net.members, by_id=by_id, lead_cn=lead_cn, centre_province=centre_prov
+    )

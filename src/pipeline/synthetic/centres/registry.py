@@ -75,9 +75,14 @@ def organisations(reg: Registry) -> dict[str, Org]:
         country = str(r.country).strip().upper()
         side = "UK" if country == "GB" else "CN" if country == "CN" else "other"
         out[str(r.org_id)] = Org(
-            org_id=str(r.org_id), name=str(r.name), name_zh=str(r.name_zh or ""),
-            country=country, side=side, city=str(r.city or ""),
-            province=str(r.province_code or ""), aliases=registries.split_aliases(r.aliases),
+            org_id=str(r.org_id),
+            name=str(r.name),
+            name_zh=str(r.name_zh or ""),
+            country=country,
+            side=side,
+            city=str(r.city or ""),
+            province=str(r.province_code or ""),
+            aliases=registries.split_aliases(r.aliases),
             type=str(r.type),
         )
     return out

@@ -91,14 +91,16 @@ def _status(rng: np.random.Generator, year: int, last_year: int) -> str:
     return "Active"
 
 
-def _years(rng: np.random.Generator, targets: dict[str, Any],
-           n: int) -> tuple[list[int], list[bool], list[str]]:
+def _years(
+    rng: np.random.Generator, targets: dict[str, Any], n: int
+) -> tuple[list[int], list[bool], list[str]]:
     """Founding year, whether it is approximate, and status of every centre."""
     ycounts = year_counts(rng, targets, n)
     years = [y for y, c in sorted(ycounts.items()) for _ in range(c)]
     years = [years[i] for i in rng.permutation(n)]
-    approx = [bool(rng.random() < APPROXIMATE_YEAR_RATE * (1.6 if y < 2012 else 0.6))
-              for y in years]
+    approx = [
+        bool(rng.random() < APPROXIMATE_YEAR_RATE * (1.6 if y < 2012 else 0.6)) for y in years
+    ]
     last_year = int(targets["centres_last_year"])
     return years, approx, [_status(rng, y, last_year) for y in years]
 
@@ -131,8 +133,11 @@ def _places(locs: list[str], partners: Partnership) -> tuple[list[str | None], l
 
 
 def _partner_table(names: list[str], partners: Partnership) -> pd.DataFrame:
-    rows = [(names[i], oid, partners.by_id[oid].side)
-            for i, ids in enumerate(partners.members) for oid in ids]
+    rows = [
+        (names[i], oid, partners.by_id[oid].side)
+        for i, ids in enumerate(partners.members)
+        for oid in ids
+    ]
     table = pd.DataFrame(rows, columns=list(TRUTH_PARTNER_COLUMNS))
     return table.sort_values(["truth_key", "side", "org_id"], kind="mergesort")
 
@@ -152,13 +157,20 @@ def _make_base(seed: int, targets: dict[str, Any], reg: Registry) -> CentresTrut
     group_of = reg.topic_column("discipline_group")
     centres = pd.DataFrame(
         {
-            "truth_key": names, "name": names, "name_zh": names_zh,
-            "year_established": years, "year_approximate": approx, "status": status,
-            "location": locs, "province_code": province, "city": city,
+            "truth_key": names,
+            "name": names,
+            "name_zh": names_zh,
+            "year_established": years,
+            "year_approximate": approx,
+            "status": status,
+            "location": locs,
+            "province_code": province,
+            "city": city,
             "topic": [t for t, _ in topic_sector],
             "discipline_group": [group_of[t] for t, _ in topic_sector],
             "nsi_sector": [s for _, s in topic_sector],
-            "funders": funders, "research_area_text": texts,
+            "funders": funders,
+            "research_area_text": texts,
         },
         columns=list(TRUTH_COLUMNS),
     )
@@ -166,7 +178,8 @@ def _make_base(seed: int, targets: dict[str, Any], reg: Registry) -> CentresTrut
     return CentresTruth(
         centres=centres.reset_index(drop=True),
         partners=_partner_table(names, partners).reset_index(drop=True),
-        targets=targets, seed=seed,
+        targets=targets,
+        seed=seed,
         partner_order={names[i]: list(ids) for i, ids in enumerate(partners.members)},
     )
 
@@ -199,9 +212,13 @@ def _replicate(base: CentresTruth, scale: int) -> CentresTruth:
     centres = centres.sort_values(["year_established", "truth_key"], kind="mergesort")
     return CentresTruth(
         centres=centres.reset_index(drop=True),
-        partners=pd.concat(ps, ignore_index=True).sort_values(
-            ["truth_key", "side", "org_id"], kind="mergesort").reset_index(drop=True),
-        targets=base.targets, seed=base.seed, scale=scale, partner_order=order,
+        partners=pd.concat(ps, ignore_index=True)
+        .sort_values(["truth_key", "side", "org_id"], kind="mergesort")
+        .reset_index(drop=True),
+        targets=base.targets,
+        seed=base.seed,
+        scale=scale,
+        partner_order=order,
     )
 
 
@@ -232,8 +249,10 @@ def make_truth(
     key = yaml.safe_dump(dict(targets), sort_keys=True, allow_unicode=True)
     base = _cached_base(int(seed), key, str(folder))
     base = CentresTruth(
-        centres=base.centres.copy(), partners=base.partners.copy(),
-        targets=dict(base.targets), seed=base.seed,
+        centres=base.centres.copy(),
+        partners=base.partners.copy(),
+        targets=dict(base.targets),
+        seed=base.seed,
         partner_order={k: list(v) for k, v in base.partner_order.items()},
     )
     base.centres["funders"] = base.centres["funders"].map(list)

@@ -27,11 +27,15 @@ CREATOR = "pipeline.synthetic.centres (synthetic)"
 NOTES_SHEET_LINES: tuple[str, ...] = (
     "About this workbook",
     "This is a SYNTHETIC reference edition of a UK–China joint research centres database.",
-    ("Every centre, name, year and partner combination in it is invented by a seeded generator "
-    "(pipeline.synthetic.centres); organisation and funder names are real but their roles "
-    "here are not."),
-    ("It is deliberately messy (spelling variants, mixed separators and formats, duplicates, "
-    "blank rows and a few invalid rows) so that the cleaning step can be tested."),
+    (
+        "Every centre, name, year and partner combination in it is invented by a seeded generator "
+        "(pipeline.synthetic.centres); organisation and funder names are real but their roles "
+        "here are not."
+    ),
+    (
+        "It is deliberately messy (spelling variants, mixed separators and formats, duplicates, "
+        "blank rows and a few invalid rows) so that the cleaning step can be tested."
+    ),
     "Replace it with the real database by dropping the confidential file into data/raw/.",
 )
 #: column widths of the Centres sheet, in header order
@@ -78,9 +82,13 @@ def write_workbook(truth: CentresTruth, path: Path, seed: int) -> Path:
     wb = Workbook()
     _centres_sheet(wb, plan.rows)
     _notes_sheet(wb)
-    return save_workbook(wb, path, creator=CREATOR,
-                         title="UK–China joint research centres (synthetic)",
-                         timestamp=FIXED_TIMESTAMP)
+    return save_workbook(
+        wb,
+        path,
+        creator=CREATOR,
+        title="UK–China joint research centres (synthetic)",
+        timestamp=FIXED_TIMESTAMP,
+    )
 
 
 def generate(out_dir: Path, seed: int = DEFAULT_SEED, scale: int = 1) -> list[Path]:

@@ -147,8 +147,9 @@ def role(rng: np.random.Generator, group: str, inst_type: str) -> str:
     return str(rng.choice(roles))
 
 
-def coding(rng: np.random.Generator, case_ids: list[str], groups: list[str],
-           n_risk: int) -> pd.DataFrame:
+def coding(
+    rng: np.random.Generator, case_ids: list[str], groups: list[str], n_risk: int
+) -> pd.DataFrame:
     """Coding references per case and code: for each code and group, exactly
     round(rate * n) cases of the group raise it; felt-at-risk and rare codes as counted."""
     refs = pd.DataFrame(0, index=case_ids, columns=[c.code_id for c in CODEBOOK], dtype=int)

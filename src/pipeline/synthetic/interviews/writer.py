@@ -74,11 +74,16 @@ def _cases(rng: np.random.Generator, targets: dict[str, int]) -> tuple[pd.DataFr
     cases = []
     for i, (oid, grp) in enumerate(zip(org_of_case, groups, strict=True)):
         written = typed_name(rng, spell[oid])
-        cases.append({
-            "case_id": f"INT-{i + 1:0{width}d}", "organisation": written, "org_id": oid,
-            "discipline_group": grp, "institution_type": inst_type[oid],
-            "role": role(rng, grp, inst_type[oid]),
-        })
+        cases.append(
+            {
+                "case_id": f"INT-{i + 1:0{width}d}",
+                "organisation": written,
+                "org_id": oid,
+                "discipline_group": grp,
+                "institution_type": inst_type[oid],
+                "role": role(rng, grp, inst_type[oid]),
+            }
+        )
     return pd.DataFrame(cases), groups
 
 
@@ -149,7 +154,12 @@ def generate(out_dir: Path | str, seed: int = DEFAULT_SEED) -> list[Path]:
     wb = Workbook()
     _cases_sheet(wb, b)
     _matrix_sheet(wb, b)
-    xlsx = save_workbook(wb, out / EXPORT_NAME, creator=CREATOR,
-                         title="Interview coding export (SYNTHETIC)", timestamp=FIXED_TIME)
+    xlsx = save_workbook(
+        wb,
+        out / EXPORT_NAME,
+        creator=CREATOR,
+        title="Interview coding export (SYNTHETIC)",
+        timestamp=FIXED_TIME,
+    )
     csv = atomic_write_csv(out / CODEBOOK_NAME, codebook_frame())
     return sorted([xlsx, csv])

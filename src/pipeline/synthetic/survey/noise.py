@@ -221,8 +221,15 @@ def response_id(rng: np.random.Generator) -> str:
     return "R_" + "".join(_ID_ALPHABET[int(j)] for j in rng.integers(0, 62, size=15))
 
 
-def metadata(rng: np.random.Generator, start: datetime, status: str, progress: int,
-             finished: bool, p: dict[str, str], channel: str) -> dict[str, str]:
+def metadata(
+    rng: np.random.Generator,
+    start: datetime,
+    status: str,
+    progress: int,
+    finished: bool,
+    p: dict[str, str],
+    channel: str,
+) -> dict[str, str]:
     """The metadata columns of one response (times, status, ids, personal data)."""
     duration = int(rng.integers(240, 2400)) if finished else int(rng.integers(60, 900))
     end = start + timedelta(seconds=duration)
@@ -247,8 +254,9 @@ def metadata(rng: np.random.Generator, start: datetime, status: str, progress: i
     }
 
 
-def typed_organisation(rng: np.random.Generator, variants: tuple[str, ...],
-                       forced: str | None) -> str:
+def typed_organisation(
+    rng: np.random.Generator, variants: tuple[str, ...], forced: str | None
+) -> str:
     """How a respondent typed their employer: ``forced``, else a random resolvable variant."""
     return forced or variants[int(rng.integers(len(variants)))]
 
@@ -278,29 +286,43 @@ def previews(ctx: Context, k: int) -> list[Record]:
     for j in range(2):
         p = ctx.people.person(k + j, "anonymous")
         minutes = int(ctx.rng.integers(0, 50))
-        row = metadata(ctx.rng, PILOT_START + timedelta(hours=5 * j, minutes=minutes),
-                       "Survey Preview", 100, True, p, "preview")
+        row = metadata(
+            ctx.rng,
+            PILOT_START + timedelta(hours=5 * j, minutes=minutes),
+            "Survey Preview",
+            100,
+            True,
+            p,
+            "preview",
+        )
         row.update(ctx.blank_answers())
-        row.update({
-            ctx.question_id("organisation_text"): "test",
-            ctx.question_id("role"): ctx.scales["role"].labels[0],
-            ctx.question_id("straightforward"): ctx.scales["straightforward4"].labels[-1],
-            ctx.question_id("comments"): "Preview check - please ignore",
-        })
+        row.update(
+            {
+                ctx.question_id("organisation_text"): "test",
+                ctx.question_id("role"): ctx.scales["role"].labels[0],
+                ctx.question_id("straightforward"): ctx.scales["straightforward4"].labels[-1],
+                ctx.question_id("comments"): "Preview check - please ignore",
+            }
+        )
         out.append((PILOT_START + timedelta(hours=5 * j), row, None))
     return out
 
 
-def unfinished(ctx: Context, k: int, starts: list[datetime],
-                orgs: list[tuple[str, tuple[str, ...]]]) -> list[Record]:
+def unfinished(
+    ctx: Context, k: int, starts: list[datetime], orgs: list[tuple[str, tuple[str, ...]]]
+) -> list[Record]:
     """Three responses abandoned part-way (progress 14, 38 and 67 %)."""
     out: list[Record] = []
     for j, progress in enumerate((14, 38, 67)):
         p = ctx.people.person(k + j, "email")
         row = metadata(ctx.rng, starts[j], "IP Address", progress, False, p, "email")
         row.update(ctx.blank_answers())
-        row.update({ctx.question_id("organisation_text"): orgs[j][1][0],
-                    ctx.question_id("role"): ctx.scales["role"].labels[0]})
+        row.update(
+            {
+                ctx.question_id("organisation_text"): orgs[j][1][0],
+                ctx.question_id("role"): ctx.scales["role"].labels[0],
+            }
+        )
         if progress > 30:
             row[ctx.question_id("discipline")] = ctx.scales["discipline"].labels[0]
             row[ctx.question_id("drivers")] = ctx.scales["drivers"].labels[0]
@@ -313,10 +335,12 @@ def spam(ctx: Context, k: int, start: datetime) -> Record:
     p = ctx.people.person(k, "anonymous")
     row = metadata(ctx.rng, start, "Spam", 100, True, p, "anonymous")
     row.update(ctx.blank_answers())
-    row.update({
-        ctx.question_id("organisation_text"): "asdfgh",
-        ctx.question_id("role"): ctx.scales["role"].labels[1],
-        ctx.question_id("comments"): f"cheap offers at {SPAM_URL} now",
-    })
+    row.update(
+        {
+            ctx.question_id("organisation_text"): "asdfgh",
+            ctx.question_id("role"): ctx.scales["role"].labels[1],
+            ctx.question_id("comments"): f"cheap offers at {SPAM_URL} now",
+        }
+    )
     ctx.people.values.append(SPAM_URL)
     return start, row, None

@@ -58,8 +58,9 @@ def count_for_share(share: float, n: int) -> int:
     return min(hits, key=lambda k: abs(100.0 * k / n - share))
 
 
-def choose_organisations(rng: np.random.Generator, names: list[str], featured: list[str],
-                         n_orgs: int, n_valid: int) -> tuple[list[int], list[int], list[int]]:
+def choose_organisations(
+    rng: np.random.Generator, names: list[str], featured: list[str], n_orgs: int, n_valid: int
+) -> tuple[list[int], list[int], list[int]]:
     """The organisations surveyed (``featured`` ones always) and each respondent's.
 
     Returns ``(featured, chosen, org_of)``: indexes into ``names`` of the featured
@@ -109,8 +110,9 @@ class Calibrated:
     drivers: list[list[int]]
 
 
-def calibrated_answers(rng: np.random.Generator, targets: dict[str, Any],
-                       scales: dict[str, Scale]) -> Calibrated:
+def calibrated_answers(
+    rng: np.random.Generator, targets: dict[str, Any], scales: dict[str, Scale]
+) -> Calibrated:
     """Straightforwardness, felt-at-risk and drivers answers, shuffled over respondents."""
     n_valid = int(targets["survey_responses"])
     n_sf = int(targets["survey_straightforward_n"])

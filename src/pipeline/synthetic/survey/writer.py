@@ -91,9 +91,15 @@ def _starts(rng: np.random.Generator, n: int) -> list[datetime]:
     ]
 
 
-def _valid_record(ctx: Context, i: int, start: datetime, template: str,
-                  org: tuple[str, tuple[str, ...]], forced: str | None,
-                  calibrated: Calibrated) -> Record:
+def _valid_record(
+    ctx: Context,
+    i: int,
+    start: datetime,
+    template: str,
+    org: tuple[str, tuple[str, ...]],
+    forced: str | None,
+    calibrated: Calibrated,
+) -> Record:
     """Respondent ``i``'s export row and the truth the cleaning must recover from it."""
     rng = ctx.rng
     channel = "email" if rng.random() < 0.8 or "{name}" in template else "anonymous"
@@ -147,8 +153,9 @@ def _header(questions: tuple[Question, ...]) -> list[list[str]]:
     ]
 
 
-def _truth_frame(header: list[list[str]], records: list[Record],
-                 rows: list[list[str]]) -> pd.DataFrame:
+def _truth_frame(
+    header: list[list[str]], records: list[Record], rows: list[list[str]]
+) -> pd.DataFrame:
     """The valid responses in file order, with the file line each starts on."""
     line = 1 + sum(1 + sum(cell.count("\n") for cell in r) for r in header)
     truth_rows = []
@@ -162,14 +169,19 @@ def _truth_frame(header: list[list[str]], records: list[Record],
     return truth
 
 
-def _records(rng: np.random.Generator, targets: dict[str, Any], scales: dict[str, Scale],
-             questions: tuple[Question, ...]) -> tuple[list[Record], list[str]]:
+def _records(
+    rng: np.random.Generator,
+    targets: dict[str, Any],
+    scales: dict[str, Scale],
+    questions: tuple[Question, ...],
+) -> tuple[list[Record], list[str]]:
     """Every response of the export (valid ones first, then the junk) and the personal data."""
     n_valid = int(targets["survey_responses"])
     unis = uk_universities()
     names = [u[1][0] for u in unis]
     featured, chosen, org_of = choose_organisations(
-        rng, names, list(FEATURED), int(targets["survey_organisations"]), n_valid)
+        rng, names, list(FEATURED), int(targets["survey_organisations"]), n_valid
+    )
     # the first respondent of each featured organisation types the featured spelling
     forced: dict[int, str] = {}
     for idx in featured:
@@ -182,8 +194,9 @@ def _records(rng: np.random.Generator, targets: dict[str, Any], scales: dict[str
     starts = _starts(rng, n_valid + 4)
     comment_of = {int(s): COMMENTS[k] for k, s in enumerate(comment_slots[: len(COMMENTS)])}
     records = [
-        _valid_record(ctx, i, starts[i], comment_of.get(i, ""), unis[org_of[i]], forced.get(i),
-                      calibrated)
+        _valid_record(
+            ctx, i, starts[i], comment_of.get(i, ""), unis[org_of[i]], forced.get(i), calibrated
+        )
         for i in range(n_valid)
     ]
     records += previews(ctx, n_valid)
@@ -201,8 +214,9 @@ def _build(seed: int) -> _Built:
     header = _header(questions)
     rows = [[rec[c] for c in header[0]] for _, rec, _ in records]
     truth = _truth_frame(header, records, rows)
-    return _Built(header=header, rows=rows, truth=truth,
-                  personal=sorted({v for v in personal if v}))
+    return _Built(
+        header=header, rows=rows, truth=truth, personal=sorted({v for v in personal if v})
+    )
 
 
 def render(seed: int = DEFAULT_SEED) -> bytes:
