@@ -34,8 +34,17 @@ REPO = Path(__file__).resolve().parents[2]
 REF = REPO / "data" / "reference"
 
 EXPECTED_COLUMNS = {
-    "organisations.csv": ["org_id", "name", "name_zh", "country", "type", "city",
-                          "province_code", "uk_nation", "aliases"],
+    "organisations.csv": [
+        "org_id",
+        "name",
+        "name_zh",
+        "country",
+        "type",
+        "city",
+        "province_code",
+        "uk_nation",
+        "aliases",
+    ],
     "provinces.csv": ["code", "name_en", "name_zh", "kind", "coastal", "aliases"],
     "cities.csv": ["city", "city_zh", "country", "province_code", "uk_nation", "aliases"],
     "topics.csv": ["topic", "label", "discipline_group", "default_nsi_sector"],
@@ -74,10 +83,15 @@ def test_file_columns_exact(name: str) -> None:
 
 @pytest.mark.parametrize(
     ("name", "key"),
-    [("organisations.csv", ["org_id"]), ("provinces.csv", ["code"]),
-     ("topics.csv", ["topic"]), ("nsi_sectors.csv", ["sector"]),
-     ("research_area_rules.csv", ["rule_id"]), ("funders.csv", ["funder_id"]),
-     ("cities.csv", ["country", "city"])],
+    [
+        ("organisations.csv", ["org_id"]),
+        ("provinces.csv", ["code"]),
+        ("topics.csv", ["topic"]),
+        ("nsi_sectors.csv", ["sector"]),
+        ("research_area_rules.csv", ["rule_id"]),
+        ("funders.csv", ["funder_id"]),
+        ("cities.csv", ["country", "city"]),
+    ],
 )
 def test_files_sorted_and_ids_unique(name: str, key: list[str]) -> None:
     df = _raw(name)
@@ -129,7 +143,10 @@ def test_organisations_coverage(orgs: pd.DataFrame) -> None:
     assert by_id.loc["gb-cambridge", "name"] == "University of Cambridge"
     assert by_id.loc["gb-edinburgh", ["city", "uk_nation"]].tolist() == ["Edinburgh", "SCT"]
     assert by_id.loc["cn-southeast", ["name", "city", "province_code"]].tolist() == [
-        "Southeast University", "Nanjing", "CN-JS"]
+        "Southeast University",
+        "Nanjing",
+        "CN-JS",
+    ]
     assert by_id.loc["cn-southeast", "name_zh"] == "东南大学"
     assert by_id.loc["cn-xjtlu", ["city", "province_code"]].tolist() == ["Suzhou", "CN-JS"]
     assert by_id.loc["cn-unnc", ["city", "province_code"]].tolist() == ["Ningbo", "CN-ZJ"]
@@ -163,8 +180,21 @@ def test_provinces_schema() -> None:
     assert len(prov) == 34
     assert set(prov["kind"]) <= set(reg.PROVINCE_KINDS)
     assert prov["coastal"].dtype == bool
-    coastal = {"CN-LN", "CN-HE", "CN-TJ", "CN-SD", "CN-JS", "CN-SH", "CN-ZJ", "CN-FJ",
-               "CN-GD", "CN-GX", "CN-HI", "CN-HK", "CN-MO"}
+    coastal = {
+        "CN-LN",
+        "CN-HE",
+        "CN-TJ",
+        "CN-SD",
+        "CN-JS",
+        "CN-SH",
+        "CN-ZJ",
+        "CN-FJ",
+        "CN-GD",
+        "CN-GX",
+        "CN-HI",
+        "CN-HK",
+        "CN-MO",
+    }
     assert set(prov.loc[prov["coastal"], "code"]) == coastal
     assert (prov["name_zh"] != "").all()
     kinds = prov.set_index("code")["kind"]
@@ -194,7 +224,8 @@ def test_cities_schema() -> None:
     assert gb["uk_nation"].isin(reg.UK_NATIONS).all()
     # every mainland province has at least one city (its capital at least)
     assert set(cn["province_code"]) == set(
-        load_provinces().query("kind not in ['sar', 'disputed']")["code"])
+        load_provinces().query("kind not in ['sar', 'disputed']")["code"]
+    )
     # city aliases do not collide with another city's name
     owner: dict[str, str] = {}
     for r in cities.itertuples(index=False):
@@ -210,11 +241,23 @@ def test_topics_and_sectors_schema() -> None:
     assert {"engineering", "materials_science", "environment_ecology"} <= set(topics["topic"])
     assert set(topics["discipline_group"]) == set(reg.DISCIPLINE_GROUPS)
     nsi_act = {
-        "advanced_materials", "advanced_robotics", "artificial_intelligence", "civil_nuclear",
-        "communications", "computing_hardware", "critical_suppliers_to_government",
-        "cryptographic_authentication", "data_infrastructure", "defence", "energy",
-        "military_and_dual_use", "quantum_technologies", "satellite_and_space_technologies",
-        "suppliers_to_emergency_services", "synthetic_biology", "transport",
+        "advanced_materials",
+        "advanced_robotics",
+        "artificial_intelligence",
+        "civil_nuclear",
+        "communications",
+        "computing_hardware",
+        "critical_suppliers_to_government",
+        "cryptographic_authentication",
+        "data_infrastructure",
+        "defence",
+        "energy",
+        "military_and_dual_use",
+        "quantum_technologies",
+        "satellite_and_space_technologies",
+        "suppliers_to_emergency_services",
+        "synthetic_biology",
+        "transport",
     }
     assert set(sectors.loc[sectors["in_nsi_act"], "sector"]) == nsi_act
     assert set(sectors.loc[~sectors["in_nsi_act"], "sector"]) == {"engineering"}
@@ -253,13 +296,16 @@ def test_funders_schema() -> None:
 
 @pytest.mark.parametrize(
     ("raw", "key"),
-    [("The University of Cambridge", "university of cambridge"),
-     ("  Univ.  of   CAMBRIDGE ", "university of cambridge"),
-     ("King's College London", "kings college london"),
-     ("UK Centre for Ecology & Hydrology", "uk centre for ecology and hydrology"),
-     ("中国地质大学（北京）", "中国地质大学 北京"),
-     ("Xi'an Jiaotong-Liverpool University", "xian jiaotong liverpool university"),
-     (None, ""), ("", "")],
+    [
+        ("The University of Cambridge", "university of cambridge"),
+        ("  Univ.  of   CAMBRIDGE ", "university of cambridge"),
+        ("King's College London", "kings college london"),
+        ("UK Centre for Ecology & Hydrology", "uk centre for ecology and hydrology"),
+        ("中国地质大学（北京）", "中国地质大学 北京"),
+        ("Xi'an Jiaotong-Liverpool University", "xian jiaotong liverpool university"),
+        (None, ""),
+        ("", ""),
+    ],
 )
 def test_normalise_name(raw: str | None, key: str) -> None:
     assert normalise_name(raw) == key
@@ -270,31 +316,39 @@ def test_normalise_name(raw: str | None, key: str) -> None:
 
 @pytest.mark.parametrize(
     ("name", "org_id", "method"),
-    [("University of Cambridge", "gb-cambridge", "exact"),
-     ("The University of Cambridge", "gb-cambridge", "exact"),
-     ("Univ. of Cambridge", "gb-cambridge", "exact"),
-     ("  university OF   cambridge  ", "gb-cambridge", "exact"),
-     ("Cambridge University", "gb-cambridge", "alias"),
-     ("Southeast University", "cn-southeast", "exact"),
-     ("东南大学", "cn-southeast", "exact"),
-     ("SEU", "cn-southeast", "alias"),
-     ("seu", "cn-southeast", "alias"),
-     ("University of Edinburgh", "gb-edinburgh", "exact"),
-     ("UCL", "gb-ucl", "alias"), ("LSE", "gb-lse", "alias"), ("KCL", "gb-kcl", "alias"),
-     ("SJTU", "cn-sjtu", "alias"), ("ZJU", "cn-zju", "alias"), ("USTC", "cn-ustc", "alias"),
-     ("HUST", "cn-hust", "alias"),
-     ("Beijing University", "cn-peking", "alias"),
-     ("Peking University", "cn-peking", "exact"),
-     ("Tsinghua", "cn-tsinghua", "alias"), ("Qinghua University", "cn-tsinghua", "alias"),
-     ("清华大学", "cn-tsinghua", "exact"),
-     ("Xian Jiaotong-Liverpool University", "cn-xjtlu", "exact"),
-     ("Institute of Botany CAS", "cn-cas-ib", "alias"),
-     ("CAS", "cn-cas", "alias"),
-     ("The Chinese University of Hong Kong", "hk-cuhk", "exact"),
-     ("HKU", "hk-hku", "alias")],
+    [
+        ("University of Cambridge", "gb-cambridge", "exact"),
+        ("The University of Cambridge", "gb-cambridge", "exact"),
+        ("Univ. of Cambridge", "gb-cambridge", "exact"),
+        ("  university OF   cambridge  ", "gb-cambridge", "exact"),
+        ("Cambridge University", "gb-cambridge", "alias"),
+        ("Southeast University", "cn-southeast", "exact"),
+        ("东南大学", "cn-southeast", "exact"),
+        ("SEU", "cn-southeast", "alias"),
+        ("seu", "cn-southeast", "alias"),
+        ("University of Edinburgh", "gb-edinburgh", "exact"),
+        ("UCL", "gb-ucl", "alias"),
+        ("LSE", "gb-lse", "alias"),
+        ("KCL", "gb-kcl", "alias"),
+        ("SJTU", "cn-sjtu", "alias"),
+        ("ZJU", "cn-zju", "alias"),
+        ("USTC", "cn-ustc", "alias"),
+        ("HUST", "cn-hust", "alias"),
+        ("Beijing University", "cn-peking", "alias"),
+        ("Peking University", "cn-peking", "exact"),
+        ("Tsinghua", "cn-tsinghua", "alias"),
+        ("Qinghua University", "cn-tsinghua", "alias"),
+        ("清华大学", "cn-tsinghua", "exact"),
+        ("Xian Jiaotong-Liverpool University", "cn-xjtlu", "exact"),
+        ("Institute of Botany CAS", "cn-cas-ib", "alias"),
+        ("CAS", "cn-cas", "alias"),
+        ("The Chinese University of Hong Kong", "hk-cuhk", "exact"),
+        ("HKU", "hk-hku", "alias"),
+    ],
 )
-def test_org_resolution(resolver: OrganisationResolver, name: str, org_id: str,
-                        method: str) -> None:
+def test_org_resolution(
+    resolver: OrganisationResolver, name: str, org_id: str, method: str
+) -> None:
     res = resolver.resolve(name)
     assert (res.org_id, res.method) == (org_id, method)
     assert res.score == 100.0 and res.resolved
@@ -302,21 +356,29 @@ def test_org_resolution(resolver: OrganisationResolver, name: str, org_id: str,
 
 @pytest.mark.parametrize(
     ("name", "org_id"),
-    [("Univeristy of Edinburgh", "gb-edinburgh"),
-     ("Southeast Universty", "cn-southeast"),
-     ("Harbin Institute of Technolgy", "cn-hit"),
-     ("Univresity of Cambridge", "gb-cambridge")],
+    [
+        ("Univeristy of Edinburgh", "gb-edinburgh"),
+        ("Southeast Universty", "cn-southeast"),
+        ("Harbin Institute of Technolgy", "cn-hit"),
+        ("Univresity of Cambridge", "gb-cambridge"),
+    ],
 )
-def test_org_fuzzy_typo_accepted(resolver: OrganisationResolver, name: str,
-                                 org_id: str) -> None:
+def test_org_fuzzy_typo_accepted(resolver: OrganisationResolver, name: str, org_id: str) -> None:
     res = resolver.resolve(name)
     assert res.method == "fuzzy" and res.org_id == org_id
     assert res.score >= resolver.threshold
 
 
 @pytest.mark.parametrize(
-    "name", ["University of Atlantis", "Gotham Institute of Advanced Widgets", "XYZU",
-             "", None, "Zzyzx Polytechnic"],
+    "name",
+    [
+        "University of Atlantis",
+        "Gotham Institute of Advanced Widgets",
+        "XYZU",
+        "",
+        None,
+        "Zzyzx Polytechnic",
+    ],
 )
 def test_org_unknown_unresolved(resolver: OrganisationResolver, name: str | None) -> None:
     res = resolver.resolve(name)
@@ -325,11 +387,14 @@ def test_org_unknown_unresolved(resolver: OrganisationResolver, name: str | None
 
 @pytest.mark.parametrize(
     ("name", "both"),
-    [("China University of Geosciences", {"cn-cug", "cn-cugb"}),
-     ("China Univ. of Geosciences", {"cn-cug", "cn-cugb"})],
+    [
+        ("China University of Geosciences", {"cn-cug", "cn-cugb"}),
+        ("China Univ. of Geosciences", {"cn-cug", "cn-cugb"}),
+    ],
 )
-def test_org_two_close_candidates_unresolved(resolver: OrganisationResolver, name: str,
-                                             both: set[str]) -> None:
+def test_org_two_close_candidates_unresolved(
+    resolver: OrganisationResolver, name: str, both: set[str]
+) -> None:
     res = resolver.resolve(name)
     assert res.org_id is None and res.method == "unresolved"
     assert res.candidate in both  # offered for review, not chosen
@@ -338,12 +403,19 @@ def test_org_two_close_candidates_unresolved(resolver: OrganisationResolver, nam
 
 def test_org_margin_rule_on_custom_registry() -> None:
     base = "National Institute of Advanced Industrial Science and Technology"
-    df = pd.DataFrame({
-        "org_id": ["x-east", "x-west"], "name": [f"{base} East", f"{base} West"],
-        "name_zh": ["", ""], "country": ["GB", "GB"], "type": ["research_institute"] * 2,
-        "city": ["London", "London"], "province_code": ["", ""], "uk_nation": ["ENG", "ENG"],
-        "aliases": ["", ""],
-    })
+    df = pd.DataFrame(
+        {
+            "org_id": ["x-east", "x-west"],
+            "name": [f"{base} East", f"{base} West"],
+            "name_zh": ["", ""],
+            "country": ["GB", "GB"],
+            "type": ["research_institute"] * 2,
+            "city": ["London", "London"],
+            "province_code": ["", ""],
+            "uk_nation": ["ENG", "ENG"],
+            "aliases": ["", ""],
+        }
+    )
     r = OrganisationResolver(df)
     res = r.resolve(base)
     assert res.score >= r.threshold and res.method == "unresolved" and res.org_id is None
@@ -356,12 +428,19 @@ def test_org_short_abbreviation_never_fuzzed(resolver: OrganisationResolver) -> 
 
 
 def test_org_resolver_ambiguous_custom_registry() -> None:
-    df = pd.DataFrame({
-        "org_id": ["a-one", "b-two"], "name": ["Alpha Institute", "Beta Institute"],
-        "name_zh": ["", ""], "country": ["GB", "GB"], "type": ["university"] * 2,
-        "city": ["London", "London"], "province_code": ["", ""], "uk_nation": ["ENG", "ENG"],
-        "aliases": ["AI", "AI"],
-    })
+    df = pd.DataFrame(
+        {
+            "org_id": ["a-one", "b-two"],
+            "name": ["Alpha Institute", "Beta Institute"],
+            "name_zh": ["", ""],
+            "country": ["GB", "GB"],
+            "type": ["university"] * 2,
+            "city": ["London", "London"],
+            "province_code": ["", ""],
+            "uk_nation": ["ENG", "ENG"],
+            "aliases": ["AI", "AI"],
+        }
+    )
     r = OrganisationResolver(df)
     assert r.ambiguous_keys() == {"ai": ["a-one", "b-two"]}
     assert r.resolve("AI").org_id is None
@@ -377,7 +456,8 @@ def test_resolve_many_and_get(resolver: OrganisationResolver) -> None:
 
 
 def test_every_registry_name_and_alias_resolves_to_itself(
-        orgs: pd.DataFrame, resolver: OrganisationResolver) -> None:
+    orgs: pd.DataFrame, resolver: OrganisationResolver
+) -> None:
     for r in orgs.itertuples(index=False):
         for n in [r.name, r.name_zh, *split_aliases(r.aliases)]:
             if n:
@@ -389,15 +469,33 @@ def test_every_registry_name_and_alias_resolves_to_itself(
 
 @pytest.mark.parametrize(
     ("value", "code"),
-    [("Jiangsu", "CN-JS"), ("jiangsu", "CN-JS"), ("Jiangsu Province", "CN-JS"),
-     ("Jiangsu Sheng", "CN-JS"), ("江苏", "CN-JS"), ("江苏省", "CN-JS"), ("CN-JS", "CN-JS"),
-     ("JS", "CN-JS"), ("320000", "CN-JS"), ("Beijing Shi", "CN-BJ"), ("北京市", "CN-BJ"),
-     ("Guangxi Zhuang Autonomous Region", "CN-GX"), ("广西壮族自治区", "CN-GX"),
-     ("Guangxi Zhuangzu Zizhiqu", "CN-GX"), ("Inner Mongolia", "CN-NM"),
-     ("Nei Mongol", "CN-NM"), ("Tibet", "CN-XZ"), ("Xizang", "CN-XZ"),
-     ("Shaanxi", "CN-SN"), ("Shanxi", "CN-SX"), ("Hong Kong SAR", "CN-HK"),
-     ("Macau", "CN-MO"), ("Ningxia Hui Autonomous Region", "CN-NX"),
-     ("新疆维吾尔自治区", "CN-XJ"), ("Shanghai Municipality", "CN-SH")],
+    [
+        ("Jiangsu", "CN-JS"),
+        ("jiangsu", "CN-JS"),
+        ("Jiangsu Province", "CN-JS"),
+        ("Jiangsu Sheng", "CN-JS"),
+        ("江苏", "CN-JS"),
+        ("江苏省", "CN-JS"),
+        ("CN-JS", "CN-JS"),
+        ("JS", "CN-JS"),
+        ("320000", "CN-JS"),
+        ("Beijing Shi", "CN-BJ"),
+        ("北京市", "CN-BJ"),
+        ("Guangxi Zhuang Autonomous Region", "CN-GX"),
+        ("广西壮族自治区", "CN-GX"),
+        ("Guangxi Zhuangzu Zizhiqu", "CN-GX"),
+        ("Inner Mongolia", "CN-NM"),
+        ("Nei Mongol", "CN-NM"),
+        ("Tibet", "CN-XZ"),
+        ("Xizang", "CN-XZ"),
+        ("Shaanxi", "CN-SN"),
+        ("Shanxi", "CN-SX"),
+        ("Hong Kong SAR", "CN-HK"),
+        ("Macau", "CN-MO"),
+        ("Ningxia Hui Autonomous Region", "CN-NX"),
+        ("新疆维吾尔自治区", "CN-XJ"),
+        ("Shanghai Municipality", "CN-SH"),
+    ],
 )
 def test_province_resolution(provinces: ProvinceResolver, value: str, code: str) -> None:
     got, method = provinces.resolve(value)
@@ -432,13 +530,21 @@ def test_every_city_resolves_to_its_province(provinces: ProvinceResolver) -> Non
 
 @pytest.mark.parametrize(
     ("name", "fid"),
-    [("NSFC", "cn-nsfc"), ("National Natural Science Foundation of China", "cn-nsfc"),
-     ("国家自然科学基金委员会", "cn-nsfc"), ("Natural Science Foundation of China", "cn-nsfc"),
-     ("CAS", "cn-cas"), ("MOST", "cn-most"),
-     ("Jiangsu Science and Technology Department", "cn-jiangsu-dost"),
-     ("UKRI", "gb-ukri"), ("Innovate UK", "gb-innovate-uk"), ("RCUK", "gb-rcuk"),
-     ("The British Council", "gb-british-council"), ("Newton Fund", "gb-newton-fund"),
-     ("EPSRC", "gb-epsrc")],
+    [
+        ("NSFC", "cn-nsfc"),
+        ("National Natural Science Foundation of China", "cn-nsfc"),
+        ("国家自然科学基金委员会", "cn-nsfc"),
+        ("Natural Science Foundation of China", "cn-nsfc"),
+        ("CAS", "cn-cas"),
+        ("MOST", "cn-most"),
+        ("Jiangsu Science and Technology Department", "cn-jiangsu-dost"),
+        ("UKRI", "gb-ukri"),
+        ("Innovate UK", "gb-innovate-uk"),
+        ("RCUK", "gb-rcuk"),
+        ("The British Council", "gb-british-council"),
+        ("Newton Fund", "gb-newton-fund"),
+        ("EPSRC", "gb-epsrc"),
+    ],
 )
 def test_funder_resolution(name: str, fid: str) -> None:
     assert resolve_funder(name).org_id == fid
@@ -461,8 +567,7 @@ def test_every_topic_and_sector_label_pair_classifies_as_intended() -> None:
     """The generator writes "<topic label>; <sector label>": it must round-trip."""
     topics = load_topics()
     sectors = load_nsi_sectors()
-    for t, s in itertools.product(topics.itertuples(index=False),
-                                  sectors.itertuples(index=False)):
+    for t, s in itertools.product(topics.itertuples(index=False), sectors.itertuples(index=False)):
         c = classify_research_area(f"{t.label}; {s.label}")
         assert c.topic == t.topic, (t.label, s.label, c)
         assert c.discipline_group == t.discipline_group
@@ -480,14 +585,16 @@ def test_topic_label_alone_gets_default_sector() -> None:
 
 @pytest.mark.parametrize(
     ("text", "topic", "sector"),
-    [("Environmental engineering and water treatment", "engineering", "engineering"),
-     ("Advanced materials", "materials_science", "advanced_materials"),
-     ("Materials for batteries", "energy", "advanced_materials"),
-     ("Crop genomics", "agriculture_food", "synthetic_biology"),
-     ("Quantum physics", "physics", "quantum_technologies"),
-     ("Contemporary Chinese history", "arts_humanities", ""),
-     ("Climate change adaptation", "environment_ecology", ""),
-     ("Machine learning for medical imaging", "medicine_health", "artificial_intelligence")],
+    [
+        ("Environmental engineering and water treatment", "engineering", "engineering"),
+        ("Advanced materials", "materials_science", "advanced_materials"),
+        ("Materials for batteries", "energy", "advanced_materials"),
+        ("Crop genomics", "agriculture_food", "synthetic_biology"),
+        ("Quantum physics", "physics", "quantum_technologies"),
+        ("Contemporary Chinese history", "arts_humanities", ""),
+        ("Climate change adaptation", "environment_ecology", ""),
+        ("Machine learning for medical imaging", "medicine_health", "artificial_intelligence"),
+    ],
 )
 def test_realistic_texts(text: str, topic: str, sector: str) -> None:
     c = classify_research_area(text)

@@ -61,9 +61,15 @@ def rows(sheet) -> list[tuple]:
 @pytest.fixture(scope="module")
 def data_rows(rows) -> list[tuple]:
     """Rows with a centre name and a year or a partner (centres, duplicates, invalid rows)."""
-    return [r for r in rows if r[COL["Centre name"]] and any(
-        r[COL[h]] is not None for h in ("UK partner(s)", "Chinese partner(s)",
-                                        "Year established", "Research area"))]
+    return [
+        r
+        for r in rows
+        if r[COL["Centre name"]]
+        and any(
+            r[COL[h]] is not None
+            for h in ("UK partner(s)", "Chinese partner(s)", "Year established", "Research area")
+        )
+    ]
 
 
 @pytest.fixture(scope="module")
@@ -160,8 +166,9 @@ def test_chinese_partner_names(partner_tokens, orgs) -> None:
 
 
 def test_each_separator(data_rows) -> None:
-    cells = [r[COL[h]] for r in data_rows for h in ("UK partner(s)", "Chinese partner(s)")
-             if r[COL[h]]]
+    cells = [
+        r[COL[h]] for r in data_rows for h in ("UK partner(s)", "Chinese partner(s)") if r[COL[h]]
+    ]
     for sep in SEPARATORS:
         assert any(sep in c for c in cells), repr(sep)
 
@@ -205,8 +212,13 @@ def test_province_formats(data_rows) -> None:
 
 def test_blank_province_with_city_in_china(data_rows, truth) -> None:
     located = dict(zip(truth.centres["name"], truth.centres["location"], strict=True))
-    blank = [r for r in data_rows if located.get(r[COL["Centre name"]]) in ("CN", "both")
-             and r[COL["Province"]] is None and r[COL["City"]]]
+    blank = [
+        r
+        for r in data_rows
+        if located.get(r[COL["Centre name"]]) in ("CN", "both")
+        and r[COL["Province"]] is None
+        and r[COL["City"]]
+    ]
     assert blank
 
 
@@ -233,10 +245,17 @@ def test_chinese_city_and_location_variants(data_rows) -> None:
 
 def test_multi_topic_research_areas(data_rows) -> None:
     rules = pd.read_csv(REF / "research_area_rules.csv", dtype=str, keep_default_na=False)
-    topic_rules = [(re.compile(r.pattern, re.IGNORECASE), r.target)
-                   for r in rules.itertuples() if r.kind == "topic"]
-    multi = [r for r in data_rows if r[COL["Research area"]] and len(
-        {t for p, t in topic_rules if p.search(r[COL["Research area"]])}) >= 2]
+    topic_rules = [
+        (re.compile(r.pattern, re.IGNORECASE), r.target)
+        for r in rules.itertuples()
+        if r.kind == "topic"
+    ]
+    multi = [
+        r
+        for r in data_rows
+        if r[COL["Research area"]]
+        and len({t for p, t in topic_rules if p.search(r[COL["Research area"]])}) >= 2
+    ]
     assert multi
 
 
@@ -264,15 +283,18 @@ def test_blank_spacer_rows(rows) -> None:
 
 
 def test_trailing_notes(rows) -> None:
-    tail = rows[-len(NOISE_MODEL.trailing_notes):]
+    tail = rows[-len(NOISE_MODEL.trailing_notes) :]
     assert all(r[0] and all(v is None for v in r[1:]) for r in tail)
     assert tail[0][0].startswith("Source:") and tail[-1][0].startswith("Last checked")
 
 
 def test_invalid_row_without_year_or_partner(data_rows) -> None:
-    bad = [r for r in data_rows if r[COL["Year established"]] is None
-           and not any(r[COL[h]] for h in ("UK partner(s)", "Chinese partner(s)",
-                                           "Other partner(s)"))]
+    bad = [
+        r
+        for r in data_rows
+        if r[COL["Year established"]] is None
+        and not any(r[COL[h]] for h in ("UK partner(s)", "Chinese partner(s)", "Other partner(s)"))
+    ]
     assert len(bad) == NOISE_MODEL.invalid_no_year_no_partner
 
 
@@ -283,8 +305,12 @@ def test_invalid_row_with_only_unknown_partners(data_rows, truth) -> None:
         pytest.skip("registry resolvers not available")
     resolver = OrganisationResolver()
     names = set(truth.centres["name"])
-    strays = [r for r in data_rows if r[COL["Centre name"]] not in names
-              and (r[COL["UK partner(s)"]] or r[COL["Chinese partner(s)"]])]
+    strays = [
+        r
+        for r in data_rows
+        if r[COL["Centre name"]] not in names
+        and (r[COL["UK partner(s)"]] or r[COL["Chinese partner(s)"]])
+    ]
     assert len(strays) == NOISE_MODEL.invalid_unknown_partners
     for r in strays:
         for h in ("UK partner(s)", "Chinese partner(s)"):
@@ -294,8 +320,9 @@ def test_invalid_row_with_only_unknown_partners(data_rows, truth) -> None:
 def test_accounting_matches_the_sheet(rows, data_rows, truth) -> None:
     acc = plan_workbook(truth, SEED).accounting
     assert acc["raw_rows"] == len(rows)
-    assert acc["raw_rows"] == (acc["centres"] + acc["duplicates"] + acc["rejected"]
-                               + acc["non_data_rows"])
+    assert acc["raw_rows"] == (
+        acc["centres"] + acc["duplicates"] + acc["rejected"] + acc["non_data_rows"]
+    )
     assert len(data_rows) == acc["centres"] + acc["duplicates"] + acc["rejected"]
 
 
@@ -317,7 +344,8 @@ def test_cleaner_recovers_the_truth(book, truth) -> None:
         assert list(a) == list(b), col
     cp = res.centre_partners.merge(res.centres[["centre_id", "name"]], on="centre_id")
     assert set(zip(cp["name"], cp["org_id"], strict=True)) == set(
-        zip(truth.partners["truth_key"], truth.partners["org_id"], strict=True))
+        zip(truth.partners["truth_key"], truth.partners["org_id"], strict=True)
+    )
 
 
 # --- scale ---------------------------------------------------------------------------------

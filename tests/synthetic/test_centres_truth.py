@@ -15,7 +15,8 @@ import pandas as pd
 import pytest
 import yaml
 
-from pipeline.synthetic.centres import CENTRE_COLUMNS, PARTNER_COLUMNS, make_truth
+from pipeline.centres.clean import CENTRE_COLUMNS, PARTNER_LINK_COLUMNS
+from pipeline.synthetic.centres import TRUTH_COLUMNS, TRUTH_PARTNER_COLUMNS, make_truth
 
 REPO = Path(__file__).resolve().parents[2]
 REF = REPO / "data" / "reference"
@@ -56,8 +57,14 @@ def v(fig: dict, key: str):
 
 
 def test_columns(truth) -> None:
-    assert list(truth.centres.columns) == list(CENTRE_COLUMNS)
-    assert list(truth.partners.columns) == list(PARTNER_COLUMNS)
+    assert list(truth.centres.columns) == list(TRUTH_COLUMNS)
+    assert list(truth.partners.columns) == list(TRUTH_PARTNER_COLUMNS)
+    # the truth speaks the cleaner's vocabulary: its columns, a name key for the centre id
+    # and the research-area text for the source row
+    assert [c for c in TRUTH_COLUMNS if c in CENTRE_COLUMNS] == [
+        c for c in CENTRE_COLUMNS if c not in ("centre_id", "source_row")
+    ]
+    assert TRUTH_PARTNER_COLUMNS[1:] == tuple(PARTNER_LINK_COLUMNS[1:])
     assert truth.centres["truth_key"].is_unique
     assert set(truth.partners["truth_key"]) == set(truth.centres["truth_key"])
 
@@ -113,14 +120,15 @@ def test_year_approximate_is_boolean_and_sometimes_true(truth) -> None:
 
 def test_discipline_share_stem(truth, fig) -> None:
     share = (truth.centres["discipline_group"] == "stem").mean() * 100
-    assert abs(share - v(fig, "discipline_share_stem")) <= fig["discipline_share_stem"][
-        "tolerance"]
+    assert abs(share - v(fig, "discipline_share_stem")) <= fig["discipline_share_stem"]["tolerance"]
 
 
 def test_discipline_share_non_stem(truth, fig) -> None:
     share = (truth.centres["discipline_group"] == "non_stem").mean() * 100
-    assert abs(share - v(fig, "discipline_share_non_stem")) <= fig[
-        "discipline_share_non_stem"]["tolerance"]
+    assert (
+        abs(share - v(fig, "discipline_share_non_stem"))
+        <= fig["discipline_share_non_stem"]["tolerance"]
+    )
 
 
 def test_discipline_share_multidisciplinary(truth, fig) -> None:
@@ -197,8 +205,11 @@ def test_province_map_bins_all_filled(truth, fig) -> None:
 
 def test_china_located_centres_concentrate_on_the_coast(truth) -> None:
     provinces = pd.read_csv(REF / "provinces.csv", dtype=str, keep_default_na=False)
-    developed = set(provinces.loc[(provinces["coastal"] == "true")
-                                  | (provinces["kind"] == "municipality"), "code"])
+    developed = set(
+        provinces.loc[
+            (provinces["coastal"] == "true") | (provinces["kind"] == "municipality"), "code"
+        ]
+    )
     c = truth.centres[truth.centres["location"].isin(["CN", "both"])]
     assert c["province_code"].isin(developed).mean() > 0.5
 
@@ -208,7 +219,8 @@ def test_lead_chinese_partner_in_the_centre_province(truth, orgs) -> None:
     p = p[p["location"].isin(["CN", "both"]) & (p["side"] == "CN")]
     p = p.assign(org_province=p["org_id"].map(orgs["province_code"]))
     ok = p.groupby("truth_key").apply(
-        lambda g: (g["org_province"] == g["province_code"]).any(), include_groups=False)
+        lambda g: (g["org_province"] == g["province_code"]).any(), include_groups=False
+    )
     n_located = truth.centres["location"].isin(["CN", "both"]).sum()
     assert len(ok) == n_located and ok.all()
 
@@ -236,15 +248,17 @@ def test_partner_counts_per_centre(truth) -> None:
 def test_organisations_share_cn(truth, orgs, fig) -> None:
     ids = truth.partners["org_id"].unique()
     share = (orgs.loc[ids, "country"] == "CN").mean()
-    assert abs(share - v(fig, "organisations_share_cn")) <= fig["organisations_share_cn"][
-        "tolerance"]
+    assert (
+        abs(share - v(fig, "organisations_share_cn")) <= fig["organisations_share_cn"]["tolerance"]
+    )
 
 
 def test_organisations_share_uk(truth, orgs, fig) -> None:
     ids = truth.partners["org_id"].unique()
     share = (orgs.loc[ids, "country"] == "GB").mean()
-    assert abs(share - v(fig, "organisations_share_uk")) <= fig["organisations_share_uk"][
-        "tolerance"]
+    assert (
+        abs(share - v(fig, "organisations_share_uk")) <= fig["organisations_share_uk"]["tolerance"]
+    )
 
 
 def test_top_fifth_share_of_links(degrees, fig) -> None:
@@ -293,8 +307,10 @@ def _classifier():
     """The registry's rule semantics, written out independently of the generator."""
     rules = pd.read_csv(REF / "research_area_rules.csv", dtype=str, keep_default_na=False)
     topics = pd.read_csv(REF / "topics.csv", dtype=str, keep_default_na=False).set_index("topic")
-    compiled = [(r.kind, re.compile(r.pattern, re.IGNORECASE), int(r.priority), r.rule_id,
-                 r.target) for r in rules.itertuples()]
+    compiled = [
+        (r.kind, re.compile(r.pattern, re.IGNORECASE), int(r.priority), r.rule_id, r.target)
+        for r in rules.itertuples()
+    ]
 
     def earliest(kind: str, text: str) -> str | None:
         hits = []
@@ -335,10 +351,16 @@ def test_research_area_text_uses_rules_of_the_cleaner_if_present(truth) -> None:
 
 def test_some_research_areas_name_several_topics(truth) -> None:
     rules = pd.read_csv(REF / "research_area_rules.csv", dtype=str, keep_default_na=False)
-    topic_rules = [(re.compile(r.pattern, re.IGNORECASE), r.target)
-                   for r in rules.itertuples() if r.kind == "topic"]
-    multi = [t for t in truth.centres["research_area_text"]
-             if len({tg for p, tg in topic_rules if p.search(t)}) >= 2]
+    topic_rules = [
+        (re.compile(r.pattern, re.IGNORECASE), r.target)
+        for r in rules.itertuples()
+        if r.kind == "topic"
+    ]
+    multi = [
+        t
+        for t in truth.centres["research_area_text"]
+        if len({tg for p, tg in topic_rules if p.search(t)}) >= 2
+    ]
     assert len(multi) >= 10
 
 

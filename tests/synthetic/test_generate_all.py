@@ -19,8 +19,21 @@ def _hashes(folder: Path) -> dict[str, str]:
 def test_generator_reproduces_committed_raw_inputs(tmp_path):
     out = tmp_path / "raw"
     result = subprocess.run(
-        [sys.executable, "-m", "pipeline", "reference", "generate", "--seed", "20220301", "--out", str(out)],
-        check=False, cwd=ROOT, capture_output=True, text=True,
+        [
+            sys.executable,
+            "-m",
+            "pipeline",
+            "reference",
+            "generate",
+            "--seed",
+            "20220301",
+            "--out",
+            str(out),
+        ],
+        check=False,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
     )
     assert result.returncode == 0, result.stderr[-3000:]
     generated = _hashes(out)
@@ -32,7 +45,10 @@ def test_generator_reproduces_committed_raw_inputs(tmp_path):
 
 def test_every_synthetic_input_is_labelled_in_its_name_or_marked_as_real():
     names = [p.name for p in (ROOT / "data" / "raw").rglob("*") if p.is_file()]
-    unlabelled = [n for n in names if "SYNTHETIC" not in n and n not in {"README.md", "EDITION.yaml",
-                                                                         "good_practices.csv"}]
+    unlabelled = [
+        n
+        for n in names
+        if "SYNTHETIC" not in n and n not in {"README.md", "EDITION.yaml", "good_practices.csv"}
+    ]
     # good_practices.csv paraphrases the published list: it is not invented data
     assert not unlabelled, unlabelled

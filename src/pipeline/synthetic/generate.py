@@ -24,8 +24,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from pipeline.io import atomic_write_text
-
-DEFAULT_SEED = 20220301
+from pipeline.synthetic import DEFAULT_SEED, biblio, centres, interviews, recommendations, survey
 
 EDITION_YAML = """\
 # This folder holds the SYNTHETIC reference edition of every input.
@@ -39,8 +38,7 @@ seed: {seed}
 
 
 def _generators(scale: int) -> dict[str, Callable[[Path, int], list[Path]]]:
-    from pipeline.synthetic import biblio, centres, interviews, recommendations, survey
-
+    """The generator of each input folder (``scale`` multiplies the centres)."""
     return {
         "centres": lambda out, seed: centres.generate(out, seed, scale=scale),
         "survey": survey.generate,
@@ -50,8 +48,9 @@ def _generators(scale: int) -> dict[str, Callable[[Path, int], list[Path]]]:
     }
 
 
-def generate_all(out_dir: Path, seed: int = DEFAULT_SEED, *, scale: int = 1,
-                 only: list[str] | None = None) -> list[Path]:
+def generate_all(
+    out_dir: Path, seed: int = DEFAULT_SEED, *, scale: int = 1, only: list[str] | None = None
+) -> list[Path]:
     """Write every synthetic input under ``out_dir`` (one folder per input)."""
     out_dir = Path(out_dir)
     written: list[Path] = []
@@ -74,12 +73,21 @@ def cli(argv: list[str]) -> int:
         description="Write the synthetic reference edition of every raw input "
         "(deterministic: the same seed gives the same bytes).",
     )
-    parser.add_argument("--seed", type=int, default=DEFAULT_SEED, help=f"random seed (default {DEFAULT_SEED})")
-    parser.add_argument("--out", type=Path, default=Path("data/raw"), help="output folder (default data/raw)")
-    parser.add_argument("--scale", type=int, default=1,
-                        help="multiply the number of centres (benchmarks; default 1)")
-    parser.add_argument("--only", nargs="*", choices=sorted(_generators(1)),
-                        help="generate only these inputs")
+    parser.add_argument(
+        "--seed", type=int, default=DEFAULT_SEED, help=f"random seed (default {DEFAULT_SEED})"
+    )
+    parser.add_argument(
+        "--out", type=Path, default=Path("data/raw"), help="output folder (default data/raw)"
+    )
+    parser.add_argument(
+        "--scale",
+        type=int,
+        default=1,
+        help="multiply the number of centres (benchmarks; default 1)",
+    )
+    parser.add_argument(
+        "--only", nargs="*", choices=sorted(_generators(1)), help="generate only these inputs"
+    )
     args = parser.parse_args(argv)
     generate_all(args.out, args.seed, scale=args.scale, only=args.only)
     return 0

@@ -1,13 +1,10 @@
-"""The study's recommendations and good practices as data tables (project's own wording).
+"""The study's recommendations and good practices as clean tables (project's own wording).
 
-``data/raw/recommendations_SYNTHETIC_SCORES.csv``
-    id, theme, title, feasibility, impact, score_status. The brief shows a feasibility
-    and an impact rating for each recommendation only as a graphic; the scores here are
-    seeded, illustrative placeholders (``score_status = "illustrative"``), to be replaced
-    by an analyst's own ratings. Titles are short paraphrases, not quotations.
-``data/raw/good_practices.csv``
-    id, group, practice, code_id: the good practices the interviewees described, grouped
-    as in the brief, each linked to the interview code that captures it.
+Titles and practices are short paraphrases, not quotations. The brief shows a feasibility
+and an impact rating for each recommendation only as a graphic; the scores here are
+seeded, illustrative placeholders (``score_status = "illustrative"``), to be replaced by an
+analyst's own ratings. Themes and groups are the synthesis schema's vocabulary
+(:mod:`pipeline.synthesis.tables`); both tables are validated against its schemas.
 
 Theme assignment follows the brief's recommendations pages: 1-3 under enabling
 connections, 4-5 sustaining the benefits, 6-8 mitigating challenges and 9-10 investing
@@ -17,29 +14,11 @@ numbering runs 4-5, then 9-10 in the middle column, then 6-8).
 
 from __future__ import annotations
 
-import argparse
-from pathlib import Path
-
 import numpy as np
 import pandas as pd
 
-from pipeline.io import atomic_write_csv
-
-DEFAULT_SEED = 20220301  # params.yaml common.seed
-RECOMMENDATIONS_NAME = "recommendations_SYNTHETIC_SCORES.csv"
-GOOD_PRACTICES_NAME = "good_practices.csv"
-
-RECOMMENDATION_THEMES: tuple[str, ...] = (
-    "enabling connections",
-    "sustaining the benefits",
-    "investing in the future",
-    "mitigating challenges",
-)
-GOOD_PRACTICE_GROUPS: tuple[str, ...] = (
-    "building connections and partnerships",
-    "mitigating potential risks",
-    "knowledge sharing",
-)
+from pipeline.synthesis.tables import GOOD_PRACTICES_SCHEMA, RECOMMENDATIONS_SCHEMA
+from pipeline.synthetic import DEFAULT_SEED
 
 # (id, theme, title) -- paraphrased in the project's own words.
 RECOMMENDATIONS: tuple[tuple[int, str, str], ...] = (
@@ -215,7 +194,9 @@ def recommendations_frame(seed: int = DEFAULT_SEED) -> pd.DataFrame:
                 "score_status": "illustrative",
             }
         )
-    return pd.DataFrame(rows).sort_values("id", kind="stable").reset_index(drop=True)
+    frame = pd.DataFrame(rows).sort_values("id", kind="stable").reset_index(drop=True)
+    RECOMMENDATIONS_SCHEMA.validate(frame)
+    return frame
 
 
 def good_practices_frame() -> pd.DataFrame:
@@ -224,31 +205,6 @@ def good_practices_frame() -> pd.DataFrame:
         {"id": f"gp{i:02d}", "group": g, "practice": p, "code_id": c}
         for i, (g, p, c) in enumerate(GOOD_PRACTICES, start=1)
     ]
-    return pd.DataFrame(rows)
-
-
-def generate(out_dir: Path | str, seed: int = DEFAULT_SEED) -> list[Path]:
-    """Write both tables into ``out_dir``; return their paths (sorted)."""
-    out = Path(out_dir)
-    return sorted(
-        [
-            atomic_write_csv(out / RECOMMENDATIONS_NAME, recommendations_frame(seed)),
-            atomic_write_csv(out / GOOD_PRACTICES_NAME, good_practices_frame()),
-        ]
-    )
-
-
-def cli(argv: list[str] | None = None) -> int:
-    """``generate-recommendations``: write the recommendations and good-practice tables."""
-    parser = argparse.ArgumentParser(
-        prog="generate-recommendations",
-        description="Write the recommendations (illustrative scores) and good-practice tables.",
-    )
-    parser.add_argument("--out", default="data/raw", help="output folder (default: data/raw)")
-    parser.add_argument(
-        "--seed", type=int, default=DEFAULT_SEED, help=f"random seed (default: {DEFAULT_SEED})"
-    )
-    args = parser.parse_args(argv)
-    for path in generate(args.out, args.seed):
-        print(path)
-    return 0
+    frame = pd.DataFrame(rows)
+    GOOD_PRACTICES_SCHEMA.validate(frame)
+    return frame
