@@ -164,7 +164,7 @@ def survey_theme_shares(
 ) -> pd.DataFrame:
     """Survey share per theme: ``theme, survey_raising, survey_base, survey_share``.
 
-    ``survey_findings`` is the dict from :func:`pipeline.survey.findings.compute_findings`.
+    ``survey_findings`` is the dict from :func:`pipeline.survey.findings.survey_findings`.
     Drivers: respondents choosing the item over respondents who chose any driver.
     Challenges: respondents in ``agree_labels`` over those who answered the item.
     At risk: respondents answering ``at_risk_label`` over those who answered.
