@@ -218,7 +218,7 @@ def interview_theme_shares(
     """Interview share per theme: ``theme, interviews_raising, interviews_base, interview_share``.
 
     ``code_counts`` has ``code_id`` and ``interviews_total`` (interviews raising the code),
-    as in ``interview_code_counts.parquet``.
+    as in ``interviews_code_counts.parquet``.
     """
     if "code_id" not in code_counts or "interviews_total" not in code_counts:
         raise EvidenceInputError("interview code counts: need columns code_id, interviews_total")
