@@ -41,6 +41,7 @@ import pandas as pd
 
 from pipeline import theme
 from pipeline.centres.findings import funder_names
+from pipeline.maps import NOT_INCLUDED_LABEL, bin_label
 
 __all__ = [
     "BAND_COLOUR",
@@ -374,8 +375,6 @@ def province_frame(
     ``disputed``) is listed as "Not included" with no count, matching the map. Most centres
     first, then code. Raises ``ValueError`` for a code in ``counts`` that the registry lacks.
     """
-    from pipeline.maps import NOT_INCLUDED_LABEL, bin_label
-
     known = set(provinces["code"].astype(str))
     unknown = sorted(set(map(str, counts)) - known)
     if unknown:

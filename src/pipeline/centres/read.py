@@ -17,9 +17,12 @@ import csv
 import datetime as dt
 import re
 import unicodedata
+import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+
+import openpyxl
 
 from pipeline.centres.headers import HEADER_VARIANTS, PARTNER_FIELDS, REQUIRED
 from pipeline.io import CsvSyntaxError, csv_text_records, find_input
@@ -310,8 +313,6 @@ def _read_sheet_rows(ws_values: Any, ws_formulas: Any | None) -> tuple[list[list
 
 
 def _open_workbook(path: Path, data_only: bool) -> Any:
-    import openpyxl
-
     try:
         wb = openpyxl.load_workbook(path, read_only=True, data_only=data_only)
     except Exception:  # noqa: BLE001 - some files only the full (non-streaming) parser reads
@@ -321,8 +322,6 @@ def _open_workbook(path: Path, data_only: bool) -> Any:
 
 def _has_formulas(path: Path) -> bool:
     """True when any worksheet part of the .xlsx holds a formula element."""
-    import zipfile
-
     try:
         with zipfile.ZipFile(path) as z:
             for name in z.namelist():
