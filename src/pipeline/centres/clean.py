@@ -143,7 +143,9 @@ def number_centres(centres: list[dict[str, Any]], reg: CentresRegistry) -> list[
     for rank, c in enumerate(centres, start=1):
         c["centre_id"] = f"C{rank:04d}"
         for org_id in c["_orgs"]:
-            links.append({"centre_id": c["centre_id"], "org_id": org_id, "side": reg.org_side(org_id)})
+            links.append(
+                {"centre_id": c["centre_id"], "org_id": org_id, "side": reg.org_side(org_id)}
+            )
     return links
 
 

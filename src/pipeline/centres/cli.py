@@ -77,7 +77,9 @@ def _parser() -> argparse.ArgumentParser:
         help="minimum fuzzy score (0-100) for an organisation name match "
         f"(default: {FUZZY_THRESHOLD_DEFAULT:g})",
     )
-    p.add_argument("--year-min", type=int, help=f"earliest valid year (default: {YEAR_MIN_DEFAULT})")
+    p.add_argument(
+        "--year-min", type=int, help=f"earliest valid year (default: {YEAR_MIN_DEFAULT})"
+    )
     p.add_argument("--year-max", type=int, help=f"latest valid year (default: {YEAR_MAX_DEFAULT})")
     p.add_argument(
         "--ref-dir", type=Path, help="reference registry folder (default: data/reference)"

@@ -166,7 +166,9 @@ def _map_header(header: list[Any]) -> _HeaderMap:
     return mapped
 
 
-def _header_row(source_file: str, rows: list[list[Any]], sheets_seen: list[str] | None) -> tuple[int, int]:
+def _header_row(
+    source_file: str, rows: list[list[Any]], sheets_seen: list[str] | None
+) -> tuple[int, int]:
     """``(index, score)`` of the header row; with no known column name, the first non-blank row."""
     if not any(any(not _is_blank(c) for c in r) for r in rows):
         where = f" (sheets looked at: {', '.join(sheets_seen)})" if sheets_seen else ""
@@ -199,14 +201,18 @@ def _missing_columns_error(
     if len(missing) > 1:
         more = f" (also missing: {', '.join(repr(field_label(m)) for m in missing[1:])})"
     in_sheet = f", sheet {sheet!r}" if sheet else ""
-    lead = f"{source_file}: missing required column {field_label(req)!r}{more} (looked for: {looked})"
+    lead = (
+        f"{source_file}: missing required column {field_label(req)!r}{more} (looked for: {looked})"
+    )
     if score == 0:
         return CentresInputError(
             f"{lead}; no header row found: none of the first {HEADER_SCAN_ROWS} rows has a known "
             f"column name; the first non-blank row (row {row_number}{in_sheet}) reads: "
             f"{found}{where}"
         )
-    return CentresInputError(f"{lead}; found columns: {found} (header row {row_number}{in_sheet}{where})")
+    return CentresInputError(
+        f"{lead}; found columns: {found} (header row {row_number}{in_sheet}{where})"
+    )
 
 
 def _body_rows(

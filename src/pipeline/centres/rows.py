@@ -129,7 +129,10 @@ def is_non_data(row: Row, extras: dict[str, Any], first_column: str | None) -> b
     if total == 0:
         return True
     # a repeated header row pasted into the data
-    if match_header(row.text.get("year")) == "year" and match_header(row.text.get("name")) == "name":
+    if (
+        match_header(row.text.get("year")) == "year"
+        and match_header(row.text.get("name")) == "name"
+    ):
         return True
     if total == 1:
         return bool(filled_extra) or filled[0] in {first_column, "notes", "no"}
@@ -280,9 +283,7 @@ def location_of(row: Row, province_code: str | None, log: CleaningLog) -> str | 
         log.flag(row.number, "location", "", "physical location blank and not inferable")
     if location in ("CN", "both") and province_code is None:
         city = row.text.get("city") or ""
-        issue = (
-            f"province not given and city {city!r} is not in the registry; province left blank"
-        )
+        issue = f"province not given and city {city!r} is not in the registry; province left blank"
         log.flag(row.number, "province", row.text.get("province") or "", issue)
     return location
 
@@ -294,7 +295,9 @@ def flag_partners(row: Row, partners: Partners, reg: CentresRegistry, log: Clean
     for org_id, col in partners.resolved.items():
         side = reg.org_side(org_id)
         if COLUMN_SIDE[col] != side:
-            issue = f"organisation {org_id} is on side {side} but was typed under {log.label(col)!r}"
+            issue = (
+                f"organisation {org_id} is on side {side} but was typed under {log.label(col)!r}"
+            )
             log.flag(row.number, col, reg.org_name(org_id), issue)
 
 

@@ -148,7 +148,9 @@ def _bar_layers(y: alt.Y, x_title: str, colour: alt.Color | None = None) -> alt.
         x=alt.X("plot_count:Q", title=x_title),
         y=y,
         color=fill,
-        stroke=alt.condition("datum.suppressed", alt.value(theme.SUPPRESSED_STROKE), alt.value(None)),
+        stroke=alt.condition(
+            "datum.suppressed", alt.value(theme.SUPPRESSED_STROKE), alt.value(None)
+        ),
         strokeDash=alt.condition("datum.suppressed", alt.value([3, 2]), alt.value([1, 0])),
         tooltip=[alt.Tooltip("code:N", title="Code"), alt.Tooltip("label:N", title=x_title)],
     )
@@ -308,7 +310,9 @@ def group_contrast_chart(
             scale=alt.Scale(domain=domain, range=rng),
             legend=alt.Legend(title=None, orient="bottom", labelLimit=300),
         ),
-        stroke=alt.condition("datum.suppressed", alt.value(theme.SUPPRESSED_STROKE), alt.value(None)),
+        stroke=alt.condition(
+            "datum.suppressed", alt.value(theme.SUPPRESSED_STROKE), alt.value(None)
+        ),
         strokeDash=alt.condition("datum.suppressed", alt.value([3, 2]), alt.value([1, 0])),
         tooltip=[
             alt.Tooltip("code:N", title="Code"),

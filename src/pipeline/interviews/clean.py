@@ -228,9 +228,7 @@ def clean_cases(
     return cases, sheet.rejects, sheet.block()
 
 
-def _vocabulary(
-    sheet: _Sheet, rec: dict[str, Any], name: str, table: dict[str, str]
-) -> str | None:
+def _vocabulary(sheet: _Sheet, rec: dict[str, Any], name: str, table: dict[str, str]) -> str | None:
     """A discipline group or institution type in canonical form; unknown ones are rejected."""
     value, ok = _canon(rec.get(name), table)
     if not ok:

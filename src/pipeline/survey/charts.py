@@ -280,9 +280,7 @@ def _hidden_segments(base: alt.Chart, y: alt.Y) -> tuple[alt.Chart, alt.Chart]:
     hatch = hidden.mark_bar(
         fill=SUPPRESSED_COLOUR, stroke=theme.SUPPRESSED_STROKE, strokeDash=[3, 2], strokeWidth=1
     ).encode(x="x_start:Q", x2="x_end:Q", y=y)
-    text = hidden.mark_text(fontSize=10, color=theme.BLACK).encode(
-        x="mid:Q", y=y, text="display:N"
-    )
+    text = hidden.mark_text(fontSize=10, color=theme.BLACK).encode(x="mid:Q", y=y, text="display:N")
     return hatch, text
 
 
@@ -403,7 +401,9 @@ def drivers_chart(
             ),
             legend=alt.Legend(title=None, orient="bottom"),
         ),
-        stroke=alt.condition("datum.suppressed", alt.value(theme.SUPPRESSED_STROKE), alt.value(None)),
+        stroke=alt.condition(
+            "datum.suppressed", alt.value(theme.SUPPRESSED_STROKE), alt.value(None)
+        ),
         strokeDash=alt.condition("datum.suppressed", alt.value([3, 2]), alt.value([1, 0])),
         tooltip=[
             alt.Tooltip("driver:N", title="Driver"),

@@ -328,9 +328,7 @@ def _header(records: list[tuple[int, list[str]]]) -> _Header:
                 except (ValueError, AttributeError):
                     header.import_ids[col] = cell.strip()
         elif header.rows == 1 and _is_text_row(rec, header.columns):
-            header.question_text = {
-                c: v.strip() for c, v in zip(header.columns, rec, strict=False)
-            }
+            header.question_text = {c: v.strip() for c, v in zip(header.columns, rec, strict=False)}
         else:
             break
         header.rows += 1

@@ -110,7 +110,9 @@ def apply_inclusion_rules(
     source_file: str,
 ) -> tuple[pd.DataFrame, list[dict[str, Any]]]:
     """The responses that pass the rules and are not repeats; rejects for the others."""
-    rejects = [reject(source_file, line, "", "", f"malformed row: {why}") for line, why in malformed]
+    rejects = [
+        reject(source_file, line, "", "", f"malformed row: {why}") for line, why in malformed
+    ]
     excluded = {s.casefold() for s in params.exclude_status}
     seen: dict[str, int] = {}
     keep: list[bool] = []
@@ -139,7 +141,12 @@ def _screen(
     if rid and rid in seen:
         same = f"same as line {seen[rid]}"
         return reject(
-            source_file, line, "ResponseId", same, "duplicate response (ResponseId repeated)", "duplicate"
+            source_file,
+            line,
+            "ResponseId",
+            same,
+            "duplicate response (ResponseId repeated)",
+            "duplicate",
         )
     if rid:
         seen[rid] = line

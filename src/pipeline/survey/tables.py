@@ -70,7 +70,9 @@ class OrgMatches:
     unresolved: list[dict[str, Any]] = field(default_factory=list)
 
 
-def match_organisations(texts: Iterable[str | None], rids: list[str], resolve: Resolve) -> OrgMatches:
+def match_organisations(
+    texts: Iterable[str | None], rids: list[str], resolve: Resolve
+) -> OrgMatches:
     """Resolve each typed organisation once; unmatched names are listed for review."""
     matches = OrgMatches()
     cache: dict[str, Match] = {}
