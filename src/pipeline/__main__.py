@@ -22,7 +22,7 @@ COMMANDS: dict[tuple[str, ...], tuple[str, str]] = {
     ("reference", "generate"): ("pipeline.synthetic.generate", "write the synthetic reference inputs"),
     ("centres", "clean"): ("pipeline.centres.cli", "clean a centres workbook or CSV"),
     ("survey", "clean"): ("pipeline.survey.cli", "clean and anonymise a survey export"),
-    ("interviews", "clean"): ("pipeline.interviews.clean", "clean an NVivo-style interview coding export"),
+    ("interviews", "clean"): ("pipeline.interviews.cli", "clean an NVivo-style interview coding export"),
     ("biblio", "ingest"): ("pipeline.biblio.cli", "ingest bibliometric exports into works.parquet"),
     ("network",): ("pipeline.network.cli", "network analysis of the centres' organisations (GraphML too)"),
     ("notebook",): ("pipeline.notebook", "run a stage's notebook with papermill"),

@@ -20,12 +20,14 @@ import io
 import json
 import math
 import os
+import secrets
 import sys
-import tempfile
 import zipfile
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+
+import yaml
 
 if TYPE_CHECKING:  # pandas is imported where it is used: a light CLI path stays light
     import pandas as pd
@@ -38,14 +40,34 @@ CSV_FIELD_LIMIT = 2**31 - 1
 FIXED_ZIP_TIME = (1980, 1, 1, 0, 0, 0)
 
 
+def _new_temp_file(target: Path) -> Path:
+    """Create an empty, uniquely named file beside ``target`` and return its path.
+
+    It is opened with mode ``0o666`` so the process umask applies, exactly as for a plain
+    ``open(path, "w")``: the output gets the permissions any other file written by the user
+    gets (``tempfile.mkstemp`` would make it private, mode 600).
+    """
+    for _ in range(100):
+        tmp = target.with_name(f".{target.name}.{secrets.token_hex(6)}.tmp")
+        try:
+            fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
+        except FileExistsError:
+            continue
+        os.close(fd)
+        return tmp
+    raise FileExistsError(f"{target}: could not create a temporary file beside it")
+
+
 @contextlib.contextmanager
 def atomic_path(path: str | os.PathLike[str]) -> Iterator[Path]:
-    """Yield a temporary path beside ``path``; move it into place only on success."""
+    """Yield a temporary path beside ``path``; move it into place only on success.
+
+    The file ends up with the mode a normal ``open()`` would give it (``0o666`` less the
+    umask), so outputs are readable like any other file the user writes.
+    """
     target = Path(path)
     target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-    os.close(fd)
-    tmp_path = Path(tmp)
+    tmp_path = _new_temp_file(target)
     try:
         yield tmp_path
         os.replace(tmp_path, target)
@@ -79,6 +101,34 @@ def csv_records(reader: Any) -> Iterator[tuple[int, list[str]]]:
     for values in reader:
         start, end = end + 1, reader.line_num
         yield start, values
+
+
+class CsvSyntaxError(ValueError):
+    """CSV text the csv module cannot parse; ``line`` is where the rejected record starts."""
+
+    def __init__(self, line: int, error: csv.Error) -> None:
+        super().__init__(f"line {line}: {error}")
+        self.line = line
+        self.error = error
+
+
+def csv_text_records(text: str, delimiter: str) -> list[tuple[int, list[str]]]:
+    """Every record of CSV ``text`` as ``(line it starts on, values)``; cells of any length.
+
+    Blank records are kept (the caller decides whether they count). Raises
+    :class:`CsvSyntaxError` naming the line of the record the csv module rejected.
+    """
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    records: list[tuple[int, list[str]]] = []
+    end = 0
+    try:
+        with csv_field_limit():
+            for values in reader:
+                records.append((end + 1, values))
+                end = reader.line_num
+    except csv.Error as exc:
+        raise CsvSyntaxError(end + 1, exc) from exc
+    return records
 
 
 def atomic_write_bytes(path: str | os.PathLike[str], data: bytes) -> Path:
@@ -246,3 +296,40 @@ def find_input(
             f"parameter `{param}` to the one to use"
         )
     return found[0]
+
+
+def read_params(path: str | os.PathLike[str], section: str) -> dict[str, Any]:
+    """The options a stage receives from a params file: ``common`` overlaid by ``section``.
+
+    This is what ``python -m pipeline notebook <stage>`` injects, so a command-line tool
+    given the project's ``params.yaml`` and its stage's section runs with the pipeline's
+    settings. A missing section is an error (a silent fall-back to defaults would hide a
+    typo).
+    """
+    p = Path(path)
+    data = yaml.safe_load(p.read_text(encoding="utf-8")) or {}
+    if section not in data:
+        sections = ", ".join(sorted(str(k) for k in data)) or "none"
+        raise ValueError(f"{p}: no section {section!r} (sections: {sections})")
+    return {**(data.get("common") or {}), **(data[section] or {})}
+
+
+def stage_settings(
+    defaults: Mapping[str, Any],
+    params: str | os.PathLike[str] | None,
+    section: str,
+    overrides: Mapping[str, Any],
+) -> dict[str, Any]:
+    """Settings of a command-line run of a stage's step, most specific last.
+
+    ``defaults`` (the pipeline's own defaults), then -- when a params file is given -- the
+    keys of its ``section`` (over ``common``, see :func:`read_params`) that ``defaults``
+    names, then each of ``overrides`` (the options typed on the command line) that is not
+    None.
+    """
+    settings = dict(defaults)
+    if params is not None:
+        stage = read_params(params, section)
+        settings.update({k: v for k, v in stage.items() if k in settings})
+    settings.update({k: v for k, v in overrides.items() if v is not None})
+    return settings

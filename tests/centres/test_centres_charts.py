@@ -11,7 +11,7 @@ import pytest
 import yaml
 
 from pipeline import published
-from pipeline.centres import charts
+from pipeline.centres import charts, read
 
 REPO = Path(__file__).resolve().parents[2]
 FIGURES = REPO / "data" / "reference" / "published_figures.yaml"
@@ -51,27 +51,27 @@ def test_resolve_input_auto_single(tmp_path: Path) -> None:
     (tmp_path / "README.md").write_text("notes")
     (tmp_path / "~$my_centres.xlsx").write_bytes(b"lock")
     (tmp_path / ".hidden.csv").write_text("a")
-    assert charts.resolve_input("auto", tmp_path) == tmp_path / "my_centres.xlsx"
-    assert charts.resolve_input(" AUTO ", tmp_path) == tmp_path / "my_centres.xlsx"
+    assert read.resolve_input("auto", tmp_path) == tmp_path / "my_centres.xlsx"
+    assert read.resolve_input(" AUTO ", tmp_path) == tmp_path / "my_centres.xlsx"
 
 
 def test_resolve_input_auto_none_or_several(tmp_path: Path) -> None:
     with pytest.raises(FileNotFoundError, match="no .xlsx or .csv"):
-        charts.resolve_input("auto", tmp_path)
+        read.resolve_input("auto", tmp_path)
     (tmp_path / "a.xlsx").write_bytes(b"x")
     (tmp_path / "b.CSV").write_text("x")
     with pytest.raises(ValueError, match=r"several candidate files .*a\.xlsx, b\.CSV"):
-        charts.resolve_input("auto", tmp_path)
+        read.resolve_input("auto", tmp_path)
     with pytest.raises(FileNotFoundError, match="does not exist"):
-        charts.resolve_input("auto", tmp_path / "missing")
+        read.resolve_input("auto", tmp_path / "missing")
 
 
 def test_resolve_input_explicit_path(tmp_path: Path) -> None:
     f = tmp_path / "x.csv"
     f.write_text("a")
-    assert charts.resolve_input(str(f)) == f
+    assert read.resolve_input(str(f)) == f
     with pytest.raises(FileNotFoundError, match="nope.xlsx"):
-        charts.resolve_input(tmp_path / "nope.xlsx")
+        read.resolve_input(tmp_path / "nope.xlsx")
 
 
 # --------------------------------------------------------------------------- published

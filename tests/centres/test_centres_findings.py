@@ -1,4 +1,4 @@
-"""compute_findings on a known small result, from memory and from the parquet tables."""
+"""centres_findings on a known small result, from memory and from the parquet tables."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from typing import Any
 
 from centres_helpers import row, write_xlsx
 
-from pipeline.centres import compute_findings, write_outputs
+from pipeline.centres import centres_findings, write_outputs
 
 
 def _rows() -> list[dict[str, Any]]:
@@ -97,21 +97,21 @@ def test_findings_from_result_and_parquet(
     tmp_path: Path, clean: Callable[..., Any], ref_dir: Path
 ) -> None:
     r = clean(write_xlsx(tmp_path / "f.xlsx", _rows()))
-    f = compute_findings(r, ref_dir=ref_dir)
+    f = centres_findings(r, ref_dir=ref_dir)
     assert f == EXPECTED
     for key, value in f.items():
         assert key == key.lower() and " " not in key
         if isinstance(value, dict):
             assert list(value) == sorted(value)
     write_outputs(r, tmp_path / "out")
-    assert compute_findings(tmp_path / "out", ref_dir=ref_dir) == EXPECTED
+    assert centres_findings(tmp_path / "out", ref_dir=ref_dir) == EXPECTED
     tables = (r.centres, r.organisations, r.centre_partners)
-    assert compute_findings(tables, ref_dir=ref_dir) == EXPECTED
+    assert centres_findings(tables, ref_dir=ref_dir) == EXPECTED
 
 
 def test_findings_of_empty_result(tmp_path: Path, clean: Callable[..., Any]) -> None:
     r = clean(write_xlsx(tmp_path / "e.xlsx", []))
-    f = compute_findings(r)
+    f = centres_findings(r)
     assert f["centres_total"] == 0 and f["centres_first_year"] is None
     assert f["centres_new_by_year"] == {} and f["discipline_group_shares"]["stem"] == 0.0
     assert f["centres_by_location"] == {"CN": 0, "GB": 0, "both": 0, "virtual": 0}

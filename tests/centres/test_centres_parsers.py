@@ -9,7 +9,7 @@ import openpyxl
 import pytest
 from centres_helpers import HEADER, row, write_csv, write_xlsx
 
-from pipeline.centres.clean import (
+from pipeline.centres.fields import (
     normalise_location,
     normalise_status,
     parse_year,

@@ -16,8 +16,7 @@ import pandas as pd
 import pytest
 from centres_helpers import REPO, assert_accounting, row, write_xlsx
 
-from pipeline.centres import clean_centres, compute_findings, write_outputs
-from pipeline.centres.clean import classify_research_area
+from pipeline.centres import centres_findings, classify_research_area, clean_centres, write_outputs
 
 registries = pytest.importorskip("pipeline.registries")
 REF = REPO / "data" / "reference"
@@ -161,7 +160,7 @@ def test_generated_workbook_findings_match_published(generated: tuple[Any, Path,
 
     _truth, _path, r = generated
     figures = yaml.safe_load((REF / "published_figures.yaml").read_text(encoding="utf-8"))
-    findings = compute_findings(r)
+    findings = centres_findings(r)
     checked = 0
     for fig in figures["figures"].values():
         key = fig.get("computed")

@@ -53,7 +53,7 @@ def cleaned(seed: int = SEED) -> Any:
 @functools.cache
 def findings(seed: int = SEED) -> dict[str, Any]:
     """Findings computed from the cleaned tables."""
-    from pipeline.interviews import compute_findings
+    from pipeline.interviews import interviews_findings
 
     r = cleaned(seed)
-    return compute_findings(r.cases, r.codes_long, r.codebook)
+    return interviews_findings(r.cases, r.codes_long, r.codebook)

@@ -125,6 +125,19 @@ def test_interview_group_contrast_data_shares_and_suppression() -> None:
     assert ic.share_phrase(comp_ssh, 5) == "fewer than 5 of 7 interviews"
 
 
+def test_interview_contrast_phrase_picks_the_cell_and_escapes_it() -> None:
+    codes = ["ben_complementarity", "ben_differing_perspectives"]
+    d = ic.group_contrast_data(_code_counts(), _cases(), codes, k=5)
+    other = next(g for g in ic.DEFAULT_CONTRAST if g != "STEM")
+    # the phrase goes into Markdown, so its brackets are escaped
+    assert ic.contrast_phrase(d, "ben_complementarity", "STEM", 5) == r"80% \(8 of 10 interviews\)"
+    assert ic.contrast_phrase(d, "ben_complementarity", other, 5) == (
+        "fewer than 5 of 7 interviews"
+    )
+    with pytest.raises(KeyError, match="nope"):
+        ic.contrast_phrase(d, "nope", "STEM", 5)
+
+
 def test_interview_group_contrast_small_group_is_wholly_suppressed() -> None:
     groups = {"STEM": ("STEM",), "Arts": ("Arts and humanities",)}
     d = ic.group_contrast_data(_code_counts(), _cases(), ["drv_expertise"], groups, k=5)

@@ -104,16 +104,16 @@ def test_outputs_are_written_and_deterministic(tmp_path: Path) -> None:
     names = sorted(p.name for p in paths)
     assert names == sorted(
         [
-            "interview_cases.parquet",
-            "interview_codes_long.parquet",
-            "interview_code_counts.parquet",
+            "interviews_cases.parquet",
+            "interviews_codes_long.parquet",
+            "interviews_code_counts.parquet",
             "interviews_rejects.csv",
             "interviews_accounting.json",
         ]
     )
     for n in names:
         assert (tmp_path / "a" / n).read_bytes() == (tmp_path / "b" / n).read_bytes(), n
-    counts = pd.read_parquet(tmp_path / "a" / "interview_code_counts.parquet")
+    counts = pd.read_parquet(tmp_path / "a" / "interviews_code_counts.parquet")
     assert list(counts.columns[:4]) == ["code_id", "code_path", "theme", "interviews_total"]
     assert len(counts) == len(res.codebook)
     acc = json.loads((tmp_path / "a" / "interviews_accounting.json").read_text())

@@ -12,7 +12,7 @@ import pandas as pd
 from interviews_helpers import REPO, SEED, copy_generated, figure
 from openpyxl import load_workbook
 
-from pipeline.interviews import clean_interviews, compute_findings, write_outputs
+from pipeline.interviews import clean_interviews, interviews_findings, write_outputs
 from pipeline.synthetic.interviews import CASES_SHEET, CODEBOOK_NAME, EXPORT_NAME, MATRIX_SHEET
 
 RAW = REPO / "data" / "raw" / "interviews"
@@ -37,7 +37,7 @@ def test_unknown_organisation_is_kept_and_listed(tmp_path: Path) -> None:
     row = res.cases[res.cases["organisation_raw"] == "Hogwarts School of Witchcraft"].iloc[0]
     assert pd.isna(row["org_id"]) and row["org_match_method"] == "unresolved"
     assert res.accounting["unresolved_organisations"] == ["Hogwarts School of Witchcraft"]
-    f = compute_findings(res.cases, res.codes_long, res.codebook)
+    f = interviews_findings(res.cases, res.codes_long, res.codebook)
     assert f["interviews_total"] == figure("interviews_total")
 
 
@@ -96,7 +96,7 @@ def test_formula_in_a_count_cell_is_rejected_and_written_inert(tmp_path: Path) -
 def test_committed_edition_reproduces_the_published_figures() -> None:
     """The files shipped in data/raw, cleaned, give the published interview figures."""
     res = clean_interviews(RAW / EXPORT_NAME, RAW / CODEBOOK_NAME)
-    f = compute_findings(res.cases, res.codes_long, res.codebook)
+    f = interviews_findings(res.cases, res.codes_long, res.codebook)
     for key in ("interviews_total", "interview_organisations", "at_risk_interviewees"):
         assert f[key] == figure(key), key
 
@@ -127,6 +127,6 @@ def test_matrix_with_blank_corner_and_numbered_row_labels(tmp_path: Path) -> Non
             row[0].value = f"{i} : {row[0].value}"
     wb.save(path)
     res = clean_interviews(path, tmp_path / CODEBOOK_NAME)
-    f = compute_findings(res.cases, res.codes_long, res.codebook)
+    f = interviews_findings(res.cases, res.codes_long, res.codebook)
     assert f["at_risk_interviewees"] == figure("at_risk_interviewees")
     assert res.accounting["matrix_rows"]["kept"] == figure("interviews_total")

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.survey.clean import CleanResult, run
+from pipeline.survey.clean import SurveyResult, run
 from pipeline.synthetic import survey as gen
 
 SEED = gen.DEFAULT_SEED
@@ -31,7 +31,7 @@ def export_rows(export_path: Path) -> list[list[str]]:
 @pytest.fixture(scope="session")
 def cleaned(
     export_path: Path, tmp_path_factory: pytest.TempPathFactory
-) -> tuple[CleanResult, dict, list[Path]]:
+) -> tuple[SurveyResult, dict, list[Path]]:
     """Cleaning run on the synthetic export: (result, findings, written paths)."""
     return run(export_path, tmp_path_factory.mktemp("clean"))
 

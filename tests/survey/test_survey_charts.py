@@ -12,7 +12,7 @@ import pytest
 
 from pipeline import disclosure
 from pipeline.survey import charts as sc
-from pipeline.survey.clean import CleanResult
+from pipeline.survey.clean import SurveyResult
 from pipeline.survey.instrument import load_scales
 
 SF = list(load_scales()["straightforward4"].labels)
@@ -309,7 +309,7 @@ def test_survey_protect_table_no_line_has_a_single_hidden_cell() -> None:
 
 # ------------------------------------------------------------------ synthetic edition
 def test_survey_charts_on_cleaned_synthetic_export(
-    cleaned: tuple[CleanResult, dict, list[Path]],
+    cleaned: tuple[SurveyResult, dict, list[Path]],
 ) -> None:
     result, findings, _ = cleaned
     k = 5

@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 
 from pipeline.survey.clean import OUTPUT_FILES, clean_export, run
-from pipeline.survey.findings import compute_findings
+from pipeline.survey.findings import survey_findings
 from pipeline.synthetic import survey as gen
 
 SEED = gen.DEFAULT_SEED
@@ -108,7 +108,7 @@ def test_findings_from_written_files(cleaned) -> None:
     out = paths[0].parent
     resp = pd.read_parquet(out / OUTPUT_FILES["responses"])
     long = pd.read_parquet(out / OUTPUT_FILES["answers_long"])
-    again = compute_findings(resp, long)
+    again = survey_findings(resp, long)
     assert json.loads(json.dumps(again)) == json.loads(
         (out / OUTPUT_FILES["findings"]).read_text(encoding="utf-8")
     )
@@ -169,7 +169,7 @@ def test_unresolved_organisation_listed(export_rows, write_variant) -> None:
     assert hit["org_id"].tolist() == ["unresolved"]
     assert result.unresolved["organisation_text"].tolist() == ["Institute of Imaginary Studies"]
     assert result.unresolved["n_responses"].tolist() == [1]
-    findings = compute_findings(resp, result.answers_long)
+    findings = survey_findings(resp, result.answers_long)
     assert findings["survey_unresolved_organisation_responses"] == 1
 
 

@@ -6,7 +6,7 @@ import pandas as pd
 import pytest
 
 from pipeline.disclosure import suppress
-from pipeline.survey.findings import compute_findings
+from pipeline.survey.findings import survey_findings
 from pipeline.survey.instrument import load_scales
 
 
@@ -46,7 +46,7 @@ def _long() -> pd.DataFrame:
 
 
 def test_headline_findings() -> None:
-    f = compute_findings(_responses(), _long())
+    f = survey_findings(_responses(), _long())
     assert f["survey_responses"] == 4
     assert f["survey_organisations"] == 2
     assert f["survey_unresolved_organisation_responses"] == 1
@@ -66,7 +66,7 @@ def test_headline_findings() -> None:
 
 
 def test_drivers_ranked_ties_by_name() -> None:
-    ranked = compute_findings(_responses(), _long())["drivers_ranked"]
+    ranked = survey_findings(_responses(), _long())["drivers_ranked"]
     assert ranked[0] == {"driver": "Access to funding", "count": 2}
     assert ranked[1] == {"driver": "Attracting students", "count": 2}
     zeros = [d["driver"] for d in ranked if d["count"] == 0]

@@ -8,10 +8,11 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from pipeline.survey.clean import CleanParams, clean_export, run, split_multi
-from pipeline.survey.findings import compute_findings
+from pipeline.survey.clean import CleanParams, clean_export, run
+from pipeline.survey.findings import survey_findings
 from pipeline.survey.instrument import load_scales
 from pipeline.survey.read import SurveyInputError, read_export
+from pipeline.survey.rules import split_multi
 from pipeline.synthetic import survey as gen
 
 N_VALID = len(gen.make_truth(gen.DEFAULT_SEED))
@@ -137,7 +138,7 @@ def test_respondent_who_ticked_nothing(export_rows, write_variant) -> None:
     assert resp.iloc[0]["drivers_n"] == 0
     long = result.answers_long
     assert long[(long["response_id"] == "R001") & (long["question_id"] == "Q4")].empty
-    findings = compute_findings(resp, long)
+    findings = survey_findings(resp, long)
     assert findings["drivers_no_answer"] == int((resp["drivers_n"] == 0).sum()) >= 1
     assert findings["survey_responses"] == N_VALID
 

@@ -1,7 +1,7 @@
 """Charts and display tables for the centres chapter and its cleaning log.
 
 Everything here takes computed values (the findings of
-:func:`pipeline.centres.compute_findings` or the cleaned tables) and returns a
+:func:`pipeline.centres.centres_findings` or the cleaned tables) and returns a
 sorted :class:`pandas.DataFrame` or an altair chart. Charts carry no title (the
 caption goes through :func:`pipeline.report.show_chart`), use English labels,
 Okabe–Ito colours (safe for the common colour-vision deficiencies) and are at
@@ -14,7 +14,6 @@ such value is typed in this module.
 
 Public API::
 
-    resolve_input(workbook, folder="data/raw/centres") -> Path
     years_frame(new_by_year) -> DataFrame[year, new, cumulative]
     growth_chart(years, era, width=560) -> alt.VConcatChart
     counts_frame(counts, labels=None, total=None, order=None) -> DataFrame
@@ -35,19 +34,19 @@ import math
 import re
 from collections import Counter
 from collections.abc import Mapping, Sequence
-from pathlib import Path
 from typing import Any
 
 import altair as alt
 import pandas as pd
 
 from pipeline import theme
+from pipeline.centres.findings import funder_names
+from pipeline.maps import NOT_INCLUDED_LABEL, bin_label
 
 __all__ = [
     "BAND_COLOUR",
     "DISCIPLINE_LABELS",
     "FIELD_LABELS",
-    "INPUT_SUFFIXES",
     "LOCATION_LABELS",
     "bar_chart",
     "counts_frame",
@@ -60,7 +59,6 @@ __all__ = [
     "province_frame",
     "reason_kind",
     "reason_summary",
-    "resolve_input",
     "sector_frame",
     "topic_frame",
     "uk_partner_frame",
@@ -88,7 +86,6 @@ LOCATION_LABELS = {
 }
 COUNTRY_GROUPS = {"CN": "China", "GB": "UK"}
 OTHER_COUNTRY = "Other"
-INPUT_SUFFIXES = (".xlsx", ".csv")
 #: What each canonical field of the cleaner holds (order of the cleaning-log table).
 FIELD_LABELS = {
     "no": "Running number",
@@ -109,21 +106,6 @@ FIELD_LABELS = {
 }
 NOT_FOUND = "(not found)"
 MAX_WIDTH = 600
-
-
-# =========================================================================== inputs
-def resolve_input(workbook: str | Path, folder: str | Path = "data/raw/centres") -> Path:
-    """The centres file to clean.
-
-    ``workbook`` is a path, or ``"auto"``: then the single ``.xlsx``/``.csv`` file in
-    ``folder`` is used (hidden files and Excel lock files ``~$...`` are ignored), so a
-    user who drops their own database into that folder needs no edit. Raises
-    ``FileNotFoundError`` when the path is missing or the folder holds no candidate, and
-    ``ValueError`` when it holds several (naming them).
-    """
-    from pipeline.io import find_input
-
-    return find_input(workbook, folder, tuple(INPUT_SUFFIXES), what="centres input", param="workbook")
 
 
 # =========================================================================== growth
@@ -340,12 +322,6 @@ def sector_frame(counts: Mapping[str, Any], sectors: pd.DataFrame, total: int) -
     return df
 
 
-def _funder_names(v: Any) -> list[str]:
-    if v is None or (isinstance(v, float) and math.isnan(v)):
-        return []
-    return [str(x) for x in list(v) if str(x)]
-
-
 def funder_frame(centres: pd.DataFrame, funders: pd.DataFrame | None = None) -> pd.DataFrame:
     """``funder, country, centres``: how many centres name each funder (each centre once).
 
@@ -354,7 +330,7 @@ def funder_frame(centres: pd.DataFrame, funders: pd.DataFrame | None = None) -> 
     """
     counts: Counter[str] = Counter()
     for v in centres["funders"]:
-        counts.update(set(_funder_names(v)))
+        counts.update(set(funder_names(v)))
     country: dict[str, str] = {}
     if funders is not None and len(funders):
         country = dict(
@@ -399,8 +375,6 @@ def province_frame(
     ``disputed``) is listed as "Not included" with no count, matching the map. Most centres
     first, then code. Raises ``ValueError`` for a code in ``counts`` that the registry lacks.
     """
-    from pipeline.maps import NOT_INCLUDED_LABEL, bin_label
-
     known = set(provinces["code"].astype(str))
     unknown = sorted(set(map(str, counts)) - known)
     if unknown:
@@ -460,9 +434,10 @@ def uk_partner_frame(centre_partners: pd.DataFrame, organisations: pd.DataFrame)
 def header_frame(report: Mapping[str, Any]) -> pd.DataFrame:
     """``field, meaning, header``: which header of the file the cleaner used for each field.
 
-    ``report`` is the cleaner's report (``CleanResult.report``, or ``cleaning_report.json``)
-    with ``columns`` mapping canonical field -> header text. Known fields come first in a
-    fixed order (missing ones read "(not found)"), then any other mapped field by name.
+    ``report`` is the cleaner's report (``CentresResult.report``, or
+    ``centres_cleaning_report.json``) with ``columns`` mapping canonical field -> header text.
+    Known fields come first in a fixed order (missing ones read "(not found)"), then any other
+    mapped field by name.
     """
     columns = {str(k): str(v) for k, v in dict(report.get("columns") or {}).items()}
     rows = [

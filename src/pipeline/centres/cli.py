@@ -1,7 +1,9 @@
-"""Command line: ``python -m pipeline centres clean <workbook.xlsx|file.csv> --out <dir>``.
+"""Command line: ``python -m pipeline centres clean [FILE] [--out DIR] [options]``.
 
 The front door (:mod:`pipeline.__main__`) passes the words after ``centres clean`` to
-:func:`cli`.
+:func:`cli`. Run with no argument it cleans what the pipeline's ``clean_centres`` stage
+cleans, with the same defaults, but writes into ``./centres_clean/`` rather than
+``data/processed/``.
 """
 
 from __future__ import annotations
@@ -10,83 +12,124 @@ import argparse
 import sys
 from collections import Counter
 from pathlib import Path
+from typing import Any
 
 from pipeline.centres.clean import (
     FUZZY_THRESHOLD_DEFAULT,
     YEAR_MAX_DEFAULT,
     YEAR_MIN_DEFAULT,
     CentresInputError,
+    CentresResult,
     clean_centres,
     write_outputs,
 )
+from pipeline.centres.read import INPUT_SUFFIXES, RAW_DIR, resolve_input
+from pipeline.io import stage_settings
+
+#: The params.yaml section the pipeline's own cleaning stage reads.
+STAGE = "clean_centres"
+DEFAULT_OUT = Path("centres_clean")
+DEFAULTS = {
+    "workbook": "auto",
+    "raw_dir": RAW_DIR,
+    "fuzzy_threshold": FUZZY_THRESHOLD_DEFAULT,
+    "year_min": YEAR_MIN_DEFAULT,
+    "year_max": YEAR_MAX_DEFAULT,
+}
 
 
-def _clean_parser() -> argparse.ArgumentParser:
-    c = argparse.ArgumentParser(
+def _parser() -> argparse.ArgumentParser:
+    kinds = "/".join(INPUT_SUFFIXES)
+    p = argparse.ArgumentParser(
         prog="python -m pipeline centres clean",
         description=(
-            "Read a centres .xlsx/.csv, resolve partners, provinces and funders through the "
-            "reference registries, classify research areas, drop exact duplicates and quarantine "
-            "invalid rows. Writes centres/organisations/centre_partners parquet, centres.csv, "
-            "rejects, duplicates, unresolved_organisations and review CSVs, row_accounting.json "
-            "and cleaning_report.json into --out."
+            "Read a centres workbook (.xlsx) or CSV, resolve partners, provinces and funders "
+            "through the reference registries, classify research areas, drop exact duplicates "
+            "and quarantine invalid rows. Writes the centres, organisations and centre_partners "
+            "tables (parquet), centres.csv, centres_rejects.csv, centres_duplicates.csv, "
+            "centres_unresolved_organisations.csv, centres_review.csv, centres_accounting.json "
+            "and centres_cleaning_report.json into --out."
         ),
     )
-    c.add_argument("input", type=Path, help="centres workbook (.xlsx) or delimited text (.csv)")
-    c.add_argument("--out", type=Path, required=True, help="output folder (created if absent)")
-    c.add_argument(
+    p.add_argument(
+        "input",
+        nargs="?",
+        type=Path,
+        help=f"the centres file (default: the single {kinds} file in {RAW_DIR}/, as the "
+        "pipeline picks it)",
+    )
+    p.add_argument(
+        "--out",
+        type=Path,
+        default=DEFAULT_OUT,
+        help=f"output folder, created if absent (default: ./{DEFAULT_OUT}/ in the current "
+        "directory; nothing is written into data/processed/ unless you name it here)",
+    )
+    p.add_argument(
+        "--params",
+        type=Path,
+        help=f"a params.yaml: use its `{STAGE}` section (over `common`), as the pipeline's "
+        f"{STAGE} stage does; the options below override it",
+    )
+    p.add_argument(
         "--fuzzy-threshold",
         type=float,
-        default=FUZZY_THRESHOLD_DEFAULT,
-        help="minimum fuzzy score (0-100) for an organisation name match (default %(default)s)",
+        help="minimum fuzzy score (0-100) for an organisation name match "
+        f"(default: {FUZZY_THRESHOLD_DEFAULT:g})",
     )
-    c.add_argument(
-        "--year-min", type=int, default=YEAR_MIN_DEFAULT, help="earliest valid year (%(default)s)"
+    p.add_argument(
+        "--year-min", type=int, help=f"earliest valid year (default: {YEAR_MIN_DEFAULT})"
     )
-    c.add_argument(
-        "--year-max", type=int, default=YEAR_MAX_DEFAULT, help="latest valid year (%(default)s)"
+    p.add_argument("--year-max", type=int, help=f"latest valid year (default: {YEAR_MAX_DEFAULT})")
+    p.add_argument(
+        "--ref-dir", type=Path, help="reference registry folder (default: data/reference)"
     )
-    c.add_argument(
-        "--ref-dir", type=Path, default=None, help="reference registry folder (data/reference)"
-    )
-    return c
+    return p
 
 
-def _findings_parser() -> argparse.ArgumentParser:
-    f = argparse.ArgumentParser(
-        prog="python -m pipeline centres findings",
-        description="Compute the chapter's centres findings (JSON) from cleaned parquet tables.",
-    )
-    f.add_argument("processed", type=Path, help="folder holding centres.parquet etc.")
-    f.add_argument("--out", type=Path, required=True, help="JSON file to write")
-    f.add_argument("--ref-dir", type=Path, default=None, help="reference registry folder")
-    return f
+def settings(args: argparse.Namespace) -> dict[str, Any]:
+    """The run's settings: defaults, then ``--params``, then the options given."""
+    overrides = {
+        "workbook": args.input,
+        "fuzzy_threshold": args.fuzzy_threshold,
+        "year_min": args.year_min,
+        "year_max": args.year_max,
+    }
+    return stage_settings(DEFAULTS, args.params, STAGE, overrides)
 
 
 def cli(argv: list[str] | None = None) -> int:
-    """Clean a centres file; returns the exit code (1 on a fatal input error).
+    """Clean a centres file; returns the exit code (1 when the input cannot be used).
 
     ``argv`` is what follows ``python -m pipeline centres clean`` (a leading ``clean`` word is
-    accepted too); ``findings <processed> --out <json>`` computes the chapter's findings.
+    accepted too).
     """
-    args_in = list(sys.argv[1:] if argv is None else argv)
-    if args_in[:1] == ["findings"]:
-        return _findings(_findings_parser().parse_args(args_in[1:]))
-    if args_in[:1] == ["clean"]:
-        args_in = args_in[1:]
-    args = _clean_parser().parse_args(args_in)
+    words = list(sys.argv[1:] if argv is None else argv)
+    args = _parser().parse_args(words[1:] if words[:1] == ["clean"] else words)
+    try:
+        run = settings(args)
+        source = resolve_input(run["workbook"], run["raw_dir"])
+    except (FileNotFoundError, ValueError) as exc:  # no such file, several, bad params
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
     try:
         result = clean_centres(
-            args.input,
-            fuzzy_threshold=args.fuzzy_threshold,
-            year_min=args.year_min,
-            year_max=args.year_max,
+            source,
+            fuzzy_threshold=float(run["fuzzy_threshold"]),
+            year_min=int(run["year_min"]),
+            year_max=int(run["year_max"]),
             ref_dir=args.ref_dir,
         )
     except CentresInputError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
     paths = write_outputs(result, args.out)
+    print_summary(result, paths)
+    return 0
+
+
+def print_summary(result: CentresResult, paths: list[Path]) -> None:
+    """Where the rows went, the reject reasons by kind, and the files written."""
     acc = result.accounting
     print(f"centres: {acc['source_file']}")
     print(f"  rows read:        {acc['raw_rows']} ({acc['non_data_rows']} blank/notes rows)")
@@ -102,17 +145,6 @@ def cli(argv: list[str] | None = None) -> int:
     print("  written:")
     for p in paths:
         print(f"    {p}")
-    return 0
-
-
-def _findings(args: argparse.Namespace) -> int:
-    from pipeline.centres.findings import compute_findings
-    from pipeline.io import atomic_write_json
-
-    findings = compute_findings(args.processed, ref_dir=args.ref_dir)
-    atomic_write_json(args.out, findings)
-    print(f"centres findings: {findings['centres_total']} centres -> {args.out}")
-    return 0
 
 
 def _short(reason: str) -> str:

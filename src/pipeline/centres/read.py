@@ -15,15 +15,21 @@ from __future__ import annotations
 import codecs
 import csv
 import datetime as dt
-import io
 import re
 import unicodedata
+import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import openpyxl
+
 from pipeline.centres.headers import HEADER_VARIANTS, PARTNER_FIELDS, REQUIRED
-from pipeline.io import csv_field_limit
+from pipeline.io import CsvSyntaxError, csv_text_records, find_input
+
+#: Where the pipeline looks for the centres file, and the kinds of file it picks there.
+RAW_DIR = "data/raw/centres"
+INPUT_SUFFIXES = (".xlsx", ".csv")
 
 #: How many rows from the top are searched for the header row.
 HEADER_SCAN_ROWS = 20
@@ -131,14 +137,39 @@ def _is_blank(value: Any) -> bool:
 
 
 # --------------------------------------------------------------------------- table assembly
-def _build_table(
-    source_file: str,
-    rows: list[list[Any]],
-    row_numbers: list[int],
-    *,
-    sheet: str | None = None,
-    sheets_seen: list[str] | None = None,
-) -> RawTable:
+@dataclass
+class _HeaderMap:
+    """Which column of the header row feeds which field, and which columns are not used."""
+
+    columns: dict[str, str] = field(default_factory=dict)  # field -> header text
+    index: dict[str, int] = field(default_factory=dict)  # field -> column index
+    ignored: list[str] = field(default_factory=list)
+    extra: list[tuple[int, str]] = field(default_factory=list)  # unused column index, text
+    same_as: dict[str, Any] = field(default_factory=dict)  # ignored text -> header used
+
+
+def _map_header(header: list[Any]) -> _HeaderMap:
+    mapped = _HeaderMap()
+    for j, cell in enumerate(header):
+        if _is_blank(cell):
+            continue
+        name = match_header(cell)
+        text = str(cell).strip()
+        if name is None or name in mapped.index:
+            mapped.ignored.append(text)
+            mapped.extra.append((j, text))
+            if name is not None:
+                mapped.same_as[text] = header[mapped.index[name]]
+            continue
+        mapped.columns[name] = text
+        mapped.index[name] = j
+    return mapped
+
+
+def _header_row(
+    source_file: str, rows: list[list[Any]], sheets_seen: list[str] | None
+) -> tuple[int, int]:
+    """``(index, score)`` of the header row; with no known column name, the first non-blank row."""
     if not any(any(not _is_blank(c) for c in r) for r in rows):
         where = f" (sheets looked at: {', '.join(sheets_seen)})" if sheets_seen else ""
         raise CentresInputError(f"{source_file}: the file is empty - no header row found{where}")
@@ -147,55 +178,47 @@ def _build_table(
         # no row has a single known column name: quote the first non-blank row rather
         # than call it the header
         h_idx = next(i for i, r in enumerate(rows) if any(not _is_blank(c) for c in r))
-    header = rows[h_idx]
-    columns: dict[str, str] = {}
-    col_index: dict[str, int] = {}
-    ignored: list[str] = []
-    dup_notes: dict[str, Any] = {}
-    extra_idx: list[tuple[int, str]] = []
-    for j, cell in enumerate(header):
-        if _is_blank(cell):
-            continue
-        name = match_header(cell)
-        text = str(cell).strip()
-        if name is None or name in col_index:
-            ignored.append(text)
-            extra_idx.append((j, text))
-            if name is not None:
-                dup_notes[text] = header[col_index[name]]
-            continue
-        columns[name] = text
-        col_index[name] = j
-    missing = _missing_required(set(col_index))
-    if missing:
-        found = ", ".join(str(c).strip() for c in header if not _is_blank(c)) or "(none)"
-        req = missing[0]
-        looked = ", ".join(
-            repr(v)
-            for f in (PARTNER_FIELDS if req == "partners" else (req,))
-            for v in HEADER_VARIANTS[f]
+    return h_idx, score
+
+
+def _missing_columns_error(
+    source_file: str,
+    header: list[Any],
+    missing: list[str],
+    *,
+    score: int,
+    row_number: int,
+    sheet: str | None,
+    sheets_seen: list[str] | None,
+) -> CentresInputError:
+    """The error for a header that lacks a required field: what was sought, what was found."""
+    found = ", ".join(str(c).strip() for c in header if not _is_blank(c)) or "(none)"
+    req = missing[0]
+    fields = PARTNER_FIELDS if req == "partners" else (req,)
+    looked = ", ".join(repr(v) for f in fields for v in HEADER_VARIANTS[f])
+    where = f"; sheets looked at: {', '.join(sheets_seen)}" if sheets_seen else ""
+    more = ""
+    if len(missing) > 1:
+        more = f" (also missing: {', '.join(repr(field_label(m)) for m in missing[1:])})"
+    in_sheet = f", sheet {sheet!r}" if sheet else ""
+    lead = (
+        f"{source_file}: missing required column {field_label(req)!r}{more} (looked for: {looked})"
+    )
+    if score == 0:
+        return CentresInputError(
+            f"{lead}; no header row found: none of the first {HEADER_SCAN_ROWS} rows has a known "
+            f"column name; the first non-blank row (row {row_number}{in_sheet}) reads: "
+            f"{found}{where}"
         )
-        where = f"; sheets looked at: {', '.join(sheets_seen)}" if sheets_seen else ""
-        more = (
-            f" (also missing: {', '.join(repr(field_label(m)) for m in missing[1:])})"
-            if len(missing) > 1
-            else ""
-        )
-        in_sheet = f", sheet {sheet!r}" if sheet else ""
-        if score == 0:
-            raise CentresInputError(
-                f"{source_file}: missing required column {field_label(req)!r}{more} "
-                f"(looked for: {looked}); no header row found: none of the first "
-                f"{HEADER_SCAN_ROWS} rows has a known column name; the first non-blank row "
-                f"(row {row_numbers[h_idx]}{in_sheet}) reads: {found}{where}"
-            )
-        raise CentresInputError(
-            f"{source_file}: missing required column {field_label(req)!r}{more} "
-            f"(looked for: {looked}); found columns: {found}"
-            f" (header row {row_numbers[h_idx]}{in_sheet}{where})"
-        )
-    body = rows[h_idx + 1 :]
-    numbers = row_numbers[h_idx + 1 :]
+    return CentresInputError(
+        f"{lead}; found columns: {found} (header row {row_number}{in_sheet}{where})"
+    )
+
+
+def _body_rows(
+    body: list[list[Any]], numbers: list[int], mapped: _HeaderMap, width: int
+) -> tuple[list[tuple[int, dict[str, Any]]], list[dict[str, Any]]]:
+    """Each row below the header as ``(row number, {field: cell})`` plus its unused cells."""
     # trim trailing blank rows: they are not rows a user would count
     last = len(body)
     while last > 0 and all(_is_blank(c) for c in body[last - 1]):
@@ -203,34 +226,62 @@ def _build_table(
     out_rows: list[tuple[int, dict[str, Any]]] = []
     extras: list[dict[str, Any]] = []
     for r, n in zip(body[:last], numbers[:last], strict=True):
-        rec = {name: (r[j] if j < len(r) else None) for name, j in col_index.items()}
-        ext = {text: r[j] for j, text in extra_idx if j < len(r) and not _is_blank(r[j])}
+        rec = {name: (r[j] if j < len(r) else None) for name, j in mapped.index.items()}
+        ext = {text: r[j] for j, text in mapped.extra if j < len(r) and not _is_blank(r[j])}
         # cells beyond the header's last column are extra too (e.g. stray notes)
-        for j in range(len(header), len(r)):
+        for j in range(width, len(r)):
             if not _is_blank(r[j]):
                 ext[f"column {j + 1}"] = r[j]
         out_rows.append((n, rec))
         extras.append(ext)
-    first_col = min(col_index, key=lambda k: col_index[k]) if col_index else None
-    warnings = [
+    return out_rows, extras
+
+
+def _ignored_warnings(source_file: str, mapped: _HeaderMap) -> list[str]:
+    return [
         f"{source_file}: ignored column {c!r} "
         + (
-            f"(same field as column {str(dup_notes[c]).strip()!r}, which is used)"
-            if c in dup_notes
+            f"(same field as column {str(mapped.same_as[c]).strip()!r}, which is used)"
+            if c in mapped.same_as
             else "(not a known centres field)"
         )
-        for c in ignored
+        for c in mapped.ignored
     ]
+
+
+def _build_table(
+    source_file: str,
+    rows: list[list[Any]],
+    row_numbers: list[int],
+    *,
+    sheet: str | None = None,
+    sheets_seen: list[str] | None = None,
+) -> RawTable:
+    h_idx, score = _header_row(source_file, rows, sheets_seen)
+    header = rows[h_idx]
+    mapped = _map_header(header)
+    missing = _missing_required(set(mapped.index))
+    if missing:
+        raise _missing_columns_error(
+            source_file,
+            header,
+            missing,
+            score=score,
+            row_number=row_numbers[h_idx],
+            sheet=sheet,
+            sheets_seen=sheets_seen,
+        )
+    body, extras = _body_rows(rows[h_idx + 1 :], row_numbers[h_idx + 1 :], mapped, len(header))
     return RawTable(
         source_file=source_file,
-        columns=columns,
-        rows=out_rows,
+        columns=mapped.columns,
+        rows=body,
         extra_cells=extras,
-        first_column=first_col,
+        first_column=min(mapped.index, key=lambda k: mapped.index[k]) if mapped.index else None,
         header_row=row_numbers[h_idx],
         sheet=sheet,
-        ignored_columns=ignored,
-        warnings=warnings,
+        ignored_columns=mapped.ignored,
+        warnings=_ignored_warnings(source_file, mapped),
     )
 
 
@@ -268,8 +319,6 @@ def _read_sheet_rows(ws_values: Any, ws_formulas: Any | None) -> tuple[list[list
 
 
 def _open_workbook(path: Path, data_only: bool) -> Any:
-    import openpyxl
-
     try:
         wb = openpyxl.load_workbook(path, read_only=True, data_only=data_only)
     except Exception:  # noqa: BLE001 - some files only the full (non-streaming) parser reads
@@ -279,8 +328,6 @@ def _open_workbook(path: Path, data_only: bool) -> Any:
 
 def _has_formulas(path: Path) -> bool:
     """True when any worksheet part of the .xlsx holds a formula element."""
-    import zipfile
-
     try:
         with zipfile.ZipFile(path) as z:
             for name in z.namelist():
@@ -293,8 +340,26 @@ def _has_formulas(path: Path) -> bool:
     return False
 
 
+def _sheet_candidate(name: str, wb_v: Any, wb_f: Any | None) -> tuple[Any, ...]:
+    """``(complete, score, rows, numbers)`` of one sheet: how well its header row matches."""
+    ws_v = wb_v[name]
+    ws_f = wb_f[name] if wb_f is not None else None
+    for ws in (ws_v, ws_f):
+        if ws is not None and hasattr(ws, "reset_dimensions"):
+            ws.reset_dimensions()
+    rows, numbers = _read_sheet_rows(ws_v, ws_f)
+    h_idx, score = find_header_row(rows)
+    matched = {match_header(c) for c in rows[h_idx]} - {None} if rows else set()
+    complete = bool(rows) and not _missing_required(matched)
+    return complete, score, rows, numbers
+
+
 def read_xlsx(path: Path) -> RawTable:
-    """Read the best-matching sheet of an .xlsx workbook."""
+    """Read the best-matching sheet of an .xlsx workbook.
+
+    A sheet with every required column beats one without; then the best header score; then
+    the earlier sheet.
+    """
     source = str(path)
     if path.stat().st_size == 0:
         raise CentresInputError(f"{source}: the file is empty - no header row found")
@@ -306,25 +371,14 @@ def read_xlsx(path: Path) -> RawTable:
         raise CentresInputError(f"{source}: cannot open as an .xlsx workbook ({exc})") from exc
     try:
         sheets = list(wb_v.sheetnames)
-        candidates = []
-        for name in sheets:
-            ws_v = wb_v[name]
-            ws_f = wb_f[name] if wb_f is not None else None
-            for ws in (ws_v, ws_f):
-                if ws is not None and hasattr(ws, "reset_dimensions"):
-                    ws.reset_dimensions()
-            rows, numbers = _read_sheet_rows(ws_v, ws_f)
-            h_idx, score = find_header_row(rows)
-            matched = {match_header(c) for c in rows[h_idx]} - {None} if rows else set()
-            complete = bool(rows) and not _missing_required(matched)
-            candidates.append((complete, score, -sheets.index(name), name, rows, numbers))
+        candidates = [(*_sheet_candidate(n, wb_v, wb_f), -i, n) for i, n in enumerate(sheets)]
     finally:
         wb_v.close()
         if wb_f is not None:
             wb_f.close()
     if not candidates:
         raise CentresInputError(f"{source}: the workbook has no sheets")
-    complete, score, _, name, rows, numbers = max(candidates, key=lambda c: c[:3])
+    complete, _, rows, numbers, _, name = max(candidates, key=lambda c: (c[0], c[1], c[4]))
     if not complete and not any(any(not _is_blank(c) for c in r) for r in rows):
         raise CentresInputError(
             f"{source}: the file is empty - no header row found "
@@ -379,24 +433,18 @@ def decode_bytes(data: bytes) -> tuple[str, str]:
 
 _DELIMITERS = (",", ";", "\t", "|")
 
-def _parse_csv(text: str, delimiter: str) -> tuple[list[list[Any]], list[int]]:
-    """Parse CSV text; return rows and the line on which each record starts.
 
-    Long free-text cells are read whole (:func:`pipeline.io.csv_field_limit`).
+def _parse_csv(text: str, delimiter: str) -> tuple[list[list[Any]], list[int]]:
+    """Parse CSV text; return rows (blank cells as None) and the line each record starts on.
+
+    Long free-text cells are read whole (:func:`pipeline.io.csv_text_records`).
     """
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    rows: list[list[Any]] = []
-    starts: list[int] = []
-    prev = 0
     try:
-        with csv_field_limit():
-            for rec in reader:
-                starts.append(prev + 1)
-                rows.append([c if c.strip() else None for c in rec])
-                prev = reader.line_num
-    except csv.Error as exc:
-        raise CentresInputError(f"line {prev + 1}: malformed CSV ({exc})") from exc
-    return rows, starts
+        records = csv_text_records(text, delimiter)
+    except CsvSyntaxError as exc:
+        raise CentresInputError(f"line {exc.line}: malformed CSV ({exc.error})") from exc
+    rows = [[c if c.strip() else None for c in values] for _, values in records]
+    return rows, [start for start, _ in records]
 
 
 def sniff_delimiter(text: str) -> str:
@@ -445,6 +493,18 @@ def read_csv(path: Path) -> RawTable:
     table.encoding = encoding
     table.delimiter = delimiter
     return table
+
+
+def resolve_input(workbook: str | Path = "auto", folder: str | Path = RAW_DIR) -> Path:
+    """The centres file to clean.
+
+    ``workbook`` is a path, or ``"auto"``: then the single ``.xlsx``/``.csv`` file in
+    ``folder`` is used (hidden files and Excel lock files ``~$...`` are ignored), so a
+    user who drops their own database into that folder needs no edit. Raises
+    ``FileNotFoundError`` when the path is missing or the folder holds no candidate, and
+    ``ValueError`` when it holds several (naming them).
+    """
+    return find_input(workbook, folder, INPUT_SUFFIXES, what="centres input", param="workbook")
 
 
 def read_table(path: str | Path) -> RawTable:

@@ -1,8 +1,9 @@
-"""Pandera schemas for every table the centres cleaner outputs.
+"""Pandera schemas for every table the centres cleaner outputs, and their column lists.
 
 Each ``validate_*`` function checks a frame against its :class:`DataFrameModel` (strict: exactly
 the contract's columns, in order) and returns it, so a contract break fails loudly at build time
-rather than in a chapter.
+rather than in a chapter. The ``*_COLUMNS`` lists are read off the models (the contract is
+typed once), and :func:`arrow_schema` gives the parquet schema of the three data tables.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from typing import Any, ClassVar
 
 import pandas as pd
 import pandera.pandas as pa
+import pyarrow
 from pandera.typing import Series
 
 CENTRE_ID = r"^C\d{4,}$"
@@ -81,7 +83,7 @@ class CentrePartnersSchema(_Base):
 
 
 class RejectsSchema(_Base):
-    """rejects.csv: one line per problem of a rejected row."""
+    """centres_rejects.csv: one line per problem of a rejected row."""
 
     source_file: Series[str]
     source_row: Series[int] = pa.Field(ge=1)
@@ -91,7 +93,7 @@ class RejectsSchema(_Base):
 
 
 class DuplicatesSchema(_Base):
-    """duplicates.csv: rows dropped as exact duplicates of an earlier kept row."""
+    """centres_duplicates.csv: rows dropped as exact duplicates of an earlier kept row."""
 
     source_file: Series[str]
     source_row: Series[int] = pa.Field(ge=1, unique=True)
@@ -102,7 +104,7 @@ class DuplicatesSchema(_Base):
 
 
 class UnresolvedSchema(_Base):
-    """unresolved_organisations.csv: partner names no registry organisation matched."""
+    """centres_unresolved_organisations.csv: partner names no registry organisation matched."""
 
     source_row: Series[int] = pa.Field(ge=1)
     column: Series[str]
@@ -112,13 +114,43 @@ class UnresolvedSchema(_Base):
 
 
 class ReviewSchema(_Base):
-    """review.csv: kept rows with something a person should look at."""
+    """centres_review.csv: kept rows with something a person should look at."""
 
     source_file: Series[str]
     source_row: Series[int] = pa.Field(ge=1)
     column: Series[str]
     value: Series[str]
     issue: Series[str]
+
+
+def _columns(model: type[pa.DataFrameModel]) -> list[str]:
+    return list(model.to_schema().columns)
+
+
+CENTRE_COLUMNS = _columns(CentresSchema)
+ORGANISATION_COLUMNS = _columns(OrganisationsSchema)
+PARTNER_LINK_COLUMNS = _columns(CentrePartnersSchema)
+REJECT_COLUMNS = _columns(RejectsSchema)
+DUPLICATE_COLUMNS = _columns(DuplicatesSchema)
+UNRESOLVED_COLUMNS = _columns(UnresolvedSchema)
+REVIEW_COLUMNS = _columns(ReviewSchema)
+
+
+def arrow_schema(table: str) -> pyarrow.Schema:
+    """Parquet schema of ``centres``, ``organisations`` or ``centre_partners``.
+
+    Written explicitly so that an all-null column keeps its type and the same data gives the
+    same bytes.
+    """
+    s, i, b = pyarrow.string(), pyarrow.int64(), pyarrow.bool_()
+    centre_types = {"year_established": i, "year_approximate": b, "source_row": i}
+    centre_types["funders"] = pyarrow.list_(s)
+    columns = {
+        "centres": [(c, centre_types.get(c, s)) for c in CENTRE_COLUMNS],
+        "organisations": [(c, s) for c in ORGANISATION_COLUMNS],
+        "centre_partners": [(c, s) for c in PARTNER_LINK_COLUMNS],
+    }
+    return pyarrow.schema(columns[table])
 
 
 def _validate(model: type[pa.DataFrameModel], df: pd.DataFrame) -> pd.DataFrame:

@@ -1,7 +1,7 @@
 """Charts and display tables for the interview chapter, with small-cell suppression.
 
-The inputs are the cleaned interview tables (``interview_cases.parquet``,
-``interview_code_counts.parquet``) and the good-practice table. Counts of
+The inputs are the cleaned interview tables (``interviews_cases.parquet``,
+``interviews_code_counts.parquet``) and the good-practice table. Counts of
 interviewees between 1 and ``k - 1`` in any breakdown are shown as ``"<k"``, a
 complementary cell is hidden as ``"*"`` where a printed total would otherwise give
 a small one away, and hidden cells are drawn as grey, dash-outlined bars of
@@ -16,6 +16,7 @@ Public API::
     group_contrast_data(code_counts, cases, codes, groups=DEFAULT_CONTRAST, k=5) -> DataFrame
     group_contrast_chart(code_counts, cases, codes, groups=DEFAULT_CONTRAST, k=5) -> alt.Chart
     share_phrase(row, k=5) -> str
+    contrast_phrase(contrast, code_id, group, k=5) -> str
     good_practices_table(good_practices, code_counts, k=5) -> DataFrame
     risk_table(survey_responses, at_risk_survey, interviews_total, at_risk_interviewees) -> DataFrame
 """
@@ -28,7 +29,7 @@ from typing import Any
 import altair as alt
 import pandas as pd
 
-from pipeline import theme
+from pipeline import report, theme
 from pipeline.disclosure import (
     COMPLEMENT_LABEL,
     PRIMARY,
@@ -39,7 +40,7 @@ from pipeline.disclosure import (
     suppressed_label,
 )
 from pipeline.interviews.schemas import GROUP_IDS, INSTITUTION_TYPES
-from pipeline.survey.charts import BAR_COLOUR, SUPPRESSED_COLOUR, crosstab_table
+from pipeline.survey.charts import crosstab_table
 
 __all__ = [
     "DEFAULT_CONTRAST",
@@ -47,6 +48,7 @@ __all__ = [
     "code_label",
     "codes_by_theme_chart",
     "codes_by_theme_data",
+    "contrast_phrase",
     "good_practices_table",
     "group_contrast_chart",
     "group_contrast_data",
@@ -67,6 +69,8 @@ DEFAULT_CONTRAST: dict[str, tuple[str, ...]] = {
     "STEM": ("STEM",),
     "Social sciences and humanities": ("Social sciences", "Arts and humanities"),
 }
+BAR_COLOUR = theme.PUOR_DARK_PURPLE
+SUPPRESSED_COLOUR = theme.SUPPRESSED_FILL
 #: Colour-blind-safe pair (ColorBrewer PuOr ends) for two-group contrasts.
 GROUP_COLOURS = (
     theme.PUOR_DARK_PURPLE,
@@ -144,7 +148,9 @@ def _bar_layers(y: alt.Y, x_title: str, colour: alt.Color | None = None) -> alt.
         x=alt.X("plot_count:Q", title=x_title),
         y=y,
         color=fill,
-        stroke=alt.condition("datum.suppressed", alt.value(theme.SUPPRESSED_STROKE), alt.value(None)),
+        stroke=alt.condition(
+            "datum.suppressed", alt.value(theme.SUPPRESSED_STROKE), alt.value(None)
+        ),
         strokeDash=alt.condition("datum.suppressed", alt.value([3, 2]), alt.value([1, 0])),
         tooltip=[alt.Tooltip("code:N", title="Code"), alt.Tooltip("label:N", title=x_title)],
     )
@@ -210,56 +216,61 @@ def group_contrast_data(
     if missing:
         raise ValueError(f"codes not in the code counts: {missing}")
     counts = code_counts.set_index("code_id")
-    sizes = {g: int(cases["discipline_group"].isin(m).sum()) for g, m in groups.items()}
-    covers_all = sum(sizes.values()) == len(cases)
+    sizes = [int(cases["discipline_group"].isin(m).sum()) for m in groups.values()]
+    covers_all = sum(sizes) == len(cases)
     rows = []
     for code in codes:
         values = [
             int(sum(int(counts.at[code, GROUP_IDS[m]]) for m in members))
             for members in groups.values()
         ]
-        status = [PRIMARY if 0 < sizes[g] < k else SHOWN for g in groups]
-        status = [
-            PRIMARY if st == SHOWN and 0 < v < k else st
-            for st, v in zip(status, values, strict=True)
-        ]
-        if covers_all:
-            complete_line(status, values)
-        for group, value, st in zip(groups, values, status, strict=True):
-            n = sizes[group]
-            small_group = 0 < n < k
-            hidden = st != SHOWN
-            share = None if hidden or not n else round(100.0 * value / n, 1)
-            if small_group:
-                plot_share = 100.0 * (k / 2) / k
-            elif hidden:
-                plot_share = 100.0 * (k / 2) / n
-            else:
-                plot_share = 100.0 * value / n if n else 0.0
-            label = (
-                (suppressed_label(k) if st == PRIMARY else COMPLEMENT_LABEL)
-                if hidden
-                else f"{share:.0f}% ({value})"
-            )
-            rows.append(
-                {
-                    "code_id": code,
-                    "code": code_label(counts.at[code, "code_path"]),
-                    "group": group,
-                    "n": None if small_group else n,
-                    "n_label": suppressed_label(k) if small_group else str(n),
-                    "count": None if hidden else value,
-                    "label": label,
-                    "status": st,
-                    "suppressed": hidden,
-                    "share": share,
-                    "plot_share": round(plot_share, 3),
-                }
-            )
+        status = _contrast_status(values, sizes, k, covers_all)
+        label = code_label(counts.at[code, "code_path"])
+        for group, value, n, st in zip(groups, values, sizes, status, strict=True):
+            rows.append({"code_id": code, "code": label, **_contrast_cell(group, value, n, st, k)})
     out = pd.DataFrame(rows)
     out["n"] = out["n"].astype("Int64")
     out["count"] = out["count"].astype("Int64")
     return out
+
+
+def _contrast_status(values: list[int], sizes: list[int], k: int, covers_all: bool) -> list[str]:
+    """Which cells of one code's line are hidden: small groups, small counts, a complement."""
+    status = [PRIMARY if 0 < n < k else SHOWN for n in sizes]
+    status = [
+        PRIMARY if st == SHOWN and 0 < v < k else st for st, v in zip(status, values, strict=True)
+    ]
+    if covers_all:
+        complete_line(status, values)
+    return status
+
+
+def _contrast_cell(group: str, value: int, n: int, st: str, k: int) -> dict[str, Any]:
+    """One group's cell for one code: what is shown and the share drawn."""
+    small_group = 0 < n < k
+    hidden = st != SHOWN
+    share = None if hidden or not n else round(100.0 * value / n, 1)
+    if small_group:
+        plot_share = 100.0 * (k / 2) / k
+    elif hidden:
+        plot_share = 100.0 * (k / 2) / n
+    else:
+        plot_share = 100.0 * value / n if n else 0.0
+    if hidden:
+        label = suppressed_label(k) if st == PRIMARY else COMPLEMENT_LABEL
+    else:
+        label = f"{share:.0f}% ({value})"
+    return {
+        "group": group,
+        "n": None if small_group else n,
+        "n_label": suppressed_label(k) if small_group else str(n),
+        "count": None if hidden else value,
+        "label": label,
+        "status": st,
+        "suppressed": hidden,
+        "share": share,
+        "plot_share": round(plot_share, 3),
+    }
 
 
 def group_contrast_chart(
@@ -299,7 +310,9 @@ def group_contrast_chart(
             scale=alt.Scale(domain=domain, range=rng),
             legend=alt.Legend(title=None, orient="bottom", labelLimit=300),
         ),
-        stroke=alt.condition("datum.suppressed", alt.value(theme.SUPPRESSED_STROKE), alt.value(None)),
+        stroke=alt.condition(
+            "datum.suppressed", alt.value(theme.SUPPRESSED_STROKE), alt.value(None)
+        ),
         strokeDash=alt.condition("datum.suppressed", alt.value([3, 2]), alt.value([1, 0])),
         tooltip=[
             alt.Tooltip("code:N", title="Code"),
@@ -370,6 +383,14 @@ def risk_table(
             ],
         }
     )
+
+
+def contrast_phrase(contrast: pd.DataFrame, code_id: str, group: str, k: int = 5) -> str:
+    """:func:`share_phrase` of one cell of :func:`group_contrast_data`, escaped for Markdown."""
+    cell = contrast[(contrast["code_id"] == code_id) & (contrast["group"] == group)]
+    if cell.empty:
+        raise KeyError(f"no contrast cell for code {code_id!r} and group {group!r}")
+    return report.md_escape(share_phrase(cell.iloc[0], k))
 
 
 def share_phrase(row: Mapping[str, Any], k: int = 5) -> str:

@@ -18,7 +18,6 @@ raw cells = kept + rejected.
 
 from __future__ import annotations
 
-import argparse
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -37,13 +36,14 @@ from pipeline.interviews.schemas import (
     REJECT_COLUMNS,
     REJECTS_SCHEMA,
 )
+from pipeline.io import atomic_write_csv, atomic_write_json, atomic_write_parquet
+from pipeline.registries import OrganisationResolver, load_organisations
 
-EXPORT_NAME = "interviews_coding_SYNTHETIC.xlsx"
-CODEBOOK_NAME = "interviews_codebook_SYNTHETIC.csv"
-OUTPUT_NAMES = {
-    "cases": "interview_cases.parquet",
-    "codes_long": "interview_codes_long.parquet",
-    "code_counts": "interview_code_counts.parquet",
+#: Every file :func:`write_outputs` writes, by table.
+OUTPUT_FILES = {
+    "cases": "interviews_cases.parquet",
+    "codes_long": "interviews_codes_long.parquet",
+    "code_counts": "interviews_code_counts.parquet",
     "rejects": "interviews_rejects.csv",
     "accounting": "interviews_accounting.json",
 }
@@ -134,96 +134,15 @@ def _text(v: Any) -> str | None:
     return None if _blank(v) else re.sub(r"\s+", " ", str(v)).strip()
 
 
-def _default_resolver() -> Any:
-    from pipeline.registries import OrganisationResolver, load_organisations
-
+def default_resolver() -> OrganisationResolver:
+    """The registry's organisation resolver (default threshold)."""
     return OrganisationResolver(load_organisations())
 
 
-def _org_names() -> dict[str, str]:
-    from pipeline.registries import load_organisations
-
+def organisation_names() -> dict[str, str]:
+    """Registry name of every organisation id."""
     orgs = load_organisations()
     return dict(zip(orgs["org_id"], orgs["name"], strict=True))
-
-
-def clean_cases(
-    raw: RawExport, resolver: Any, org_names: dict[str, str]
-) -> tuple[pd.DataFrame, list[dict[str, Any]], dict[str, Any]]:
-    """Clean the case sheet: returns (cases, rejects, accounting block)."""
-    group_table = {k.casefold(): k for k in GROUP_IDS} | _GROUP_SYNONYMS
-    rejects: list[dict[str, Any]] = []
-    kept: list[dict[str, Any]] = []
-    seen: dict[str, int] = {}
-    n_dup = n_rej = 0
-    cs, cc = raw.case_sheet, raw.case_columns.get("case_id", "Case")
-    for rec in raw.cases.to_dict("records"):
-        row = int(rec["source_row"])
-        cid = normalise_case_id(rec["case_id"])
-        if cid is None:
-            n_rej += 1
-            rejects.append(_reject(raw, cs, row, cc, rec["case_id"], "missing case id"))
-            continue
-        if cid in seen:
-            n_dup += 1
-            rejects.append(
-                _reject(raw, cs, row, cc, cid, f"duplicate case id (first kept at row {seen[cid]})")
-            )
-            continue
-        seen[cid] = row
-        group, ok = _canon(rec["discipline_group"], group_table)
-        if not ok:
-            rejects.append(
-                _reject(
-                    raw,
-                    cs,
-                    row,
-                    raw.case_columns.get("discipline_group", "Discipline group"),
-                    rec["discipline_group"],
-                    "unknown discipline group",
-                )
-            )
-        inst, ok = _canon(rec.get("institution_type"), _INSTITUTION_SYNONYMS)
-        if not ok:
-            rejects.append(
-                _reject(
-                    raw,
-                    cs,
-                    row,
-                    raw.case_columns.get("institution_type", "Institution type"),
-                    rec.get("institution_type"),
-                    "unknown institution type",
-                )
-            )
-        org_raw = _text(rec["organisation"])
-        if org_raw is None:
-            org_id, method, score = None, "unresolved", None
-        else:
-            res = resolver.resolve(org_raw)
-            org_id, method = res.org_id, res.method
-            score = None if res.score is None else float(res.score)
-        kept.append(
-            {
-                "case_id": cid,
-                "organisation_raw": org_raw,
-                "org_id": org_id,
-                "org_name": org_names.get(org_id) if org_id else None,
-                "org_match_method": method,
-                "org_match_score": score,
-                "discipline_group": group,
-                "institution_type": inst,
-                "role": _text(rec.get("role")),
-                "source_row": row,
-            }
-        )
-    cols = list(CASES_SCHEMA.columns)
-    cases = pd.DataFrame(kept, columns=cols)
-    cases["org_match_score"] = cases["org_match_score"].astype(float)
-    cases["source_row"] = cases["source_row"].astype(int)
-    cases = cases.sort_values("case_id", kind="stable").reset_index(drop=True)
-    block = {"raw_rows": len(raw.cases), "kept": len(cases), "duplicates": n_dup, "rejected": n_rej}
-    assert block["raw_rows"] == block["kept"] + block["duplicates"] + block["rejected"], block
-    return cases, rejects, block
 
 
 def _reject(
@@ -241,61 +160,154 @@ def _reject(
     }
 
 
+@dataclass
+class _Sheet:
+    """One sheet being cleaned: where its case ids are, what was seen, and its tally."""
+
+    raw: RawExport
+    name: str
+    case_column: str
+    raw_rows: int
+    kept: int = 0
+    duplicates: int = 0
+    rejected: int = 0
+
+    def __post_init__(self) -> None:
+        self.rejects: list[dict[str, Any]] = []
+        self.seen: dict[str, int] = {}
+
+    def reject(self, row: int, column: str, value: Any, reason: str) -> None:
+        self.rejects.append(_reject(self.raw, self.name, row, column, value, reason))
+
+    def case_id(self, rec: dict[str, Any]) -> str | None:
+        """The row's normalised case id; None (and the row rejected) when missing or repeated."""
+        row = int(rec["source_row"])
+        cid = normalise_case_id(rec["case_id"])
+        if cid is None:
+            self.rejected += 1
+            self.reject(row, self.case_column, rec["case_id"], "missing case id")
+        elif cid in self.seen:
+            self.duplicates += 1
+            reason = f"duplicate case id (first kept at row {self.seen[cid]})"
+            self.reject(row, self.case_column, cid, reason)
+            return None
+        return cid
+
+    def block(self) -> dict[str, int]:
+        """The sheet's accounting; asserts raw rows = kept + duplicates + rejected."""
+        block = {
+            "raw_rows": self.raw_rows,
+            "kept": self.kept,
+            "duplicates": self.duplicates,
+            "rejected": self.rejected,
+        }
+        assert self.raw_rows == self.kept + self.duplicates + self.rejected, block
+        return block
+
+
+_GROUP_TABLE = {k.casefold(): k for k in GROUP_IDS} | _GROUP_SYNONYMS
+
+
+def clean_cases(
+    raw: RawExport, resolver: Any, org_names: dict[str, str]
+) -> tuple[pd.DataFrame, list[dict[str, Any]], dict[str, Any]]:
+    """Clean the case sheet: returns (cases, rejects, accounting block)."""
+    sheet = _Sheet(raw, raw.case_sheet, raw.case_columns.get("case_id", "Case"), len(raw.cases))
+    kept: list[dict[str, Any]] = []
+    for rec in raw.cases.to_dict("records"):
+        cid = sheet.case_id(rec)
+        if cid is None:
+            continue
+        sheet.seen[cid] = int(rec["source_row"])
+        kept.append(_case_record(sheet, rec, cid, resolver, org_names))
+    cases = pd.DataFrame(kept, columns=list(CASES_SCHEMA.columns))
+    cases["org_match_score"] = cases["org_match_score"].astype(float)
+    cases["source_row"] = cases["source_row"].astype(int)
+    cases = cases.sort_values("case_id", kind="stable").reset_index(drop=True)
+    sheet.kept = len(cases)
+    return cases, sheet.rejects, sheet.block()
+
+
+def _vocabulary(sheet: _Sheet, rec: dict[str, Any], name: str, table: dict[str, str]) -> str | None:
+    """A discipline group or institution type in canonical form; unknown ones are rejected."""
+    value, ok = _canon(rec.get(name), table)
+    if not ok:
+        label = name.replace("_", " ").capitalize()
+        column = sheet.raw.case_columns.get(name, label)
+        sheet.reject(int(rec["source_row"]), column, rec.get(name), f"unknown {label.lower()}")
+    return value
+
+
+def _case_record(
+    sheet: _Sheet, rec: dict[str, Any], cid: str, resolver: Any, org_names: dict[str, str]
+) -> dict[str, Any]:
+    """One kept case with its organisation resolved through the registry."""
+    group = _vocabulary(sheet, rec, "discipline_group", _GROUP_TABLE)
+    inst = _vocabulary(sheet, rec, "institution_type", _INSTITUTION_SYNONYMS)
+    org_raw = _text(rec["organisation"])
+    org_id, method, score = None, "unresolved", None
+    if org_raw is not None:
+        res = resolver.resolve(org_raw)
+        org_id, method = res.org_id, res.method
+        score = None if res.score is None else float(res.score)
+    return {
+        "case_id": cid,
+        "organisation_raw": org_raw,
+        "org_id": org_id,
+        "org_name": org_names.get(org_id) if org_id else None,
+        "org_match_method": method,
+        "org_match_score": score,
+        "discipline_group": group,
+        "institution_type": inst,
+        "role": _text(rec.get("role")),
+        "source_row": int(rec["source_row"]),
+    }
+
+
 def clean_matrix(
     raw: RawExport, case_ids: set[str]
 ) -> tuple[pd.DataFrame, list[dict[str, Any]], dict[str, Any], dict[str, Any]]:
     """Clean the framework matrix: returns (codes_long, rejects, row block, cell block)."""
     code_ids = [c for c in raw.matrix.columns if c not in ("source_row", "case_id")]
-    rejects: list[dict[str, Any]] = []
-    seen: dict[str, int] = {}
+    sheet = _Sheet(raw, raw.matrix_sheet, raw.matrix_case_column, len(raw.matrix))
     long_rows: list[dict[str, Any]] = []
-    n_dup = n_rej = n_kept = 0
-    cells_raw = cells_rej = 0
-    ms, mc = raw.matrix_sheet, raw.matrix_case_column
+    cells = {"raw_cells": 0, "kept": 0, "rejected": 0}
     for rec in raw.matrix.to_dict("records"):
-        row = int(rec["source_row"])
-        cid = normalise_case_id(rec["case_id"])
+        cid = sheet.case_id(rec)
         if cid is None:
-            n_rej += 1
-            rejects.append(_reject(raw, ms, row, mc, rec["case_id"], "missing case id"))
             continue
-        if cid in seen:
-            n_dup += 1
-            rejects.append(
-                _reject(raw, ms, row, mc, cid, f"duplicate case id (first kept at row {seen[cid]})")
-            )
-            continue
+        row = int(rec["source_row"])
         if cid not in case_ids:
-            n_rej += 1
-            rejects.append(_reject(raw, ms, row, mc, cid, "case not on the case sheet"))
+            sheet.rejected += 1
+            sheet.reject(row, sheet.case_column, cid, "case not on the case sheet")
             continue
-        seen[cid] = row
-        n_kept += 1
-        for code in code_ids:
-            cells_raw += 1
-            count, reason = parse_reference_count(rec[code])
-            if reason is not None:
-                cells_rej += 1
-                rejects.append(
-                    _reject(raw, ms, row, raw.matrix_columns.get(code, code), rec[code], reason)
-                )
-            elif count:
-                long_rows.append({"case_id": cid, "code_id": code, "references": int(count)})
+        sheet.seen[cid] = row
+        sheet.kept += 1
+        long_rows += _coded_cells(sheet, rec, cid, code_ids, cells)
     codes_long = pd.DataFrame(long_rows, columns=["case_id", "code_id", "references"])
     codes_long["references"] = codes_long["references"].astype(int)
-    codes_long = codes_long.sort_values(["case_id", "code_id"], kind="stable").reset_index(
-        drop=True
-    )
-    rows_block = {
-        "raw_rows": len(raw.matrix),
-        "kept": n_kept,
-        "duplicates": n_dup,
-        "rejected": n_rej,
-    }
-    assert rows_block["raw_rows"] == n_kept + n_dup + n_rej, rows_block
-    cells_block = {"raw_cells": cells_raw, "kept": cells_raw - cells_rej, "rejected": cells_rej}
-    assert cells_block["raw_cells"] == cells_block["kept"] + cells_block["rejected"]
-    return codes_long, rejects, rows_block, cells_block
+    codes_long = codes_long.sort_values(["case_id", "code_id"], kind="stable")
+    assert cells["raw_cells"] == cells["kept"] + cells["rejected"], cells
+    return codes_long.reset_index(drop=True), sheet.rejects, sheet.block(), cells
+
+
+def _coded_cells(
+    sheet: _Sheet, rec: dict[str, Any], cid: str, code_ids: list[str], cells: dict[str, int]
+) -> list[dict[str, Any]]:
+    """The codes a case raises; a cell that is not a count is rejected (code not applied)."""
+    out = []
+    for code in code_ids:
+        cells["raw_cells"] += 1
+        count, reason = parse_reference_count(rec[code])
+        if reason is not None:
+            cells["rejected"] += 1
+            column = sheet.raw.matrix_columns.get(code, code)
+            sheet.reject(int(rec["source_row"]), column, rec[code], reason)
+            continue
+        cells["kept"] += 1
+        if count:
+            out.append({"case_id": cid, "code_id": code, "references": int(count)})
+    return out
 
 
 def code_counts_table(
@@ -321,96 +333,59 @@ def clean_interviews(
     """Read, validate and clean the export; see the module docstring for the rules."""
     codebook = read_codebook(codebook_path)
     raw = read_export(export_path, codebook, codebook_file=Path(codebook_path).name)
-    resolver = resolver if resolver is not None else _default_resolver()
-    org_names = org_names if org_names is not None else _org_names()
+    resolver = resolver if resolver is not None else default_resolver()
+    org_names = org_names if org_names is not None else organisation_names()
     cases, rej_cases, case_block = clean_cases(raw, resolver, org_names)
     codes_long, rej_matrix, row_block, cell_block = clean_matrix(raw, set(cases["case_id"]))
     code_counts = code_counts_table(cases, codes_long, codebook)
-    rejects = pd.DataFrame(rej_cases + rej_matrix, columns=REJECT_COLUMNS)
-    rejects["source_row"] = rejects["source_row"].astype(int)
-    rejects = rejects.sort_values(["source_file", "source_row", "column"], kind="stable")
-    rejects = rejects.reset_index(drop=True)
-
+    rejects = rejects_table(rej_cases + rej_matrix)
     CASES_SCHEMA.validate(cases)
     CODES_LONG_SCHEMA.validate(codes_long)
     CODE_COUNTS_SCHEMA.validate(code_counts)
     REJECTS_SCHEMA.validate(rejects)
-
-    unresolved = sorted(
-        cases.loc[cases["org_id"].isna() & cases["organisation_raw"].notna(), "organisation_raw"]
-        .unique()
-        .tolist()
-    )
-    matrix_cases = set(codes_long["case_id"])
     accounting = {
         "source_files": {"export": raw.source_file, "codebook": Path(codebook_path).name},
         "cases_sheet": case_block,
         "matrix_rows": row_block,
         "matrix_cells": cell_block,
         "codes_in_codebook": len(codebook),
-        "cases_without_coding": sorted(set(cases["case_id"]) - matrix_cases),
-        "unresolved_organisations": unresolved,
+        "cases_without_coding": sorted(set(cases["case_id"]) - set(codes_long["case_id"])),
+        "unresolved_organisations": unresolved_names(cases),
         "rejects_rows": len(rejects),
     }
     return InterviewsResult(cases, codes_long, code_counts, rejects, accounting, codebook)
 
 
+def rejects_table(rejects: list[dict[str, Any]]) -> pd.DataFrame:
+    """Rejected rows and cells of both sheets, by file, row and column."""
+    df = pd.DataFrame(rejects, columns=REJECT_COLUMNS)
+    df["source_row"] = df["source_row"].astype(int)
+    df = df.sort_values(["source_file", "source_row", "column"], kind="stable")
+    return df.reset_index(drop=True)
+
+
+def unresolved_names(cases: pd.DataFrame) -> list[str]:
+    """Organisation names of kept cases that the registry could not match, sorted."""
+    unmatched = cases["org_id"].isna() & cases["organisation_raw"].notna()
+    return sorted(cases.loc[unmatched, "organisation_raw"].unique().tolist())
+
+
 def write_outputs(result: InterviewsResult, out_dir: Path | str) -> list[Path]:
     """Write the five output files atomically into ``out_dir``; return their paths (sorted)."""
-    from pipeline.io import atomic_write_csv, atomic_write_json, atomic_write_parquet
-
     out = Path(out_dir)
     paths = [
-        atomic_write_parquet(out / OUTPUT_NAMES["cases"], result.cases),
-        atomic_write_parquet(out / OUTPUT_NAMES["codes_long"], result.codes_long),
-        atomic_write_parquet(out / OUTPUT_NAMES["code_counts"], result.code_counts),
-        atomic_write_csv(out / OUTPUT_NAMES["rejects"], result.rejects),
-        atomic_write_json(out / OUTPUT_NAMES["accounting"], result.accounting),
+        atomic_write_parquet(out / OUTPUT_FILES["cases"], result.cases),
+        atomic_write_parquet(out / OUTPUT_FILES["codes_long"], result.codes_long),
+        atomic_write_parquet(out / OUTPUT_FILES["code_counts"], result.code_counts),
+        atomic_write_csv(out / OUTPUT_FILES["rejects"], result.rejects),
+        atomic_write_json(out / OUTPUT_FILES["accounting"], result.accounting),
     ]
     return sorted(paths)
 
 
 def run(
-    raw_dir: Path | str,
-    out_dir: Path | str,
-    export_name: str = EXPORT_NAME,
-    codebook_name: str = CODEBOOK_NAME,
-) -> InterviewsResult:
-    """Clean ``raw_dir/export_name`` with ``raw_dir/codebook_name`` and write to ``out_dir``."""
-    raw = Path(raw_dir)
-    result = clean_interviews(raw / export_name, raw / codebook_name)
-    write_outputs(result, out_dir)
-    return result
-
-
-def cli(argv: list[str] | None = None) -> int:
-    """``clean-interviews``: clean the interview coding export into data/processed."""
-    from pipeline.interviews.read import InterviewsInputError
-
-    parser = argparse.ArgumentParser(
-        prog="clean-interviews",
-        description="Clean an NVivo-style interview coding export (case sheet + framework "
-        "matrix) and its codebook into parquet tables, a rejects CSV and an accounting JSON.",
-    )
-    parser.add_argument("--raw", default="data/raw", help="input folder (default: data/raw)")
-    parser.add_argument(
-        "--out", default="data/processed", help="output folder (default: data/processed)"
-    )
-    parser.add_argument(
-        "--export", default=EXPORT_NAME, help=f"export file (default: {EXPORT_NAME})"
-    )
-    parser.add_argument(
-        "--codebook", default=CODEBOOK_NAME, help=f"codebook file (default: {CODEBOOK_NAME})"
-    )
-    args = parser.parse_args(argv)
-    try:
-        result = run(args.raw, args.out, args.export, args.codebook)
-    except InterviewsInputError as exc:
-        print(f"error: {exc}")
-        return 2
-    acc = result.accounting
-    print(
-        f"interviews: {acc['cases_sheet']['kept']} cases kept, "
-        f"{acc['cases_sheet']['duplicates']} duplicates, {len(result.rejects)} rejects"
-    )
-    return 0
+    export_path: Path | str, codebook_path: Path | str, out_dir: Path | str
+) -> tuple[InterviewsResult, list[Path]]:
+    """Clean the export with its codebook and write the outputs into ``out_dir``."""
+    result = clean_interviews(export_path, codebook_path)
+    return result, write_outputs(result, out_dir)

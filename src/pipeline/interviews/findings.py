@@ -16,7 +16,7 @@ def _organisation_keys(cases: pd.DataFrame) -> pd.Series:
     return keys[~((cases["org_id"].isna()) & (raw == ""))]
 
 
-def compute_findings(
+def interviews_findings(
     cases: pd.DataFrame,
     codes_long: pd.DataFrame,
     codebook: pd.DataFrame | None = None,
@@ -68,7 +68,7 @@ def code_shares_by_group(
     ``share`` is the fraction of the group's interviews that raise the code (0 when the
     group has no interviews). Sorted by theme, code_id and group.
     """
-    f = compute_findings(cases, codes_long, codebook)
+    f = interviews_findings(cases, codes_long, codebook)
     rows = []
     for code in codebook.itertuples(index=False):
         for gid in GROUP_IDS.values():

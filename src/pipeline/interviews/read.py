@@ -18,9 +18,13 @@ from pathlib import Path
 from typing import Any
 
 import pandas as pd
+from openpyxl import load_workbook
 
 from pipeline.interviews.schemas import CODEBOOK_SCHEMA
+from pipeline.io import find_input
 
+#: Where the pipeline looks for the export and the codebook.
+RAW_DIR = "data/raw/interviews"
 HEADER_SCAN_ROWS = 30
 CASE_SHEET_NAMES = ("cases", "case classification", "case sheet", "classification sheet")
 MATRIX_SHEET_NAMES = ("framework matrix", "matrix", "coding matrix")
@@ -257,12 +261,37 @@ def map_code_columns(
     return out
 
 
+def _read_matrix(
+    rows: list[tuple[Any, ...]], codebook: pd.DataFrame, file: str, sheet: str, codebook_file: str
+) -> tuple[pd.DataFrame, dict[str, str], str]:
+    """The matrix cells as read, each code column's label, and the case column's label."""
+    h = find_matrix_header_row(rows, codebook, file, sheet)
+    header = rows[h]
+    first = _case_column(header)
+    code_headers = [
+        (j, c) for j, c in enumerate(header) if j > first and c is not None and str(c).strip()
+    ]
+    colmap = map_code_columns(code_headers, codebook, file, sheet, codebook_file)
+    records = []
+    for i, row in enumerate(rows[h + 1 :], start=h + 2):
+        if all(c is None or str(c).strip() == "" for c in row):
+            continue
+        rec: dict[str, Any] = {"source_row": i, "case_id": row[first] if first < len(row) else None}
+        for j, cid in colmap.items():
+            rec[cid] = row[j] if j < len(row) else None
+        records.append(rec)
+    matrix = pd.DataFrame(
+        records, columns=["source_row", "case_id", *colmap.values()], dtype=object
+    )  # keep each cell exactly as read
+    matrix["source_row"] = matrix["source_row"].astype(int)
+    labels = {cid: f"{column_letter(j + 1)} ({header[j]})" for j, cid in colmap.items()}
+    return matrix, labels, f"{column_letter(first + 1)} ({header[first]})"
+
+
 def read_export(
     path: Path | str, codebook: pd.DataFrame, codebook_file: str = "codebook"
 ) -> RawExport:
     """Read the case sheet and the framework matrix of an NVivo-style XLSX export."""
-    from openpyxl import load_workbook
-
     p = Path(path)
     file = p.name
     if not p.exists():
@@ -280,27 +309,7 @@ def read_export(
         mrows = _sheet_rows(wb, matrix_sheet)
     finally:
         wb.close()
-
-    h = find_matrix_header_row(mrows, codebook, file, matrix_sheet)
-    header = mrows[h]
-    first = _case_column(header)
-    code_headers = [
-        (j, c) for j, c in enumerate(header) if j > first and c is not None and str(c).strip()
-    ]
-    colmap = map_code_columns(code_headers, codebook, file, matrix_sheet, codebook_file)
-    records = []
-    for i, row in enumerate(mrows[h + 1 :], start=h + 2):
-        if all(c is None or str(c).strip() == "" for c in row):
-            continue
-        rec: dict[str, Any] = {"source_row": i, "case_id": row[first] if first < len(row) else None}
-        for j, cid in colmap.items():
-            rec[cid] = row[j] if j < len(row) else None
-        records.append(rec)
-    matrix = pd.DataFrame(
-        records, columns=["source_row", "case_id", *colmap.values()], dtype=object
-    )  # keep each cell exactly as read
-    matrix["source_row"] = matrix["source_row"].astype(int)
-    labels = {cid: f"{column_letter(j + 1)} ({header[j]})" for j, cid in colmap.items()}
+    matrix, labels, case_column = _read_matrix(mrows, codebook, file, matrix_sheet, codebook_file)
     return RawExport(
         source_file=file,
         cases=cases,
@@ -309,5 +318,25 @@ def read_export(
         case_columns=case_labels,
         case_sheet=case_sheet,
         matrix_sheet=matrix_sheet,
-        matrix_case_column=f"{column_letter(first + 1)} ({header[first]})",
+        matrix_case_column=case_column,
     )
+
+
+def resolve_inputs(
+    export_path: str | Path = "auto",
+    codebook_path: str | Path = "auto",
+    folder: str | Path = RAW_DIR,
+) -> tuple[Path, Path]:
+    """The coding export and the codebook to clean: paths, or ``"auto"`` for the single
+    ``.xlsx`` (export) and the single ``.csv`` (codebook) in ``folder``.
+
+    Raises ``FileNotFoundError`` when a file is missing and ``ValueError`` when ``folder``
+    holds several candidates (see :func:`pipeline.io.find_input`).
+    """
+    export = find_input(
+        export_path, folder, (".xlsx",), what="interview coding export", param="export_path"
+    )
+    codebook = find_input(
+        codebook_path, folder, (".csv",), what="interview codebook", param="codebook_path"
+    )
+    return export, codebook

@@ -2,22 +2,25 @@
 
 Public API::
 
-    from pipeline.survey import clean_export, run, compute_findings, suppress
+    from pipeline.survey import clean_export, run, survey_findings, write_outputs
+
+Modules: ``read`` (export -> rows), ``instrument`` (questions and scales), ``anonymise``
+(personal data out), ``rules`` (inclusion rules, answer labels), ``tables`` (the outputs),
+``clean`` (the steps in order), ``schemas``, ``findings``, ``charts`` and ``cli``.
 """
 
-from pipeline.disclosure import suppress
-from pipeline.survey.clean import CleanParams, CleanResult, clean_export, run, write_outputs
-from pipeline.survey.findings import compute_findings
-from pipeline.survey.read import SurveyInputError, read_export
+from pipeline.survey.clean import CleanParams, SurveyResult, clean_export, run, write_outputs
+from pipeline.survey.findings import survey_findings
+from pipeline.survey.read import SurveyInputError, read_export, resolve_input
 
 __all__ = [
     "CleanParams",
-    "CleanResult",
     "SurveyInputError",
+    "SurveyResult",
     "clean_export",
-    "compute_findings",
     "read_export",
+    "resolve_input",
     "run",
-    "suppress",
+    "survey_findings",
     "write_outputs",
 ]

@@ -12,16 +12,20 @@ Two layers:
   own name columns are replaced by ``[name removed]``.
 
 The Qualtrics ``ResponseId`` is replaced by a pseudonymous id (``R001``...)
-in the cleaner; it never leaves this step.
+in the cleaner; it never leaves this step. :func:`anonymise` applies both layers to
+the export as read and says what it removed.
 """
 
 from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 
 import pandas as pd
+
+from pipeline.survey.instrument import Question
 
 DEFAULT_DROP_PATTERNS: tuple[str, ...] = (
     r"recipient",
@@ -56,6 +60,20 @@ PHONE_RE = re.compile(
     r"(?<![\w+])(?:(?:\+|00)\s*44\s*(?:\(0\)\s*)?|\(?0)\d(?:[\s().\-]{0,2}\d){8,9}(?!\d)"
     r"|(?<![\w+])\+\s?\d{1,3}(?:[\s().\-]{0,2}\d){6,12}(?!\d)"
 )
+
+#: Survey-platform metadata columns carried over (not personal, not questions).
+METADATA_KEPT = (
+    "StartDate",
+    "EndDate",
+    "RecordedDate",
+    "Status",
+    "Progress",
+    "Duration (in seconds)",
+    "Finished",
+    "DistributionChannel",
+    "UserLanguage",
+)
+UNMAPPED_DROPPED = "not a question of the instrument (keep_unmapped_columns is false)"
 
 EMAIL_TOKEN = "[email removed]"
 PHONE_TOKEN = "[phone removed]"
@@ -142,3 +160,58 @@ def name_values(df: pd.DataFrame, columns: Iterable[str]) -> list[str]:
                     found.add(v)
                     found.update(p for p in re.split(r"[\s,]+", v) if len(p) >= 3)
     return sorted(found)
+
+
+@dataclass
+class Anonymised:
+    """The export without personal data, and what was taken out."""
+
+    frame: pd.DataFrame  # every remaining column; free text redacted
+    response_ids: list[str]  # the platform's response ids: in memory only, for duplicates
+    dropped: dict[str, str]  # column -> why it was dropped
+    extra_columns: list[str]  # kept columns that are not questions of the instrument
+    redactions: Counter[str]  # replacements in free text, by kind
+
+
+def anonymise(
+    df: pd.DataFrame,
+    question_text: dict[str, str],
+    qcols: Mapping[str, Question],
+    patterns: Iterable[str] = DEFAULT_DROP_PATTERNS,
+    keep_unmapped: bool = True,
+) -> Anonymised:
+    """Drop personal columns and redact free text in the export ``df`` (as read).
+
+    ``qcols`` maps export columns to the instrument's questions. Typed organisation names
+    lose e-mails, links and phone numbers; free-text answers and unmapped columns also lose
+    the names found in the export's own name columns. With ``keep_unmapped`` false, columns
+    that are neither questions nor survey metadata are dropped too.
+    """
+    response_ids = df["ResponseId"].tolist() if "ResponseId" in df.columns else [""] * len(df)
+    dropped = personal_columns(df, question_text, set(qcols), patterns)
+    names = name_values(df, dropped)
+    df = df.drop(columns=list(dropped))
+    extra = [
+        c for c in df.columns if c != "source_row" and c not in qcols and c not in METADATA_KEPT
+    ]
+    if not keep_unmapped:
+        df = df.drop(columns=extra)
+        dropped.update(dict.fromkeys(extra, UNMAPPED_DROPPED))
+        extra = []
+    redactions: Counter[str] = Counter()
+    text_cols = [c for c, q in qcols.items() if q.type in ("text", "organisation")]
+    for col in text_cols + extra:
+        use_names = names if (col in extra or qcols[col].type == "text") else []
+        df[col], counts = _redact_column(df[col], use_names)
+        redactions.update(counts)
+    return Anonymised(df, response_ids, dropped, extra, redactions)
+
+
+def _redact_column(values: pd.Series, names: list[str]) -> tuple[pd.Series, Counter[str]]:
+    counts: Counter[str] = Counter()
+    out = []
+    for v in values.tolist():
+        red, cnt = redact_text(v, names)
+        counts.update(cnt)
+        out.append(red)
+    return pd.Series(out, index=values.index, dtype=object), counts

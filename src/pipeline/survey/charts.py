@@ -102,6 +102,15 @@ def distribution_frame(
 
 
 # ------------------------------------------------------------------ diverging bars
+def _sides(order: list[str], neutral: str | None) -> tuple[list[str], list[str]]:
+    """Labels left of zero and right of it (the neutral label, if any, straddles zero)."""
+    if neutral is not None:
+        mid = order.index(neutral)
+        return order[:mid], order[mid + 1 :]
+    half = len(order) // 2
+    return order[:half], order[half:]
+
+
 def diverging_data(
     dist: pd.DataFrame, order: Sequence[str], k: int = 5, neutral: str | None = None
 ) -> pd.DataFrame:
@@ -122,82 +131,89 @@ def diverging_data(
     unknown = set(dist["label"]) - set(order) - {NO_ANSWER}
     if unknown:
         raise ValueError(f"labels not on the scale: {sorted(unknown)}")
-    if neutral is not None:
-        negative = order[: order.index(neutral)]
-        positive = order[order.index(neutral) + 1 :]
-    else:
-        negative = order[: len(order) // 2]
-        positive = order[len(order) // 2 :]
     rows: list[dict[str, Any]] = []
-    items = list(dict.fromkeys(dist["item"]))
-    for item in items:
-        sub = dist[dist["item"] == item]
-        counts = {lab: int(sub.loc[sub["label"] == lab, "count"].sum()) for lab in order}
-        no_answer = int(sub.loc[sub["label"] == NO_ANSWER, "count"].sum())
-        n = sum(counts.values())
-        marked = mark_suppressed(
-            pd.DataFrame({"label": order, "count": [counts[lab] for lab in order]}),
-            "count",
-            k,
-            total_shown=True,
-            groups=["positive" if lab in positive else "other" for lab in order],
-        )
-        plot = dict(zip(order, marked["plot_count"], strict=True))
-        base = float(n) or 1.0
-        width = {lab: 100.0 * plot[lab] / base for lab in order}
-        start = -sum(width[lab] for lab in negative)
-        if neutral is not None:
-            start -= width[neutral] / 2
-        for i, lab in enumerate(order):
-            row = marked.iloc[i]
-            rows.append(
-                {
-                    "item": item,
-                    "label": lab,
-                    "rank": i,
-                    "count": row["count"],
-                    "display": row["label"],
-                    "status": row["status"],
-                    "suppressed": bool(row["suppressed"]),
-                    "share": None if row["suppressed"] else round(width[lab], 1),
-                    "x_start": round(start, 3),
-                    "x_end": round(start + width[lab], 3),
-                    "n": n,
-                    "no_answer": no_answer,
-                    "side": "negative"
-                    if lab in negative
-                    else ("neutral" if lab == neutral else "positive"),
-                }
-            )
-            start += width[lab]
+    for item in dict.fromkeys(dist["item"]):
+        rows += _item_segments(dist[dist["item"] == item], item, order, k, neutral)
     out = pd.DataFrame(rows)
     out["count"] = out["count"].astype("Int64")
     return out
 
 
-def _diverging_colours(order: Sequence[str], neutral: str | None) -> list[str]:
-    order = list(order)
+def _item_segments(
+    sub: pd.DataFrame, item: str, order: list[str], k: int, neutral: str | None
+) -> list[dict[str, Any]]:
+    """The segments of one item's bar, left to right."""
+    negative, positive = _sides(order, neutral)
+    counts = [int(sub.loc[sub["label"] == lab, "count"].sum()) for lab in order]
+    n = sum(counts)
+    marked = mark_suppressed(
+        pd.DataFrame({"label": order, "count": counts}),
+        "count",
+        k,
+        total_shown=True,
+        groups=["positive" if lab in positive else "other" for lab in order],
+    )
+    base = float(n) or 1.0
+    width = dict(zip(order, (100.0 * p / base for p in marked["plot_count"]), strict=True))
+    start = -sum(width[lab] for lab in negative)
     if neutral is not None:
-        mid = order.index(neutral)
-        neg, pos = order[:mid], order[mid + 1 :]
-    else:
-        half = len(order) // 2
-        neg, pos = order[:half], order[half:]
+        start -= width[neutral] / 2
+    rows = []
+    for lab, row in zip(order, marked.to_dict("records"), strict=True):
+        side = "negative" if lab in negative else ("neutral" if lab == neutral else "positive")
+        rows.append(
+            {
+                "item": item,
+                "label": lab,
+                "rank": len(rows),
+                "count": row["count"],
+                "display": row["label"],
+                "status": row["status"],
+                "suppressed": bool(row["suppressed"]),
+                "share": None if row["suppressed"] else round(width[lab], 1),
+                "x_start": round(start, 3),
+                "x_end": round(start + width[lab], 3),
+                "n": n,
+                "no_answer": int(sub.loc[sub["label"] == NO_ANSWER, "count"].sum()),
+                "side": side,
+            }
+        )
+        start += width[lab]
+    return rows
 
-    def spread(colours: Sequence[str], n: int, reverse: bool) -> list[str]:
+
+def _diverging_colours(order: Sequence[str], neutral: str | None) -> list[str]:
+    neg, pos = _sides(list(order), neutral)
+
+    def spread(colours: Sequence[str], n: int) -> list[str]:
         if n == 0:
             return []
-        picked = [
+        return [
             colours[min(len(colours) - 1, round(i * (len(colours) - 1) / max(n - 1, 1)))]
             for i in range(n)
         ]
-        return picked[::-1] if reverse else picked
 
-    out = spread(NEGATIVE_COLOURS, len(neg), reverse=False)
-    if neutral is not None:
-        out.append(NEUTRAL_COLOUR)
-    out += spread(POSITIVE_COLOURS, len(pos), reverse=False)
-    return out
+    middle = [NEUTRAL_COLOUR] if neutral is not None else []
+    return spread(NEGATIVE_COLOURS, len(neg)) + middle + spread(POSITIVE_COLOURS, len(pos))
+
+
+def _diverging_frame(
+    dist: pd.DataFrame, order: Sequence[str], k: int, neutral: str | None, sort_items: bool
+) -> tuple[pd.DataFrame, list[str]]:
+    """Chart data (shares only, no counts) and the order of the bars."""
+    data = diverging_data(dist, order, k, neutral)
+    data["colour_key"] = [
+        hidden_key(k) if s else lab
+        for s, lab in zip(data["suppressed"], data["label"], strict=True)
+    ]
+    items = list(dict.fromkeys(data["item"]))
+    if sort_items:
+        pos = data[data["side"] == "positive"].groupby("item")["x_end"].max()
+        items = sorted(items, key=lambda it: (-float(pos.get(it, 0.0)), it))
+    data["item_label"] = data["item"]
+    data["n_label"] = data["n"].map(lambda v: f"n = {int(v)}")
+    data["mid"] = (data["x_start"] + data["x_end"]) / 2
+    return data.drop(columns=["count", "no_answer"]), items
 
 
 def diverging_bar(
@@ -217,22 +233,9 @@ def diverging_bar(
     positive ones. With ``sort_items`` the bars are ordered by their positive
     share (as drawn). See :func:`diverging_data` for the data rules.
     """
-    data = diverging_data(dist, order, k, neutral)
-    suppressed_key = hidden_key(k)
-    data["colour_key"] = [
-        suppressed_key if s else lab
-        for s, lab in zip(data["suppressed"], data["label"], strict=True)
-    ]
-    items = list(dict.fromkeys(data["item"]))
-    if sort_items:
-        pos = data[data["side"] == "positive"].groupby("item")["x_end"].max()
-        items = sorted(items, key=lambda it: (-float(pos.get(it, 0.0)), it))
-    domain = list(order) + [suppressed_key]
-    colours = _diverging_colours(order, neutral) + [SUPPRESSED_COLOUR]
-    data["item_label"] = data["item"]
-    data["n_label"] = data["n"].map(lambda v: f"n = {int(v)}")
-    data["mid"] = (data["x_start"] + data["x_end"]) / 2
-    plot = data.drop(columns=["count", "no_answer"])  # the chart needs shares only
+    plot, items = _diverging_frame(dist, order, k, neutral, sort_items)
+    domain = [*order, hidden_key(k)]
+    colours = [*_diverging_colours(order, neutral), SUPPRESSED_COLOUR]
     single = len(items) == 1 and not items[0]
     y = alt.Y(
         "item_label:N",
@@ -264,19 +267,21 @@ def diverging_bar(
             alt.Tooltip("n_label:N", title="Answered"),
         ],
     )
-    hatch = (
-        base.transform_filter("datum.suppressed")
-        .mark_bar(fill=SUPPRESSED_COLOUR, stroke=theme.SUPPRESSED_STROKE, strokeDash=[3, 2], strokeWidth=1)
-        .encode(x="x_start:Q", x2="x_end:Q", y=y)
-    )
-    text = (
-        base.transform_filter("datum.suppressed")
-        .mark_text(fontSize=10, color=theme.BLACK)
-        .encode(x="mid:Q", y=y, text="display:N")
-    )
     rule = alt.Chart(pd.DataFrame({"x": [0]})).mark_rule(color=theme.ZERO_RULE).encode(x="x:Q")
     height = max(bar_height, bar_height * len(items))
-    return alt.layer(bars, hatch, text, rule).properties(width=min(width, MAX_WIDTH), height=height)
+    return alt.layer(bars, *_hidden_segments(base, y), rule).properties(
+        width=min(width, MAX_WIDTH), height=height
+    )
+
+
+def _hidden_segments(base: alt.Chart, y: alt.Y) -> tuple[alt.Chart, alt.Chart]:
+    """Dash-outlined grey boxes over hidden segments, labelled ``<k`` or ``*``."""
+    hidden = base.transform_filter("datum.suppressed")
+    hatch = hidden.mark_bar(
+        fill=SUPPRESSED_COLOUR, stroke=theme.SUPPRESSED_STROKE, strokeDash=[3, 2], strokeWidth=1
+    ).encode(x="x_start:Q", x2="x_end:Q", y=y)
+    text = hidden.mark_text(fontSize=10, color=theme.BLACK).encode(x="mid:Q", y=y, text="display:N")
+    return hatch, text
 
 
 def _likert_inputs(
@@ -396,7 +401,9 @@ def drivers_chart(
             ),
             legend=alt.Legend(title=None, orient="bottom"),
         ),
-        stroke=alt.condition("datum.suppressed", alt.value(theme.SUPPRESSED_STROKE), alt.value(None)),
+        stroke=alt.condition(
+            "datum.suppressed", alt.value(theme.SUPPRESSED_STROKE), alt.value(None)
+        ),
         strokeDash=alt.condition("datum.suppressed", alt.value([3, 2]), alt.value([1, 0])),
         tooltip=[
             alt.Tooltip("driver:N", title="Driver"),

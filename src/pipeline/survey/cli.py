@@ -1,15 +1,36 @@
-"""``python -m pipeline survey clean <export.csv> --out <dir>``: clean one export."""
+"""``python -m pipeline survey clean [EXPORT] [--out DIR] [options]``: clean one export.
+
+Run with no argument it cleans what the pipeline's ``clean_survey`` stage cleans, with the
+same settings when given the project's ``params.yaml``, but writes into ``./survey_clean/``
+rather than ``data/processed/survey/``.
+"""
 
 from __future__ import annotations
 
 import argparse
 import sys
 from pathlib import Path
+from typing import Any
 
-import yaml
-
+from pipeline.io import stage_settings
 from pipeline.survey.clean import CleanParams, run
-from pipeline.survey.read import SurveyInputError
+from pipeline.survey.read import INPUT_SUFFIXES, RAW_DIR, SurveyInputError, resolve_input
+
+#: The params.yaml section the pipeline's own cleaning stage reads.
+STAGE = "clean_survey"
+DEFAULT_OUT = Path("survey_clean")
+_BUILT_IN = CleanParams()
+#: The settings the clean_survey stage takes, with the pipeline's defaults.
+DEFAULTS: dict[str, Any] = {
+    "export_path": "auto",
+    "raw_dir": RAW_DIR,
+    "exclude_status": list(_BUILT_IN.exclude_status),
+    "require_finished": _BUILT_IN.require_finished,
+    "min_progress": _BUILT_IN.min_progress,
+    "on_unknown_label": _BUILT_IN.on_unknown_label,
+    "fuzzy_threshold": _BUILT_IN.fuzzy_threshold,
+    "k_anonymity": _BUILT_IN.suppress_k,
+}
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -18,50 +39,59 @@ def _parser() -> argparse.ArgumentParser:
         description=(
             "Clean and anonymise a survey export (Qualtrics CSV with 3 or 2 header rows, or a "
             "plain CSV). Personal data is removed before anything is written. Writes "
-            "responses.parquet, survey_answers_long.parquet, survey_questions.csv, "
+            "survey_responses.parquet, survey_answers_long.parquet, survey_questions.csv, "
             "survey_rejects.csv, survey_unresolved_organisations.csv, survey_accounting.json "
             "and survey_findings.json into --out."
         ),
     )
-    p.add_argument("export", type=Path, help="the survey export (CSV; comma, semicolon or tab)")
-    p.add_argument("--out", type=Path, required=True, help="folder for the cleaned outputs")
+    p.add_argument(
+        "export",
+        nargs="?",
+        type=Path,
+        help=f"the survey export (default: the single {'/'.join(INPUT_SUFFIXES)} file in "
+        f"{RAW_DIR}/, as the pipeline picks it); comma, semicolon or tab separated",
+    )
+    p.add_argument(
+        "--out",
+        type=Path,
+        default=DEFAULT_OUT,
+        help=f"output folder, created if absent (default: ./{DEFAULT_OUT}/ in the current "
+        "directory; nothing is written into data/processed/ unless you name it here)",
+    )
     p.add_argument(
         "--params",
         type=Path,
-        default=None,
-        help="a params.yaml holding the options (default: built-in defaults)",
-    )
-    p.add_argument(
-        "--section",
-        default="phase2_survey",
-        help="section of --params holding the options, laid over its `common` section "
-        "(default: phase2_survey)",
+        help=f"a params.yaml: use its `{STAGE}` section (over `common`), as the pipeline's "
+        f"{STAGE} stage does (default: the built-in settings)",
     )
     p.add_argument(
         "--on-unknown-label",
         choices=["raise", "reject"],
-        default=None,
-        help="stop at an answer label not on its scale (raise, default) or "
-        "quarantine the row and go on (reject)",
+        help="stop at an answer label not on its scale (raise, the default) or "
+        "quarantine the response and go on (reject); overrides --params",
     )
     return p
 
 
+def settings(args: argparse.Namespace) -> dict[str, Any]:
+    """The run's settings: defaults, then ``--params``, then the options given."""
+    overrides = {"export_path": args.export, "on_unknown_label": args.on_unknown_label}
+    return stage_settings(DEFAULTS, args.params, STAGE, overrides)
+
+
 def cli(argv: list[str] | None = None) -> int:
-    """Entry point; returns a process exit code (0 ok, 1 bad input)."""
-    args_list = list(sys.argv[1:] if argv is None else argv)
-    if args_list[:1] == ["clean"]:
-        args_list = args_list[1:]
-    args = _parser().parse_args(args_list)
-    values: dict = {}
-    if args.params is not None:
-        loaded = yaml.safe_load(args.params.read_text(encoding="utf-8")) or {}
-        values = {**(loaded.get("common") or {}), **(loaded.get(args.section) or {})}
-    if args.on_unknown_label:
-        values["on_unknown_label"] = args.on_unknown_label
-    params = CleanParams.from_mapping(values)
+    """Entry point; returns a process exit code (0 ok, 1 when the input cannot be used)."""
+    words = list(sys.argv[1:] if argv is None else argv)
+    args = _parser().parse_args(words[1:] if words[:1] == ["clean"] else words)
     try:
-        result, findings, paths = run(args.export, args.out, params)
+        chosen = settings(args)
+        export = resolve_input(chosen["export_path"], chosen["raw_dir"])
+        params = CleanParams.from_mapping(chosen)
+    except (FileNotFoundError, ValueError) as exc:  # no such file, several, bad params
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    try:
+        result, findings, paths = run(export, args.out, params)
     except SurveyInputError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1

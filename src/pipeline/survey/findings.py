@@ -1,6 +1,6 @@
-"""Survey findings computed from the cleaned tables, and small-cell suppression.
+"""Survey findings computed from the cleaned tables.
 
-``compute_findings`` returns plain JSON-ready values; the keys named in
+``survey_findings`` returns plain JSON-ready values; the keys named in
 ``data/reference/published_figures.yaml`` (``computed:``) are the ones the
 reproduction check sets beside the published figures. Ordered answer counts are
 lists of ``{"label", "count"}`` so that their order survives JSON with sorted keys.
@@ -46,62 +46,94 @@ def _ordered(counts: dict[str, int]) -> list[dict[str, Any]]:
     return [{"label": k, "count": v} for k, v in counts.items()]
 
 
-def compute_findings(responses: pd.DataFrame, answers_long: pd.DataFrame) -> dict[str, Any]:
-    """Headline survey figures from ``responses`` and ``survey_answers_long``.
+def _organisation_findings(responses: pd.DataFrame) -> dict[str, Any]:
+    orgs = responses.get("org_id", pd.Series(dtype="string")).dropna()
+    return {
+        "survey_organisations": int(orgs[orgs != UNRESOLVED].nunique()),
+        "survey_unresolved_organisation_responses": int((orgs == UNRESOLVED).sum()),
+    }
 
-    Shares are percentages rounded to one decimal place, of the respondents who
-    answered the question (``None`` when nobody did). Organisations count the
-    distinct registry ``org_id`` values, never the ``unresolved`` placeholder.
-    """
+
+def _straightforward_findings(responses: pd.DataFrame) -> dict[str, Any]:
+    scale = load_scales()["straightforward4"]
+    answers = responses.get(_key_of(scale="straightforward4"), pd.Series(dtype=object))
+    answered = int(answers.notna().sum())
+    return {
+        "survey_straightforward_n": answered,
+        "survey_very_straightforward_share": _share(
+            int((answers == scale.labels[-1]).sum()), answered
+        ),
+        "survey_not_straightforward_share": _share(
+            int((answers == scale.labels[0]).sum()), answered
+        ),
+        "straightforward_counts": _ordered(_counts(answers, scale.labels)),
+    }
+
+
+def _driver_findings(responses: pd.DataFrame, answers_long: pd.DataFrame) -> dict[str, Any]:
+    key = _key_of(qtype="multi")
+    questions = {q.key: q for q in load_questions()}
+    labels = load_scales()[questions[key].scale].labels
+    chosen = answers_long[answers_long["question_key"] == key]["value"]
+    counts = {lab: int((chosen == lab).sum()) for lab in labels}
+    out: dict[str, Any] = {
+        "drivers_ranked": [
+            {"driver": d, "count": c}
+            for d, c in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
+        ]
+    }
+    if f"{key}_n" in responses:
+        out["drivers_no_answer"] = int((responses[f"{key}_n"] == 0).sum())
+    return out
+
+
+def _risk_findings(responses: pd.DataFrame) -> dict[str, Any]:
+    labels = load_scales()["yes_no_pnts"].labels
+    risk = responses.get(_key_of(scale="yes_no_pnts"), pd.Series(dtype=object))
+    return {
+        "at_risk_survey_respondents": int((risk == labels[0]).sum()),
+        "at_risk_counts": _counts(risk, labels),
+    }
+
+
+def _respondent_findings(responses: pd.DataFrame) -> dict[str, Any]:
     scales = load_scales()
     questions = {q.key: q for q in load_questions()}
-    out: dict[str, Any] = {"survey_responses": len(responses)}
-
-    orgs = responses.get("org_id", pd.Series(dtype="string")).dropna()
-    out["survey_organisations"] = int(orgs[orgs != UNRESOLVED].nunique())
-    out["survey_unresolved_organisation_responses"] = int((orgs == UNRESOLVED).sum())
-
-    sf_key = _key_of(scale="straightforward4")
-    sf_scale = scales["straightforward4"]
-    sf = responses.get(sf_key, pd.Series(dtype=object))
-    answered = int(sf.notna().sum())
-    out["survey_straightforward_n"] = answered
-    out["survey_very_straightforward_share"] = _share(
-        int((sf == sf_scale.labels[-1]).sum()), answered
-    )
-    out["survey_not_straightforward_share"] = _share(
-        int((sf == sf_scale.labels[0]).sum()), answered
-    )
-    out["straightforward_counts"] = _ordered(_counts(sf, sf_scale.labels))
-
-    drv_key = _key_of(qtype="multi")
-    drv_labels = scales[questions[drv_key].scale].labels
-    opts = answers_long[answers_long["question_key"] == drv_key]["value"]
-    counts = {lab: int((opts == lab).sum()) for lab in drv_labels}
-    out["drivers_ranked"] = [
-        {"driver": d, "count": c} for d, c in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
-    ]
-    if f"{drv_key}_n" in responses:
-        out["drivers_no_answer"] = int((responses[f"{drv_key}_n"] == 0).sum())
-
-    risk_key = _key_of(scale="yes_no_pnts")
-    risk = responses.get(risk_key, pd.Series(dtype=object))
-    out["at_risk_survey_respondents"] = int((risk == scales["yes_no_pnts"].labels[0]).sum())
-    out["at_risk_counts"] = _counts(risk, scales["yes_no_pnts"].labels)
-
+    out: dict[str, Any] = {}
     for key, name in (
         ("role", "respondents_by_role"),
         ("discipline", "respondents_by_discipline"),
         ("experience", "respondents_by_experience"),
     ):
         if key in questions and key in responses:
-            labels = scales[questions[key].scale].labels
-            counts_k = _counts(responses[key], labels)
-            out[name] = _ordered(counts_k) if scales[questions[key].scale].ordered else counts_k
-
-    likert: dict[str, list[dict[str, Any]]] = {}
-    for q in load_questions():
-        if q.stem and q.key in responses:
-            likert[q.item or q.key] = _ordered(_counts(responses[q.key], scales[q.scale].labels))
-    out["challenges_likert"] = likert
+            scale = scales[questions[key].scale]
+            counts = _counts(responses[key], scale.labels)
+            out[name] = _ordered(counts) if scale.ordered else counts
     return out
+
+
+def _challenge_findings(responses: pd.DataFrame) -> dict[str, list[dict[str, Any]]]:
+    scales = load_scales()
+    return {
+        q.item or q.key: _ordered(_counts(responses[q.key], scales[q.scale].labels))
+        for q in load_questions()
+        if q.stem and q.key in responses
+    }
+
+
+def survey_findings(responses: pd.DataFrame, answers_long: pd.DataFrame) -> dict[str, Any]:
+    """Headline survey figures from ``survey_responses`` and ``survey_answers_long``.
+
+    Shares are percentages rounded to one decimal place, of the respondents who
+    answered the question (``None`` when nobody did). Organisations count the
+    distinct registry ``org_id`` values, never the ``unresolved`` placeholder.
+    """
+    return {
+        "survey_responses": len(responses),
+        **_organisation_findings(responses),
+        **_straightforward_findings(responses),
+        **_driver_findings(responses, answers_long),
+        **_risk_findings(responses),
+        **_respondent_findings(responses),
+        "challenges_likert": _challenge_findings(responses),
+    }

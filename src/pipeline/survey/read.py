@@ -22,8 +22,6 @@ even when a quoted answer spans several lines.
 from __future__ import annotations
 
 import codecs
-import csv
-import io
 import json
 import re
 import warnings
@@ -33,8 +31,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from pipeline.io import csv_field_limit
-from pipeline.survey.instrument import load_questions, load_scales
+from pipeline.io import CsvSyntaxError, csv_text_records, find_input
+from pipeline.survey.instrument import Question, Scale, load_questions, load_scales
 
 
 class SurveyInputError(ValueError):
@@ -49,6 +47,10 @@ class SurveyEncodingWarning(UserWarning):
 #: GBK/GB18030 byte pairs, so it goes before cp1252, which accepts almost anything.
 FALLBACK_ENCODINGS = ("gb18030", "cp1252")
 
+
+#: Where the pipeline looks for the export, and the kinds of file it picks there.
+RAW_DIR = "data/raw/survey"
+INPUT_SUFFIXES = (".csv", ".tsv", ".txt")
 
 DELIMITERS = (",", ";", "\t")
 DELIMITER_NAMES = {",": "comma", ";": "semicolon", "\t": "tab"}
@@ -224,37 +226,53 @@ def _is_number(value: str) -> bool:
         return False
 
 
+_DATE_COLUMNS = ("StartDate", "EndDate", "RecordedDate")
+_NUMBER_COLUMNS = ("Progress", "Duration (in seconds)")
+
+
+def _metadata_votes(col: str, v: str) -> tuple[int, int]:
+    """``(text votes, data votes)`` of a metadata cell: its Qualtrics label, or a value."""
+    if v.casefold() == METADATA_TEXT[col].casefold():
+        return 2, 0
+    if col == "Status":
+        return 0, int(v.casefold() in QUALTRICS_STATUS or _is_number(v))
+    if col in _DATE_COLUMNS:
+        is_value = _looks_like_date(v)
+    elif col in _NUMBER_COLUMNS:
+        is_value = _is_number(v)
+    elif col == "Finished":
+        is_value = v.casefold() in BOOL_VALUES
+    else:
+        return 0, 0
+    return int(not is_value), int(is_value)
+
+
+def _question_votes(q: Question, v: str, scales: dict[str, Scale]) -> tuple[int, int]:
+    """``(text votes, data votes)`` of a question cell: its wording, or an answer label."""
+    if v == q.text or (q.match and re.search(q.match, v, re.IGNORECASE)):
+        return 2, 0
+    if q.scale and q.type != "multi" and scales[q.scale].canonical(v) is not None:
+        return 0, 1
+    return 0, 0
+
+
 def _is_text_row(row: list[str], columns: list[str]) -> bool:
     """Decide whether ``row`` holds question text (a header) rather than answers."""
-    text_votes = data_votes = 0
     questions = {q.id: q for q in load_questions()}
     scales = load_scales()
+    text_votes = data_votes = 0
     for col, value in zip(columns, row, strict=False):
         v = value.strip()
         if not v:
             continue
         if col in METADATA_TEXT:
-            if v.casefold() == METADATA_TEXT[col].casefold():
-                text_votes += 2
-            elif col in ("StartDate", "EndDate", "RecordedDate"):
-                data_votes += _looks_like_date(v)
-                text_votes += not _looks_like_date(v)
-            elif col in ("Progress", "Duration (in seconds)"):
-                data_votes += _is_number(v)
-                text_votes += not _is_number(v)
-            elif col == "Finished":
-                data_votes += v.casefold() in BOOL_VALUES
-                text_votes += v.casefold() not in BOOL_VALUES
-            elif col == "Status":
-                data_votes += v.casefold() in QUALTRICS_STATUS or _is_number(v)
+            text, data = _metadata_votes(col, v)
         elif col in questions:
-            q = questions[col]
-            if v == q.text or (q.match and re.search(q.match, v, re.IGNORECASE)):
-                text_votes += 2
-            elif q.scale and q.type != "multi" and scales[q.scale].canonical(v) is not None:
-                data_votes += 1
-        elif v == col:
-            text_votes += 1
+            text, data = _question_votes(questions[col], v, scales)
+        else:
+            text, data = int(v == col), 0
+        text_votes += text
+        data_votes += data
     return text_votes > data_votes
 
 
@@ -272,74 +290,100 @@ def _unique_columns(header: list[str]) -> list[str]:
     return out
 
 
-def parse_text(text: str, path: Path, encoding: str = "utf-8") -> RawExport:
-    """Parse decoded export text into a :class:`RawExport`."""
-    if not text.strip():
-        raise SurveyInputError(f"{path}: the file is empty (expected a header row of column ids)")
-    delimiter = detect_delimiter(text)
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    records: list[tuple[int, list[str]]] = []
-    prev = 0
+def _records(text: str, path: Path, delimiter: str) -> list[tuple[int, list[str]]]:
+    """Non-blank CSV records with the line each starts on."""
     try:
-        with csv_field_limit():
-            for rec in reader:
-                start = prev + 1
-                prev = reader.line_num
-                if not rec or all(not c.strip() for c in rec):
-                    continue
-                records.append((start, rec))
-    except csv.Error as exc:
-        raise SurveyInputError(f"{path}: line {prev + 1}: cannot parse CSV: {exc}") from exc
-    if not records:
-        raise SurveyInputError(f"{path}: the file is empty (expected a header row of column ids)")
+        records = csv_text_records(text, delimiter)
+    except CsvSyntaxError as exc:
+        raise SurveyInputError(f"{path}: line {exc.line}: cannot parse CSV: {exc.error}") from exc
+    return [(start, rec) for start, rec in records if rec and any(c.strip() for c in rec)]
 
-    columns = _unique_columns(records[0][1])
-    n = len(columns)
-    header_extra = 0
-    question_text: dict[str, str] = {}
-    import_ids: dict[str, str] = {}
-    layout = "plain"
+
+@dataclass
+class _Header:
+    """The header rows of an export: column ids, question text and import ids if present."""
+
+    columns: list[str]
+    question_text: dict[str, str] = field(default_factory=dict)
+    import_ids: dict[str, str] = field(default_factory=dict)
+    rows: int = 1
+
+    @property
+    def layout(self) -> str:
+        if self.question_text and self.import_ids:
+            return "qualtrics-3row"
+        if self.question_text:
+            return "qualtrics-2row"
+        return "qualtrics-ids-importid" if self.import_ids else "plain"
+
+
+def _header(records: list[tuple[int, list[str]]]) -> _Header:
+    """Column ids from the first record; question text and ImportIds from the next two."""
+    header = _Header(_unique_columns(records[0][1]))
     for _, rec in records[1:3]:
         if _is_import_id_row(rec):
-            for col, cell in zip(columns, rec, strict=False):
+            for col, cell in zip(header.columns, rec, strict=False):
                 try:
-                    import_ids[col] = str(json.loads(cell).get("ImportId", ""))
+                    header.import_ids[col] = str(json.loads(cell).get("ImportId", ""))
                 except (ValueError, AttributeError):
-                    import_ids[col] = cell.strip()
-            header_extra += 1
-        elif header_extra == 0 and _is_text_row(rec, columns):
-            question_text = {c: v.strip() for c, v in zip(columns, rec, strict=False)}
-            header_extra += 1
+                    header.import_ids[col] = cell.strip()
+        elif header.rows == 1 and _is_text_row(rec, header.columns):
+            header.question_text = {c: v.strip() for c, v in zip(header.columns, rec, strict=False)}
         else:
             break
-    if question_text and import_ids:
-        layout = "qualtrics-3row"
-    elif question_text:
-        layout = "qualtrics-2row"
-    elif import_ids:
-        layout = "qualtrics-ids-importid"
+        header.rows += 1
+    return header
 
+
+def _data_rows(
+    records: list[tuple[int, list[str]]], n: int
+) -> tuple[list[list[str]], list[int], list[tuple[int, str]]]:
+    """Rows padded to ``n`` cells, their lines, and the lines of rows with too many cells."""
     rows: list[list[str]] = []
     source_rows: list[int] = []
     malformed: list[tuple[int, str]] = []
-    for start, rec in records[1 + header_extra :]:
+    for start, rec in records:
         if len(rec) > n and any(c.strip() for c in rec[n:]):
             malformed.append((start, f"{len(rec)} fields but the header has {n}"))
             continue
-        rec = (rec + [""] * n)[:n]
-        rows.append(rec)
+        rows.append((rec + [""] * n)[:n])
         source_rows.append(start)
+    return rows, source_rows, malformed
+
+
+def parse_text(text: str, path: Path, encoding: str = "utf-8") -> RawExport:
+    """Parse decoded export text into a :class:`RawExport`."""
+    empty = f"{path}: the file is empty (expected a header row of column ids)"
+    if not text.strip():
+        raise SurveyInputError(empty)
+    delimiter = detect_delimiter(text)
+    records = _records(text, path, delimiter)
+    if not records:
+        raise SurveyInputError(empty)
+    header = _header(records)
+    rows, source_rows, malformed = _data_rows(records[header.rows :], len(header.columns))
     return RawExport(
         path=path,
-        columns=columns,
-        question_text=question_text,
-        import_ids=import_ids,
+        columns=header.columns,
+        question_text=header.question_text,
+        import_ids=header.import_ids,
         rows=rows,
         source_rows=source_rows,
-        layout=layout,
+        layout=header.layout,
         encoding=encoding,
         delimiter=DELIMITER_NAMES[delimiter],
         malformed=malformed,
+    )
+
+
+def resolve_input(export_path: str | Path = "auto", folder: str | Path = RAW_DIR) -> Path:
+    """The export to clean: ``export_path``, or with ``"auto"`` the single export in ``folder``.
+
+    Raises ``FileNotFoundError`` when there is none and ``ValueError`` when there are several
+    (see :func:`pipeline.io.find_input`).
+    """
+    return find_input(
+        export_path, folder, INPUT_SUFFIXES, what="survey export", param="export_path"
     )
 
 

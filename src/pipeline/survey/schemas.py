@@ -14,13 +14,13 @@ import pandera.pandas as pa
 from pipeline.survey.instrument import load_questions, load_scales
 
 if TYPE_CHECKING:
-    from pipeline.survey.clean import CleanResult
+    from pipeline.survey.clean import SurveyResult
 
 PSEUDO_ID = r"^R\d{3,}$"
 
 
 def responses_schema() -> pa.DataFrameSchema:
-    """Schema of ``responses.parquet`` (columns of the instrument are optional)."""
+    """Schema of ``survey_responses.parquet`` (columns of the instrument are optional)."""
     scales = load_scales()
     columns: dict[str, pa.Column] = {
         "response_id": pa.Column("string", pa.Check.str_matches(PSEUDO_ID), unique=True),
@@ -66,7 +66,7 @@ REJECTS = pa.DataFrameSchema(
 )
 
 
-def validate_outputs(result: CleanResult) -> None:
+def validate_outputs(result: SurveyResult) -> None:
     """Validate the in-memory tables (raises ``pandera.errors.SchemaError``)."""
     responses_schema().validate(result.responses)
     ANSWERS_LONG.validate(result.answers_long)

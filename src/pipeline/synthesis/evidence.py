@@ -164,7 +164,7 @@ def survey_theme_shares(
 ) -> pd.DataFrame:
     """Survey share per theme: ``theme, survey_raising, survey_base, survey_share``.
 
-    ``survey_findings`` is the dict from :func:`pipeline.survey.findings.compute_findings`.
+    ``survey_findings`` is the dict from :func:`pipeline.survey.findings.survey_findings`.
     Drivers: respondents choosing the item over respondents who chose any driver.
     Challenges: respondents in ``agree_labels`` over those who answered the item.
     At risk: respondents answering ``at_risk_label`` over those who answered.
@@ -218,7 +218,7 @@ def interview_theme_shares(
     """Interview share per theme: ``theme, interviews_raising, interviews_base, interview_share``.
 
     ``code_counts`` has ``code_id`` and ``interviews_total`` (interviews raising the code),
-    as in ``interview_code_counts.parquet``.
+    as in ``interviews_code_counts.parquet``.
     """
     if "code_id" not in code_counts or "interviews_total" not in code_counts:
         raise EvidenceInputError("interview code counts: need columns code_id, interviews_total")
