@@ -15,7 +15,7 @@ import pandas as pd
 import pytest
 import yaml
 
-from pipeline.centres.clean import CENTRE_COLUMNS, PARTNER_LINK_COLUMNS
+from pipeline.centres.schemas import CENTRE_COLUMNS, PARTNER_LINK_COLUMNS
 from pipeline.synthetic.centres import TRUTH_COLUMNS, TRUTH_PARTNER_COLUMNS, make_truth
 
 REPO = Path(__file__).resolve().parents[2]

@@ -21,7 +21,7 @@ How the truth is calibrated (everything seeded with ``numpy.random.default_rng``
 * research-area text is written from the topic and sector and checked against
   ``research_area_rules.csv`` with the registry's rule semantics, so it classifies back.
 
-The truth's columns follow the cleaner's output (:data:`pipeline.centres.clean.CENTRE_COLUMNS`):
+The truth's columns follow the cleaner's output (:data:`pipeline.centres.schemas.CENTRE_COLUMNS`):
 a ``truth_key`` (the English name) stands for the cleaner's ``centre_id``, the text the
 workbook shows in "Research area" for its ``source_row``.
 """
@@ -38,7 +38,7 @@ import pandas as pd
 import yaml
 
 from pipeline import published, registries
-from pipeline.centres.clean import CENTRE_COLUMNS, PARTNER_LINK_COLUMNS
+from pipeline.centres.schemas import CENTRE_COLUMNS, PARTNER_LINK_COLUMNS
 from pipeline.synthetic import DEFAULT_SEED
 from pipeline.synthetic.centres.calibrate import TopicSector, topic_sectors, year_counts
 from pipeline.synthetic.centres.labels import assign_funders, centre_names, research_texts
