@@ -13,7 +13,8 @@ that ``raw = kept + duplicates + rejected (+ non-data rows)`` holds for each tab
 * :func:`edition_is_synthetic` - whether the inputs behind a build are the synthetic edition.
 
 A missing or malformed file raises :class:`QualityInputError` naming it: the appendix never
-leaves an input out silently.
+leaves an input out silently. pandas is imported only where a table is built, so that the
+bibliometric ingestion, which takes :data:`REJECT_COLUMNS` from here, starts quickly.
 """
 
 from __future__ import annotations
@@ -21,9 +22,10 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Mapping
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import pandas as pd
+if TYPE_CHECKING:
+    import pandas as pd
 
 __all__ = [
     "ACCOUNTING_FIELDS",
@@ -78,6 +80,8 @@ def read_text_csv(
     A missing file or column raises ``error`` (default :class:`QualityInputError`) with a
     message naming the file.
     """
+    import pandas as pd
+
     p = Path(path)
     if not p.is_file():
         raise error(f"{p}: file not found")
@@ -196,6 +200,8 @@ def read_accounting(files: Mapping[str, str], processed_dir: Path | str) -> pd.D
     ``files`` maps a label to a path under ``processed_dir``; ``path#key`` picks a nested
     record (``interviews/interviews_accounting.json#cases_sheet``). Missing files raise.
     """
+    import pandas as pd
+
     return pd.DataFrame([_accounting_row(label, rel, processed_dir) for label, rel in files.items()])
 
 
@@ -244,6 +250,8 @@ def accounting_view(table: pd.DataFrame) -> pd.DataFrame:
 
 def read_rejects(files: Mapping[str, str], processed_dir: Path | str) -> pd.DataFrame:
     """All rejects tables stacked: ``input, source_file, source_row, column, value, reason``."""
+    import pandas as pd
+
     frames = []
     for label, rel in files.items():
         full, _ = _resolve(processed_dir, rel)
@@ -276,6 +284,8 @@ def _score_text(score: str) -> str:
 
 
 def _unresolved_from_csv(label: str, full: Path) -> list[dict[str, Any]]:
+    import pandas as pd
+
     df = pd.read_csv(full, dtype=str, keep_default_na=False)
     if "value" in df.columns:
         where = [
@@ -308,6 +318,8 @@ def read_unresolved(files: Mapping[str, str], processed_dir: Path | str) -> pd.D
     Reads the centres list (``source_row, column, value, ...``), the survey list
     (``organisation_text, n_responses, ...``) or a JSON list (``path#key``).
     """
+    import pandas as pd
+
     rows: list[dict[str, Any]] = []
     for label, rel in files.items():
         full, key = _resolve(processed_dir, rel)
@@ -334,6 +346,8 @@ def approximate_years(centres: pd.DataFrame) -> pd.DataFrame:
 
 def read_approximate_years(processed_dir: Path | str, centres_file: str) -> pd.DataFrame:
     """:func:`approximate_years` of the cleaned centres table ``processed_dir/centres_file``."""
+    import pandas as pd
+
     path = Path(processed_dir) / centres_file
     if not path.is_file():
         raise QualityInputError(f"{path}: file not found (run the centres stage first)")
