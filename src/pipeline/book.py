@@ -169,13 +169,17 @@ def latex_available() -> bool:
     return shutil.which("xelatex") is not None and shutil.which("latexmk") is not None
 
 
-def build(root: Path | None = None, *, pdf: bool = True, require_pdf: bool = False) -> dict[str, Path]:
-    """Build the HTML (and, when TeX is available, the PDF) book.
+NO_LATEX_MESSAGE = (
+    "[book] No LaTeX engine found, so only the HTML book was built.\n"
+    "       To build the PDF too, install (Debian/Ubuntu):\n"
+    f"         sudo apt-get install -y {TEX_PACKAGES}\n"
+    "       then run `make report` again."
+)
 
-    The two builds are independent Sphinx runs with separate working folders,
-    so they run side by side on the machine's two cores.
-    """
-    root = (root or repo_root()).resolve()
+
+def _prepare(root: Path) -> tuple[dict[str, Any], Path]:
+    """Write the edition text and the chart runtime; return the edition and a clean
+    ``book/_build/_work`` folder."""
     info = edition_info(root)
     generated = root / "book" / "generated"
     generated.mkdir(parents=True, exist_ok=True)
@@ -186,9 +190,11 @@ def build(root: Path | None = None, *, pdf: bool = True, require_pdf: bool = Fal
         shutil.rmtree(build_dir)
     work = build_dir / "_work"
     work.mkdir(parents=True)
-    outputs: dict[str, Path] = {}
-    want_pdf = pdf and latex_available()
+    return info, work
 
+
+def _run_builds(root: Path, info: dict[str, Any], work: Path, want_pdf: bool) -> dict[str, int]:
+    """Run the HTML (and PDF) builds side by side; report each; return their exit codes."""
     html_cfg = work / "html.yml"
     html_cfg.write_text(yaml.safe_dump(build_config(root, info, pdf=False), sort_keys=False))
     jobs = {"html": _start_build(root, html_cfg, "html", root / "book", work / "html.log")}
@@ -199,29 +205,40 @@ def build(root: Path | None = None, *, pdf: bool = True, require_pdf: bool = Fal
     codes = {kind: job.wait() for kind, job in jobs.items()}
     for kind in jobs:
         _report(codes[kind], (work / f"{kind}.log").read_text(errors="replace"), kind)
+    return codes
 
+
+def _copy_pdf(work: Path, build_dir: Path, code: int) -> Path:
+    built = work / "pdf" / "_build" / "latex" / PDF_NAME
+    if code != 0 or not built.exists():
+        raise SystemExit("[book] the PDF build failed; see the log above")
+    target = build_dir / "pdf" / PDF_NAME
+    target.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(built, target)
+    return target
+
+
+def build(root: Path | None = None, *, pdf: bool = True, require_pdf: bool = False) -> dict[str, Path]:
+    """Build the HTML (and, when TeX is available, the PDF) book.
+
+    The two builds are independent Sphinx runs with separate working folders,
+    so they run side by side on the machine's two cores.
+    """
+    root = (root or repo_root()).resolve()
+    info, work = _prepare(root)
+    build_dir = root / BUILD_DIR
+    want_pdf = pdf and latex_available()
+    codes = _run_builds(root, info, work, want_pdf)
     index = build_dir / "html" / "index.html"
     if codes["html"] != 0 or not index.exists():
         raise SystemExit("[book] the HTML build failed; see the log above")
-    outputs["html"] = index
+    outputs: dict[str, Path] = {"html": index}
     if want_pdf:
-        built = work / "pdf" / "_build" / "latex" / PDF_NAME
-        if codes["pdf"] != 0 or not built.exists():
-            raise SystemExit("[book] the PDF build failed; see the log above")
-        target = build_dir / "pdf" / PDF_NAME
-        target.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(built, target)
-        outputs["pdf"] = target
+        outputs["pdf"] = _copy_pdf(work, build_dir, codes["pdf"])
     elif pdf:
-        message = (
-            "[book] No LaTeX engine found, so only the HTML book was built.\n"
-            "       To build the PDF too, install (Debian/Ubuntu):\n"
-            f"         sudo apt-get install -y {TEX_PACKAGES}\n"
-            "       then run `make report` again."
-        )
         if require_pdf:
-            raise SystemExit(message)
-        print(message, file=sys.stderr)
+            raise SystemExit(NO_LATEX_MESSAGE)
+        print(NO_LATEX_MESSAGE, file=sys.stderr)
     # the DVC output folder exists even without TeX
     (build_dir / "pdf").mkdir(parents=True, exist_ok=True)
     if os.environ.get("PIPELINE_KEEP_BUILD_WORK") != "1":
