@@ -52,3 +52,21 @@ def test_lists_must_open_the_ranking() -> None:
     ]:
         row = reproduction.check({"top": top}, figs).iloc[0]
         assert (row["match"], row["reason"]) == (ok, reason), top
+
+
+def test_display_table_marks_each_figure() -> None:
+    findings = {"a": {"count": 100, "share": 0.6}}
+    shown = reproduction.display_table(reproduction.check(findings, PUBLISHED))
+    assert list(shown.columns) == [
+        "figure",
+        "published",
+        "computed",
+        "unit",
+        "match",
+        "reason",
+        "where",
+    ]
+    marks = dict(zip(shown["figure"], shown["match"], strict=True))
+    assert marks["count"] == "✓ match" and marks["share"] == "✗ differs"
+    published = dict(zip(shown["figure"], shown["published"], strict=True))
+    assert published["table"] == "{'UK': 3, 'China': 4}" and published["count"] == "100"

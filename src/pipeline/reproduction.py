@@ -17,6 +17,7 @@ import pandas as pd
 from pipeline import published
 from pipeline.findings import lookup
 from pipeline.io import repo_root
+from pipeline.quality import CHECK_MARK, CROSS_MARK
 
 PUBLISHED = Path("data") / "reference" / "published_figures.yaml"
 
@@ -127,3 +128,13 @@ def as_metrics(table: pd.DataFrame) -> dict[str, Any]:
         "all_match": bool(table["match"].all()) if len(table) else False,
         "match": {row.figure: bool(row.match) for row in table.itertuples()},
     }
+
+
+def display_table(table: pd.DataFrame) -> pd.DataFrame:
+    """:func:`check`'s table for the appendix: figure, published, computed, unit, match,
+    reason and where the figure appears, values as text."""
+    return table.assign(
+        match=table["match"].map({True: f"{CHECK_MARK} match", False: f"{CROSS_MARK} differs"}),
+        published=table["published"].map(str),
+        computed=table["computed"].map(str),
+    )[["figure", "published", "computed", "unit", "match", "reason", "where"]]

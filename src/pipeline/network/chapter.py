@@ -25,19 +25,12 @@ import pandas as pd
 
 from pipeline.network.charts import COUNTRY_GROUPS, country_group
 from pipeline.network.concentration import TOP_N, top_count, top_share
+from pipeline.network.graph import blank_if_missing
+from pipeline.network.metrics import METRIC_COLUMNS
 
-#: Columns of ``data/processed/org_network_metrics.parquet``, in order.
-METRICS_OUTPUT_COLUMNS = [
-    "org_id",
-    "name",
-    "country",
-    "type",
-    "centres",
-    "weighted_degree",
-    "betweenness",
-    "community",
-    "rank",
-]
+#: Columns of ``data/processed/org_network_metrics.parquet``, in order: the metrics
+#: without the count of distinct co-partners.
+METRICS_OUTPUT_COLUMNS = [c for c in METRIC_COLUMNS if c != "degree"]
 
 #: Findings keys this chapter writes, in order.
 FINDINGS_KEYS = [
@@ -69,14 +62,7 @@ COUNTRY_NAMES = {
 
 def _text(value: Any) -> str:
     """``str(value)``, with ``None`` and missing values as an empty string."""
-    if value is None:
-        return ""
-    try:
-        if pd.isna(value):
-            return ""
-    except (TypeError, ValueError):
-        pass
-    return str(value)
+    return str(blank_if_missing(value))
 
 
 def country_name(code: Any) -> str:

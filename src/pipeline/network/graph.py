@@ -38,7 +38,7 @@ def org_node(org_id: str) -> str:
     return f"{ORG_PREFIX}{org_id}"
 
 
-def _clean(value: Any) -> Any:
+def blank_if_missing(value: Any) -> Any:
     """Replace pandas missing values by an empty string (GraphML has no null)."""
     if value is None:
         return ""
@@ -86,13 +86,13 @@ def _add_centres(B: nx.Graph, centres: pd.DataFrame) -> None:
             "kind": "centre",
             "bipartite": 0,
             "centre_id": row.node_key,
-            "name": str(_clean(row.name)),
+            "name": str(blank_if_missing(row.name)),
         }
         if "year_established" in centres.columns:
-            year = _clean(row.year_established)
+            year = blank_if_missing(row.year_established)
             attrs["year_established"] = int(year) if year != "" else -1
         if "location" in centres.columns:
-            attrs["location"] = str(_clean(row.location))
+            attrs["location"] = str(blank_if_missing(row.location))
         B.add_node(centre_node(row.node_key), **attrs)
 
 
@@ -106,9 +106,9 @@ def _add_organisations(B: nx.Graph, organisations: pd.DataFrame, degree: dict[st
             kind="organisation",
             bipartite=1,
             org_id=row.node_key,
-            name=str(_clean(row.name)),
-            country=str(_clean(row.country)),
-            type=str(_clean(row.type)),
+            name=str(blank_if_missing(row.name)),
+            country=str(blank_if_missing(row.country)),
+            type=str(blank_if_missing(row.type)),
             centres=int(degree.get(row.node_key, 0)),
         )
 

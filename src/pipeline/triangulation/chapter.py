@@ -29,6 +29,16 @@ COUNTRY_LABELS = {
     "SG": "Singapore",
     "US": "United States",
 }
+#: Columns the organisation tables share.
+ORG_COLUMNS = [
+    "name",
+    "country",
+    "centres",
+    "copubs_in_sample",
+    "copubs_estimated",
+    "rank_centres",
+    "rank_copubs",
+]
 #: Display headers of the organisation tables.
 HEADERS = {
     "name": "organisation",
@@ -49,18 +59,8 @@ def countries_text(codes: Iterable[str]) -> str:
 
 def scatter_table(frame: pd.DataFrame) -> pd.DataFrame:
     """The numbers behind the triangulation chart, with display headers."""
-    cols = [
-        "name",
-        "country",
-        "centres",
-        "copubs_in_sample",
-        "copubs_estimated",
-        "rank_centres",
-        "rank_copubs",
-        "category",
-    ]
     headers = {k: v for k, v in HEADERS.items() if k != "name"}
-    return frame[cols].rename(columns=headers)
+    return frame[[*ORG_COLUMNS, "category"]].rename(columns=headers)
 
 
 def _rho_text(v: Any) -> str:
@@ -87,17 +87,7 @@ def spearman_display(
 
 def outliers_table(outliers: pd.DataFrame) -> pd.DataFrame:
     """Organisations whose two ranks disagree, with display headers."""
-    cols = [
-        "name",
-        "country",
-        "centres",
-        "copubs_in_sample",
-        "copubs_estimated",
-        "rank_centres",
-        "rank_copubs",
-        "rank_gap",
-    ]
-    return outliers[cols].rename(columns=HEADERS)
+    return outliers[[*ORG_COLUMNS, "rank_gap"]].rename(columns=HEADERS)
 
 
 def unmatched_display(unmatched: pd.DataFrame, resolver: Any, n: int = 15) -> pd.DataFrame:
