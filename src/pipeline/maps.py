@@ -32,14 +32,8 @@ from pipeline.io import repo_root
 
 #: Label for the first bin when it holds only zero.
 NO_CENTRES_LABEL = "No joint centres"
-#: Legend label and style for Taiwan.
+#: Legend label for Taiwan (drawn in the theme's "not included" style).
 NOT_INCLUDED_LABEL = "Not included"
-NOT_INCLUDED_FILL = theme.NOT_INCLUDED_FILL
-NOT_INCLUDED_STROKE = theme.NOT_INCLUDED_STROKE
-#: Fill of the "no centres" bin, then a colour-blind-safe sequential ramp
-#: (ColorBrewer Blues, 9 classes) sampled for the other bins.
-ZERO_FILL = theme.NEAR_WHITE
-BLUES = list(theme.BLUES)
 #: UK nations (cities.csv / organisations ``uk_nation`` codes), legend order, Okabe–Ito colours.
 UK_NATIONS = {"ENG": "England", "SCT": "Scotland", "WLS": "Wales", "NIR": "Northern Ireland"}
 UK_NATION_COLOURS = [theme.BLUE, theme.GREEN, theme.VERMILION, theme.REDDISH_PURPLE]
@@ -118,12 +112,12 @@ def bin_colours(bounds: list[int]) -> list[str]:
     labels = bin_labels(bounds)
     zero_first = labels[0] == NO_CENTRES_LABEL
     n_ramp = len(labels) - (1 if zero_first else 0)
-    if n_ramp > len(BLUES):
-        raise ValueError(f"bins: at most {len(BLUES)} non-zero bins are supported")
+    if n_ramp > len(theme.BLUES):
+        raise ValueError(f"bins: at most {len(theme.BLUES)} non-zero bins are supported")
     # Spread the bins over the ramp, always ending at the darkest shade.
-    step = (len(BLUES) - 1) / max(n_ramp - 1, 1)
-    ramp = [BLUES[round(i * step)] for i in range(n_ramp)] if n_ramp > 1 else [BLUES[-1]]
-    return ([ZERO_FILL] if zero_first else []) + ramp
+    step = (len(theme.BLUES) - 1) / max(n_ramp - 1, 1)
+    ramp = [theme.BLUES[round(i * step)] for i in range(n_ramp)] if n_ramp > 1 else [theme.BLUES[-1]]
+    return ([theme.NEAR_WHITE] if zero_first else []) + ramp
 
 
 def _dataset_name(prefix: str, values: Any) -> str:
@@ -203,7 +197,7 @@ def _unit_layers(
             color=alt.Color(
                 "properties.bin:N",
                 scale=alt.Scale(
-                    domain=[*labels, NOT_INCLUDED_LABEL], range=[*colours, NOT_INCLUDED_FILL]
+                    domain=[*labels, NOT_INCLUDED_LABEL], range=[*colours, theme.NOT_INCLUDED_FILL]
                 ),
                 legend=alt.Legend(title="Joint centres", orient="bottom-left", symbolType="square"),
             ),
@@ -212,7 +206,7 @@ def _unit_layers(
     )
     hatch = (
         alt.Chart(alt.NamedData(names["hatch"]))
-        .mark_geoshape(filled=False, stroke=NOT_INCLUDED_STROKE, strokeWidth=0.6)
+        .mark_geoshape(filled=False, stroke=theme.NOT_INCLUDED_STROKE, strokeWidth=0.6)
         .encode(tooltip=tooltip)
     )
     return base, hatch
