@@ -50,8 +50,10 @@ def raw_files(root: Path) -> list[Path]:
     """Every raw input file (hidden files and READMEs excluded), sorted."""
     raw = root / "data" / "raw"
     return sorted(
-        p for p in raw.rglob("*")
-        if p.is_file() and not any(part.startswith(".") for part in p.relative_to(raw).parts)
+        p
+        for p in raw.rglob("*")
+        if p.is_file()
+        and not any(part.startswith(".") for part in p.relative_to(raw).parts)
         and p.name.lower() != "readme.md"
     )
 
@@ -83,14 +85,21 @@ def edition_info(root: Path) -> dict[str, Any]:
     try:
         describe = subprocess.run(
             ["git", "describe", "--always", "--dirty", "--tags"],
-            cwd=root, capture_output=True, text=True, check=True,
+            cwd=root,
+            capture_output=True,
+            text=True,
+            check=True,
         ).stdout.strip()
     except (OSError, subprocess.CalledProcessError):
         describe = "unversioned"
     return {
         "synthetic": synthetic,
         "label": meta.get("label")
-        or ("Synthetic reference edition" if synthetic else "Edition built from user-supplied inputs"),
+        or (
+            "Synthetic reference edition"
+            if synthetic
+            else "Edition built from user-supplied inputs"
+        ),
         "code_version": describe,
         "data_hash": digest,
         "version": f"{describe}+data.{digest}",
@@ -151,14 +160,24 @@ def build_config(root: Path, info: dict[str, Any], *, pdf: bool) -> dict[str, An
     return config
 
 
-def _start_build(root: Path, config_path: Path, builder: str, out: Path,
-                 log_path: Path) -> subprocess.Popen:
+def _start_build(
+    root: Path, config_path: Path, builder: str, out: Path, log_path: Path
+) -> subprocess.Popen:
     """Start one jupyter-book build in the background, its log going to ``log_path``."""
     exe = Path(sys.executable).with_name("jupyter-book")
     cmd = [
-        str(exe) if exe.exists() else "jupyter-book", "build", str(root),
-        "--config", str(config_path), "--toc", str(root / "_toc.yml"),
-        "--path-output", str(out), "--builder", builder, "--keep-going",
+        str(exe) if exe.exists() else "jupyter-book",
+        "build",
+        str(root),
+        "--config",
+        str(config_path),
+        "--toc",
+        str(root / "_toc.yml"),
+        "--path-output",
+        str(out),
+        "--builder",
+        builder,
+        "--keep-going",
     ]
     print(f"[book] {builder}: building", file=sys.stderr, flush=True)
     log = log_path.open("w")
@@ -218,7 +237,9 @@ def _copy_pdf(work: Path, build_dir: Path, code: int) -> Path:
     return target
 
 
-def build(root: Path | None = None, *, pdf: bool = True, require_pdf: bool = False) -> dict[str, Path]:
+def build(
+    root: Path | None = None, *, pdf: bool = True, require_pdf: bool = False
+) -> dict[str, Path]:
     """Build the HTML (and, when TeX is available, the PDF) book.
 
     The two builds are independent Sphinx runs with separate working folders,
@@ -249,8 +270,11 @@ def build(root: Path | None = None, *, pdf: bool = True, require_pdf: bool = Fal
 
 
 def _report(returncode: int, log: str, kind: str) -> None:
-    lines = [ln for ln in log.splitlines()
-             if ("WARNING" in ln or "ERROR" in ln or "Error" in ln) and "comments_config" not in ln]
+    lines = [
+        ln
+        for ln in log.splitlines()
+        if ("WARNING" in ln or "ERROR" in ln or "Error" in ln) and "comments_config" not in ln
+    ]
     if returncode != 0:
         print(log[-8000:], file=sys.stderr)
     elif lines:
@@ -266,7 +290,9 @@ def cli(argv: list[str]) -> int:
         "(HTML always; PDF when xelatex is installed).",
     )
     parser.add_argument("--no-pdf", action="store_true", help="build the HTML only")
-    parser.add_argument("--require-pdf", action="store_true", help="fail when the PDF cannot be built")
+    parser.add_argument(
+        "--require-pdf", action="store_true", help="fail when the PDF cannot be built"
+    )
     args = parser.parse_args(argv)
     build(pdf=not args.no_pdf, require_pdf=args.require_pdf)
     return 0

@@ -116,7 +116,9 @@ def bin_colours(bounds: list[int]) -> list[str]:
         raise ValueError(f"bins: at most {len(theme.BLUES)} non-zero bins are supported")
     # Spread the bins over the ramp, always ending at the darkest shade.
     step = (len(theme.BLUES) - 1) / max(n_ramp - 1, 1)
-    ramp = [theme.BLUES[round(i * step)] for i in range(n_ramp)] if n_ramp > 1 else [theme.BLUES[-1]]
+    ramp = (
+        [theme.BLUES[round(i * step)] for i in range(n_ramp)] if n_ramp > 1 else [theme.BLUES[-1]]
+    )
     return ([theme.NEAR_WHITE] if zero_first else []) + ramp
 
 

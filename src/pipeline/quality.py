@@ -119,9 +119,7 @@ def _load_json(full: Path, key: str | None) -> Any:
 # ------------------------------------------------------------------ row accounting
 
 
-def balances(
-    raw: int, kept: int, duplicates: int, rejected: int, non_data_rows: int = 0
-) -> bool:
+def balances(raw: int, kept: int, duplicates: int, rejected: int, non_data_rows: int = 0) -> bool:
     """``raw == kept + duplicates + rejected + non_data_rows``: every row in exactly one bin."""
     return raw == kept + duplicates + rejected + non_data_rows
 
@@ -182,9 +180,7 @@ def _accounting_row(label: str, rel: str, processed_dir: Path | str) -> dict[str
     rec = normalise_accounting(data, f"{full.name}{'#' + key if key else ''}")
     if rec["source_file"] is None and key is not None:
         rec["source_file"] = normalise_accounting_source(_load_json(full, None))
-    ok = balances(
-        rec["raw"], rec["kept"], rec["duplicates"], rec["rejected"], rec["non_data_rows"]
-    )
+    ok = balances(rec["raw"], rec["kept"], rec["duplicates"], rec["rejected"], rec["non_data_rows"])
     return {
         "input": label,
         **{k: rec[k] for k in ACCOUNTING_FIELDS},
@@ -202,7 +198,9 @@ def read_accounting(files: Mapping[str, str], processed_dir: Path | str) -> pd.D
     """
     import pandas as pd
 
-    return pd.DataFrame([_accounting_row(label, rel, processed_dir) for label, rel in files.items()])
+    return pd.DataFrame(
+        [_accounting_row(label, rel, processed_dir) for label, rel in files.items()]
+    )
 
 
 def assert_accounting(table: pd.DataFrame) -> None:

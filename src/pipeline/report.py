@@ -293,7 +293,7 @@ def table_mimebundle(df: pd.DataFrame, *, collapsed: bool = False, summary: str 
     )
     if collapsed:
         html_table = (
-            f"<details class=\"data-table\"><summary>{html.escape(summary or 'Show the data')}"
+            f'<details class="data-table"><summary>{html.escape(summary or "Show the data")}'
             f"</summary>{html_table}</details>"
         )
     return {

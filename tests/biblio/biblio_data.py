@@ -33,7 +33,9 @@ def write_jsonl(path: Path, lines: list[str], gz: bool = False) -> None:
         path.write_text(text, encoding="utf-8")
 
 
-def write_group_by(path: Path, flt: str | None, counts: dict[int, int], group: str = "publication_year"):
+def write_group_by(
+    path: Path, flt: str | None, counts: dict[int, int], group: str = "publication_year"
+):
     doc = {
         "group_by": [
             {"key": str(y), "key_display_name": str(y), "count": n} for y, n in counts.items()
@@ -70,4 +72,3 @@ def make_raw_folder(tmp_path: Path) -> Path:
     meta = {"sampling_rate": 0.5, "sampling": "uniform"}
     (root / "sample.meta.json").write_text(json.dumps(meta, indent=2), encoding="utf-8")
     return root
-

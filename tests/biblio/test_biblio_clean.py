@@ -98,7 +98,14 @@ def test_accounting_table_adds_a_balancing_total(raw_folder: Path, tmp_path: Pat
         raw_folder, tmp_path / "w.parquet", tmp_path / "a.json", tmp_path / "r.csv"
     )
     table = accounting_table(res)
-    assert list(table.columns) == ["file", "format", "raw records", "duplicates", "kept", "rejected"]
+    assert list(table.columns) == [
+        "file",
+        "format",
+        "raw records",
+        "duplicates",
+        "kept",
+        "rejected",
+    ]
     total = table.iloc[-1]
     assert total["file"] == "total" and total["format"] == ""
     body = table.iloc[:-1]

@@ -22,7 +22,9 @@ def raw_folder(tmp_path: Path) -> Path:
 
 def test_group_by_role_from_filter_and_name(tmp_path: Path) -> None:
     write_group_by(tmp_path / "x.json", "authorships.countries:GB", {2000: 1})
-    write_group_by(tmp_path / "y.json", "institutions.country_code:gb|cn,authorships.countries:CN", {})
+    write_group_by(
+        tmp_path / "y.json", "institutions.country_code:gb|cn,authorships.countries:CN", {}
+    )
     write_group_by(tmp_path / "uk_cn_counts.json", None, {2000: 1})
     write_group_by(tmp_path / "uk_counts.json", None, {2000: 1})
     write_group_by(tmp_path / "z.json", "authorships.countries:GB", {2000: 1}, group="type")

@@ -44,8 +44,6 @@ def test_good_practices_tables() -> None:
     assert "Interviews raising it" not in good_practices_table(gp).columns
 
 
-
-
 def test_share_text_rounds_to_whole_percent_and_names_missing() -> None:
     assert share_text(0.254) == "25%"
     assert share_text(1.0) == "100%"

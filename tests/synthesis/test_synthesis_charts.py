@@ -70,5 +70,3 @@ def test_recommendations_chart_labels_illustrative_scores() -> None:
     assert not is_illustrative(assessed)
     assert "illustrative scores" not in json.dumps(recommendations_chart(assessed).to_dict())
     assert isinstance(chart, alt.LayerChart)
-
-

@@ -37,7 +37,9 @@ def test_band_thresholds() -> None:
 
 
 def test_survey_shares_use_the_right_bases() -> None:
-    s = survey_theme_shares(sample_survey_findings(), sample_themes(), AGREE, "Yes").set_index("theme")
+    s = survey_theme_shares(sample_survey_findings(), sample_themes(), AGREE, "Yes").set_index(
+        "theme"
+    )
     assert s.loc["expertise", "survey_share"] == pytest.approx(6 / 8)  # of those who chose any
     assert s.loc["ip", "survey_share"] == pytest.approx(1 / 6)  # no-answer excluded
     assert s.loc["safety", "survey_share"] == pytest.approx(1 / 9)
@@ -59,6 +61,7 @@ def test_interview_shares_and_unknown_code() -> None:
     themes.loc[1, "interview_code_id"] = "missing_code"
     with pytest.raises(SynthesisInputError, match="interview code 'missing_code'"):
         interview_theme_shares(sample_code_counts(), 20, themes)
+
 
 def test_benefits_risks_table_levels_and_comparison() -> None:
     t = evidence_table().set_index("theme")
@@ -91,4 +94,3 @@ def test_agreement_summary_lists_rare_risks() -> None:
     assert summary["rarely_reported"] == ["IP theft", "Safety"]
     assert summary["benefit_literature_mean"] == 1.0
     assert summary["benefit_consulted_mean"] == 3.0
-

@@ -67,4 +67,3 @@ def test_mapping_requires_item_for_challenge(tmp_path: Path) -> None:
     )
     with pytest.raises(SynthesisInputError, match="row 2, column survey_item"):
         load_evidence_themes(p)
-

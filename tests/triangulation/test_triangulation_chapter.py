@@ -26,7 +26,9 @@ def test_spearman_display_reads_each_row() -> None:
         spearman={"rho": 0.4567, "p_value": 0.0004, "n": 20},
         spearman_by_country={"GB": {"rho": None, "p_value": None, "n": 2}},
     )
-    other = TriangulationResult(table=pd.DataFrame(), spearman={"rho": -0.2, "p_value": 0.3, "n": 30})
+    other = TriangulationResult(
+        table=pd.DataFrame(), spearman={"rho": -0.2, "p_value": 0.3, "n": 30}
+    )
     shown = spearman_display(result, other, "adding co-publishers without centres")
     assert list(shown.columns) == ["organisations", "number", "rho", "p-value", "reading"]
     assert shown["organisations"].tolist() == [

@@ -98,7 +98,11 @@ def test_triangulation_chart_layers_and_scales() -> None:
     leaders, points, left, right = spec["layer"]
     assert leaders["mark"]["color"] == theme.LEADER_LINE
     assert points["encoding"]["color"]["scale"]["range"] == GROUP_COLOURS
-    assert points["encoding"]["y"]["scale"] == {"type": "log", "domain": [10.0, 1000.0], "nice": False}
+    assert points["encoding"]["y"]["scale"] == {
+        "type": "log",
+        "domain": [10.0, 1000.0],
+        "nice": False,
+    }
     assert points["encoding"]["x"]["scale"]["domain"] == [0, 6 * 1.05]
     assert left["mark"]["align"] == "left" and right["mark"]["align"] == "right"
     assert (spec["width"], spec["height"]) == (540, 380)

@@ -113,8 +113,13 @@ def per_file_accounting(
     entries = sorted(report.files, key=lambda e: str(e["file"]))
     if entries and all("kept" in e for e in entries):
         rows = [
-            _file_row(str(e["file"]), str(e["format"]), int(e["works"]), int(e["kept"]),
-                      int(e["rejected"]))
+            _file_row(
+                str(e["file"]),
+                str(e["format"]),
+                int(e["works"]),
+                int(e["kept"]),
+                int(e["rejected"]),
+            )
             for e in entries
         ]
         return pd.DataFrame(rows, columns=ACCOUNTING_COLUMNS)

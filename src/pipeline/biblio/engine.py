@@ -338,7 +338,9 @@ def dedupe_and_write(
         keep, after_doi, kept = _keep_first(con, order)
     per_file = dict(con.execute(f"SELECT source_file, count(*) FROM {keep} GROUP BY 1").fetchall())
     with atomic_path(out) as tmp:
-        con.execute(f"COPY (SELECT {cols} FROM {keep} ORDER BY {order}) TO {sql_str(tmp)} {_PARQUET}")
+        con.execute(
+            f"COPY (SELECT {cols} FROM {keep} ORDER BY {order}) TO {sql_str(tmp)} {_PARQUET}"
+        )
     con.execute("DROP TABLE IF EXISTS _keep")
     con.execute("DROP VIEW _all_rows")
     return kept, total - after_doi, after_doi - kept, per_file

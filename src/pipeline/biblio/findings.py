@@ -126,9 +126,7 @@ def yearly_table(uk: Mapping[int, int] | None, uk_cn: Mapping[int, int]) -> pd.D
     return out
 
 
-def bibliometrics_findings(
-    copubs: Mapping[int, int], share: Mapping[int, float]
-) -> dict[str, Any]:
+def bibliometrics_findings(copubs: Mapping[int, int], share: Mapping[int, float]) -> dict[str, Any]:
     """Findings for ``metrics/findings``: ``copubs_by_year`` and ``copubs_share_of_uk_by_year``
     (year keys as strings, as in the published figures' ``computed`` paths)."""
     return {

@@ -312,8 +312,8 @@ def ingest(
             fold_hk_mo=fold_hk_mo,
             progress=progress,
         )
-        report.kept, report.duplicates_doi, report.duplicates_id, kept_per_file = (
-            dedupe_and_write(con, staged, jsonl_works, python_rows, ranks, out)
+        report.kept, report.duplicates_doi, report.duplicates_id, kept_per_file = dedupe_and_write(
+            con, staged, jsonl_works, python_rows, ranks, out
         )
         con.close()
 

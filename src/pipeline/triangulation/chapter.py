@@ -52,9 +52,7 @@ HEADERS = {
 
 def countries_text(codes: Iterable[str]) -> str:
     """``"the UK and China"``: the compared countries as escaped prose."""
-    return " and ".join(
-        md_escape({"GB": "the UK"}.get(c, COUNTRY_LABELS.get(c, c))) for c in codes
-    )
+    return " and ".join(md_escape({"GB": "the UK"}.get(c, COUNTRY_LABELS.get(c, c))) for c in codes)
 
 
 def scatter_table(frame: pd.DataFrame) -> pd.DataFrame:
