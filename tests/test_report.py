@@ -63,3 +63,9 @@ def test_md_escape_neutralises_roles_links_and_html():
     s = report.md_escape("{eval}`x` [link](javascript:alert(1)) <b>")
     assert "<b>" not in s
     assert "\\[link\\]" in s and "\\{eval\\}" in s
+
+
+def test_count_phrase() -> None:
+    assert report.count_phrase(1, "centre") == "1 centre"
+    assert report.count_phrase(1250, "paper") == "1,250 papers"
+    assert report.count_phrase(0, "university", "universities") == "0 universities"

@@ -50,8 +50,10 @@ def raw_files(root: Path) -> list[Path]:
     """Every raw input file (hidden files and READMEs excluded), sorted."""
     raw = root / "data" / "raw"
     return sorted(
-        p for p in raw.rglob("*")
-        if p.is_file() and not any(part.startswith(".") for part in p.relative_to(raw).parts)
+        p
+        for p in raw.rglob("*")
+        if p.is_file()
+        and not any(part.startswith(".") for part in p.relative_to(raw).parts)
         and p.name.lower() != "readme.md"
     )
 
@@ -83,14 +85,21 @@ def edition_info(root: Path) -> dict[str, Any]:
     try:
         describe = subprocess.run(
             ["git", "describe", "--always", "--dirty", "--tags"],
-            cwd=root, capture_output=True, text=True, check=True,
+            cwd=root,
+            capture_output=True,
+            text=True,
+            check=True,
         ).stdout.strip()
     except (OSError, subprocess.CalledProcessError):
         describe = "unversioned"
     return {
         "synthetic": synthetic,
         "label": meta.get("label")
-        or ("Synthetic reference edition" if synthetic else "Edition built from user-supplied inputs"),
+        or (
+            "Synthetic reference edition"
+            if synthetic
+            else "Edition built from user-supplied inputs"
+        ),
         "code_version": describe,
         "data_hash": digest,
         "version": f"{describe}+data.{digest}",
@@ -151,14 +160,24 @@ def build_config(root: Path, info: dict[str, Any], *, pdf: bool) -> dict[str, An
     return config
 
 
-def _start_build(root: Path, config_path: Path, builder: str, out: Path,
-                 log_path: Path) -> subprocess.Popen:
+def _start_build(
+    root: Path, config_path: Path, builder: str, out: Path, log_path: Path
+) -> subprocess.Popen:
     """Start one jupyter-book build in the background, its log going to ``log_path``."""
     exe = Path(sys.executable).with_name("jupyter-book")
     cmd = [
-        str(exe) if exe.exists() else "jupyter-book", "build", str(root),
-        "--config", str(config_path), "--toc", str(root / "_toc.yml"),
-        "--path-output", str(out), "--builder", builder, "--keep-going",
+        str(exe) if exe.exists() else "jupyter-book",
+        "build",
+        str(root),
+        "--config",
+        str(config_path),
+        "--toc",
+        str(root / "_toc.yml"),
+        "--path-output",
+        str(out),
+        "--builder",
+        builder,
+        "--keep-going",
     ]
     print(f"[book] {builder}: building", file=sys.stderr, flush=True)
     log = log_path.open("w")
@@ -169,13 +188,17 @@ def latex_available() -> bool:
     return shutil.which("xelatex") is not None and shutil.which("latexmk") is not None
 
 
-def build(root: Path | None = None, *, pdf: bool = True, require_pdf: bool = False) -> dict[str, Path]:
-    """Build the HTML (and, when TeX is available, the PDF) book.
+NO_LATEX_MESSAGE = (
+    "[book] No LaTeX engine found, so only the HTML book was built.\n"
+    "       To build the PDF too, install (Debian/Ubuntu):\n"
+    f"         sudo apt-get install -y {TEX_PACKAGES}\n"
+    "       then run `make report` again."
+)
 
-    The two builds are independent Sphinx runs with separate working folders,
-    so they run side by side on the machine's two cores.
-    """
-    root = (root or repo_root()).resolve()
+
+def _prepare(root: Path) -> tuple[dict[str, Any], Path]:
+    """Write the edition text and the chart runtime; return the edition and a clean
+    ``book/_build/_work`` folder."""
     info = edition_info(root)
     generated = root / "book" / "generated"
     generated.mkdir(parents=True, exist_ok=True)
@@ -186,9 +209,11 @@ def build(root: Path | None = None, *, pdf: bool = True, require_pdf: bool = Fal
         shutil.rmtree(build_dir)
     work = build_dir / "_work"
     work.mkdir(parents=True)
-    outputs: dict[str, Path] = {}
-    want_pdf = pdf and latex_available()
+    return info, work
 
+
+def _run_builds(root: Path, info: dict[str, Any], work: Path, want_pdf: bool) -> dict[str, int]:
+    """Run the HTML (and PDF) builds side by side; report each; return their exit codes."""
     html_cfg = work / "html.yml"
     html_cfg.write_text(yaml.safe_dump(build_config(root, info, pdf=False), sort_keys=False))
     jobs = {"html": _start_build(root, html_cfg, "html", root / "book", work / "html.log")}
@@ -199,29 +224,42 @@ def build(root: Path | None = None, *, pdf: bool = True, require_pdf: bool = Fal
     codes = {kind: job.wait() for kind, job in jobs.items()}
     for kind in jobs:
         _report(codes[kind], (work / f"{kind}.log").read_text(errors="replace"), kind)
+    return codes
 
+
+def _copy_pdf(work: Path, build_dir: Path, code: int) -> Path:
+    built = work / "pdf" / "_build" / "latex" / PDF_NAME
+    if code != 0 or not built.exists():
+        raise SystemExit("[book] the PDF build failed; see the log above")
+    target = build_dir / "pdf" / PDF_NAME
+    target.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(built, target)
+    return target
+
+
+def build(
+    root: Path | None = None, *, pdf: bool = True, require_pdf: bool = False
+) -> dict[str, Path]:
+    """Build the HTML (and, when TeX is available, the PDF) book.
+
+    The two builds are independent Sphinx runs with separate working folders,
+    so they run side by side on the machine's two cores.
+    """
+    root = (root or repo_root()).resolve()
+    info, work = _prepare(root)
+    build_dir = root / BUILD_DIR
+    want_pdf = pdf and latex_available()
+    codes = _run_builds(root, info, work, want_pdf)
     index = build_dir / "html" / "index.html"
     if codes["html"] != 0 or not index.exists():
         raise SystemExit("[book] the HTML build failed; see the log above")
-    outputs["html"] = index
+    outputs: dict[str, Path] = {"html": index}
     if want_pdf:
-        built = work / "pdf" / "_build" / "latex" / PDF_NAME
-        if codes["pdf"] != 0 or not built.exists():
-            raise SystemExit("[book] the PDF build failed; see the log above")
-        target = build_dir / "pdf" / PDF_NAME
-        target.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(built, target)
-        outputs["pdf"] = target
+        outputs["pdf"] = _copy_pdf(work, build_dir, codes["pdf"])
     elif pdf:
-        message = (
-            "[book] No LaTeX engine found, so only the HTML book was built.\n"
-            "       To build the PDF too, install (Debian/Ubuntu):\n"
-            f"         sudo apt-get install -y {TEX_PACKAGES}\n"
-            "       then run `make report` again."
-        )
         if require_pdf:
-            raise SystemExit(message)
-        print(message, file=sys.stderr)
+            raise SystemExit(NO_LATEX_MESSAGE)
+        print(NO_LATEX_MESSAGE, file=sys.stderr)
     # the DVC output folder exists even without TeX
     (build_dir / "pdf").mkdir(parents=True, exist_ok=True)
     if os.environ.get("PIPELINE_KEEP_BUILD_WORK") != "1":
@@ -232,8 +270,11 @@ def build(root: Path | None = None, *, pdf: bool = True, require_pdf: bool = Fal
 
 
 def _report(returncode: int, log: str, kind: str) -> None:
-    lines = [ln for ln in log.splitlines()
-             if ("WARNING" in ln or "ERROR" in ln or "Error" in ln) and "comments_config" not in ln]
+    lines = [
+        ln
+        for ln in log.splitlines()
+        if ("WARNING" in ln or "ERROR" in ln or "Error" in ln) and "comments_config" not in ln
+    ]
     if returncode != 0:
         print(log[-8000:], file=sys.stderr)
     elif lines:
@@ -249,7 +290,9 @@ def cli(argv: list[str]) -> int:
         "(HTML always; PDF when xelatex is installed).",
     )
     parser.add_argument("--no-pdf", action="store_true", help="build the HTML only")
-    parser.add_argument("--require-pdf", action="store_true", help="fail when the PDF cannot be built")
+    parser.add_argument(
+        "--require-pdf", action="store_true", help="fail when the PDF cannot be built"
+    )
     args = parser.parse_args(argv)
     build(pdf=not args.no_pdf, require_pdf=args.require_pdf)
     return 0

@@ -32,14 +32,8 @@ from pipeline.io import repo_root
 
 #: Label for the first bin when it holds only zero.
 NO_CENTRES_LABEL = "No joint centres"
-#: Legend label and style for Taiwan.
+#: Legend label for Taiwan (drawn in the theme's "not included" style).
 NOT_INCLUDED_LABEL = "Not included"
-NOT_INCLUDED_FILL = theme.NOT_INCLUDED_FILL
-NOT_INCLUDED_STROKE = theme.NOT_INCLUDED_STROKE
-#: Fill of the "no centres" bin, then a colour-blind-safe sequential ramp
-#: (ColorBrewer Blues, 9 classes) sampled for the other bins.
-ZERO_FILL = theme.NEAR_WHITE
-BLUES = list(theme.BLUES)
 #: UK nations (cities.csv / organisations ``uk_nation`` codes), legend order, Okabe–Ito colours.
 UK_NATIONS = {"ENG": "England", "SCT": "Scotland", "WLS": "Wales", "NIR": "Northern Ireland"}
 UK_NATION_COLOURS = [theme.BLUE, theme.GREEN, theme.VERMILION, theme.REDDISH_PURPLE]
@@ -118,12 +112,14 @@ def bin_colours(bounds: list[int]) -> list[str]:
     labels = bin_labels(bounds)
     zero_first = labels[0] == NO_CENTRES_LABEL
     n_ramp = len(labels) - (1 if zero_first else 0)
-    if n_ramp > len(BLUES):
-        raise ValueError(f"bins: at most {len(BLUES)} non-zero bins are supported")
+    if n_ramp > len(theme.BLUES):
+        raise ValueError(f"bins: at most {len(theme.BLUES)} non-zero bins are supported")
     # Spread the bins over the ramp, always ending at the darkest shade.
-    step = (len(BLUES) - 1) / max(n_ramp - 1, 1)
-    ramp = [BLUES[round(i * step)] for i in range(n_ramp)] if n_ramp > 1 else [BLUES[-1]]
-    return ([ZERO_FILL] if zero_first else []) + ramp
+    step = (len(theme.BLUES) - 1) / max(n_ramp - 1, 1)
+    ramp = (
+        [theme.BLUES[round(i * step)] for i in range(n_ramp)] if n_ramp > 1 else [theme.BLUES[-1]]
+    )
+    return ([theme.NEAR_WHITE] if zero_first else []) + ramp
 
 
 def _dataset_name(prefix: str, values: Any) -> str:
@@ -148,26 +144,7 @@ def _hatch(geom: Any, spacing: float = HATCH_SPACING) -> dict[str, Any]:
     return mapping(clipped)
 
 
-def province_choropleth(
-    counts: dict[str, int],
-    bins: list[int],
-    geo_path: str | os.PathLike[str] | None = None,
-    width: int = 560,
-    height: int = 460,
-    title: str | None = None,
-) -> alt.LayerChart:
-    """Choropleth of joint centres per province-level unit.
-
-    ``counts`` maps ISO 3166-2 codes (``CN-JS`` ...) to centre counts; codes
-    absent from ``counts`` count 0. ``bins`` are the lower bounds of the legend
-    bins (see :func:`bin_labels`). Units flagged "not included" (Taiwan) are
-    drawn grey and hatched whatever their count; Hong Kong and Macao are
-    coloured by their counts and labelled as SARs. Tooltips give the unit's name
-    and count. Raises ``ValueError`` for a code not in the boundary layer.
-    """
-    fc = load_geojson(CHINA_FILE, geo_path)
-    labels = bin_labels(bins)
-    colours = bin_colours(bins)
+def _check_counts(counts: dict[str, int], fc: dict[str, Any]) -> None:
     known = {f["properties"]["code"] for f in fc["features"]}
     unknown = sorted(set(counts) - known)
     if unknown:
@@ -176,6 +153,12 @@ def province_choropleth(
     if bad:
         raise ValueError(f"province counts: counts must be whole numbers >= 0 for {bad}")
 
+
+def _province_features(
+    fc: dict[str, Any], counts: dict[str, int], bins: list[int]
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]], list[dict[str, Any]]]:
+    """The units with their bin and count, hatch lines over "not included" units, and the
+    label points of SARs and "not included" units."""
     values, hatches, marks = [], [], []
     for f in sorted(fc["features"], key=lambda f: f["properties"]["code"]):
         p = f["properties"]
@@ -198,14 +181,13 @@ def province_choropleth(
             marks.append(
                 {"lon": p["label_lon"], "lat": p["label_lat"], "label": text, "code": p["code"]}
             )
+    return values, hatches, marks
 
-    # Large GeoJSON goes into top-level named datasets, attached after the chart
-    # is assembled: Altair deep-copies inline data at every chained call.
-    names = {
-        "provinces": _dataset_name("provinces", values),
-        "hatch": _dataset_name("hatch", hatches),
-    }
-    projection = {"type": "conicEqualArea", "parallels": [26, 46], "rotate": [-105, 0, 0]}
+
+def _unit_layers(
+    names: dict[str, str], labels: list[str], colours: list[str]
+) -> tuple[alt.Chart, alt.Chart]:
+    """The filled units, coloured by bin, and the hatching over "not included" units."""
     tooltip = [
         alt.Tooltip("properties.name:N", title="Province"),
         alt.Tooltip("properties.centres:N", title="Joint centres"),
@@ -217,7 +199,7 @@ def province_choropleth(
             color=alt.Color(
                 "properties.bin:N",
                 scale=alt.Scale(
-                    domain=[*labels, NOT_INCLUDED_LABEL], range=[*colours, NOT_INCLUDED_FILL]
+                    domain=[*labels, NOT_INCLUDED_LABEL], range=[*colours, theme.NOT_INCLUDED_FILL]
                 ),
                 legend=alt.Legend(title="Joint centres", orient="bottom-left", symbolType="square"),
             ),
@@ -226,9 +208,14 @@ def province_choropleth(
     )
     hatch = (
         alt.Chart(alt.NamedData(names["hatch"]))
-        .mark_geoshape(filled=False, stroke=NOT_INCLUDED_STROKE, strokeWidth=0.6)
+        .mark_geoshape(filled=False, stroke=theme.NOT_INCLUDED_STROKE, strokeWidth=0.6)
         .encode(tooltip=tooltip)
     )
+    return base, hatch
+
+
+def _label_layers(marks: list[dict[str, Any]]) -> list[alt.Chart]:
+    """Dots and names of the SARs and "not included" units."""
     marks_df = pd.DataFrame(marks, columns=["lon", "lat", "label", "code"])
     dots = (
         alt.Chart(marks_df)
@@ -248,28 +235,53 @@ def province_choropleth(
         .mark_text(align="right", dx=-6, dy=6, fontSize=9, color=theme.TEXT)
         .encode(longitude="lon:Q", latitude="lat:Q", text="label:N")
     )
-    chart = alt.layer(base, hatch, dots, text_right, text_left).project(**projection)
+    return [dots, text_right, text_left]
+
+
+def _sized(chart: Any, width: int, height: int, title: str | None) -> Any:
     props: dict[str, Any] = {"width": width, "height": height}
     if title:
         props["title"] = title
-    chart = chart.properties(**props)
+    return chart.properties(**props)
+
+
+def province_choropleth(
+    counts: dict[str, int],
+    bins: list[int],
+    geo_path: str | os.PathLike[str] | None = None,
+    width: int = 560,
+    height: int = 460,
+    title: str | None = None,
+) -> alt.LayerChart:
+    """Choropleth of joint centres per province-level unit.
+
+    ``counts`` maps ISO 3166-2 codes (``CN-JS`` ...) to centre counts; codes
+    absent from ``counts`` count 0. ``bins`` are the lower bounds of the legend
+    bins (see :func:`bin_labels`). Units flagged "not included" (Taiwan) are
+    drawn grey and hatched whatever their count; Hong Kong and Macao are
+    coloured by their counts and labelled as SARs. Tooltips give the unit's name
+    and count. Raises ``ValueError`` for a code not in the boundary layer.
+    """
+    fc = load_geojson(CHINA_FILE, geo_path)
+    labels, colours = bin_labels(bins), bin_colours(bins)
+    _check_counts(counts, fc)
+    values, hatches, marks = _province_features(fc, counts, bins)
+    # Large GeoJSON goes into top-level named datasets, attached after the chart
+    # is assembled: Altair deep-copies inline data at every chained call.
+    names = {
+        "provinces": _dataset_name("provinces", values),
+        "hatch": _dataset_name("hatch", hatches),
+    }
+    projection = {"type": "conicEqualArea", "parallels": [26, 46], "rotate": [-105, 0, 0]}
+    layers = [*_unit_layers(names, labels, colours), *_label_layers(marks)]
+    chart = alt.layer(*layers).project(**projection)
+    chart = _sized(chart, width, height, title)
     chart.datasets = {names["provinces"]: values, names["hatch"]: hatches}
     return chart
 
 
-def uk_institutions_map(
-    orgs: pd.DataFrame,
-    geo_path: str | os.PathLike[str] | None = None,
-    width: int = 380,
-    height: int = 520,
-    title: str | None = None,
-) -> alt.LayerChart:
-    """UK outline with one point per institution, coloured by nation and sized by centres.
-
-    ``orgs`` needs columns ``name``, ``city``, ``uk_nation`` (ENG/SCT/WLS/NIR),
-    ``centres``, ``lon`` and ``lat``. Rows without coordinates are left off the
-    map with a warning naming them.
-    """
+def _uk_points_frame(orgs: pd.DataFrame) -> pd.DataFrame:
+    """One row per institution with coordinates: ``name, city, nation, centres, lon, lat``."""
     need = ["name", "city", "uk_nation", "centres", "lon", "lat"]
     missing = [c for c in need if c not in orgs.columns]
     if missing:
@@ -278,25 +290,22 @@ def uk_institutions_map(
     no_xy = df["lon"].isna() | df["lat"].isna()
     if no_xy.any():
         names = ", ".join(sorted(df.loc[no_xy, "name"].astype(str))[:10])
-        warnings.warn(f"uk_institutions_map: no coordinates for {names}", stacklevel=2)
+        warnings.warn(f"uk_institutions_map: no coordinates for {names}", stacklevel=3)
         df = df[~no_xy]
     df["nation"] = [UK_NATIONS.get(str(n), UNKNOWN_NATION) for n in df["uk_nation"]]
     df["centres"] = df["centres"].astype(int)
     df = df.sort_values(["centres", "name"], ascending=[False, True], kind="mergesort")
-    df = df.reset_index(drop=True)[["name", "city", "nation", "centres", "lon", "lat"]]
+    return df.reset_index(drop=True)[["name", "city", "nation", "centres", "lon", "lat"]]
 
-    outline = load_geojson(UK_FILE, geo_path)
-    projection = {"type": "mercator"}
-    outline_name = _dataset_name("uk_outline", outline["features"])
-    land = alt.Chart(alt.NamedData(outline_name)).mark_geoshape(
-        fill=theme.LAND_FILL, stroke=theme.BOUNDARY, strokeWidth=0.5
-    )
+
+def _uk_points(df: pd.DataFrame) -> alt.Chart:
+    """Institutions as circles sized by centres and coloured by nation."""
     domain = list(UK_NATIONS.values())
     palette = list(UK_NATION_COLOURS)
     if (df["nation"] == UNKNOWN_NATION).any():
         domain.append(UNKNOWN_NATION)
         palette.append(theme.GREY)
-    points = (
+    return (
         alt.Chart(df)
         .mark_circle(opacity=0.8, stroke="white", strokeWidth=0.5)
         .encode(
@@ -316,10 +325,29 @@ def uk_institutions_map(
             ],
         )
     )
-    props: dict[str, Any] = {"width": width, "height": height}
-    if title:
-        props["title"] = title
-    chart = alt.layer(land, points).project(**projection).properties(**props)
+
+
+def uk_institutions_map(
+    orgs: pd.DataFrame,
+    geo_path: str | os.PathLike[str] | None = None,
+    width: int = 380,
+    height: int = 520,
+    title: str | None = None,
+) -> alt.LayerChart:
+    """UK outline with one point per institution, coloured by nation and sized by centres.
+
+    ``orgs`` needs columns ``name``, ``city``, ``uk_nation`` (ENG/SCT/WLS/NIR),
+    ``centres``, ``lon`` and ``lat``. Rows without coordinates are left off the
+    map with a warning naming them.
+    """
+    df = _uk_points_frame(orgs)
+    outline = load_geojson(UK_FILE, geo_path)
+    outline_name = _dataset_name("uk_outline", outline["features"])
+    land = alt.Chart(alt.NamedData(outline_name)).mark_geoshape(
+        fill=theme.LAND_FILL, stroke=theme.BOUNDARY, strokeWidth=0.5
+    )
+    chart = alt.layer(land, _uk_points(df)).project(type="mercator")
+    chart = _sized(chart, width, height, title)
     chart.datasets = {outline_name: outline["features"]}
     return chart
 

@@ -19,9 +19,25 @@ from pipeline.book import file_md5, raw_files
 from pipeline.io import repo_root
 
 KEY_PACKAGES = (
-    "pandas", "pyarrow", "numpy", "scipy", "pandera", "rapidfuzz", "duckdb", "networkx",
-    "altair", "vl-convert-python", "geopandas", "shapely", "openpyxl", "papermill",
-    "jupyter-book", "myst-nb", "sphinx", "dvc", "pyyaml",
+    "pandas",
+    "pyarrow",
+    "numpy",
+    "scipy",
+    "pandera",
+    "rapidfuzz",
+    "duckdb",
+    "networkx",
+    "altair",
+    "vl-convert-python",
+    "geopandas",
+    "shapely",
+    "openpyxl",
+    "papermill",
+    "jupyter-book",
+    "myst-nb",
+    "sphinx",
+    "dvc",
+    "pyyaml",
 )
 
 

@@ -40,6 +40,7 @@ from pipeline import theme
 __all__ = [
     "chapter",
     "chart_mimebundle",
+    "count_phrase",
     "fmt_int",
     "fmt_pct",
     "json_for_script",
@@ -141,6 +142,12 @@ def fmt_int(n: Any) -> str:
 def fmt_pct(x: Any, digits: int = 1) -> str:
     """Format a percentage value (already in percent) such as ``12.34`` -> ``12.3%``."""
     return f"{float(x):.{digits}f}%"
+
+
+def count_phrase(n: int, singular: str, plural: str | None = None) -> str:
+    """``"1 centre"``, ``"2 centres"``, ``"1,250 papers"`` (thousands separators)."""
+    word = singular if int(n) == 1 else (plural or f"{singular}s")
+    return f"{int(n):,} {word}"
 
 
 # ------------------------------------------------------------------------ charts
@@ -286,7 +293,7 @@ def table_mimebundle(df: pd.DataFrame, *, collapsed: bool = False, summary: str 
     )
     if collapsed:
         html_table = (
-            f"<details class=\"data-table\"><summary>{html.escape(summary or 'Show the data')}"
+            f'<details class="data-table"><summary>{html.escape(summary or "Show the data")}'
             f"</summary>{html_table}</details>"
         )
     return {

@@ -17,6 +17,7 @@ import pandas as pd
 from pipeline import published
 from pipeline.findings import lookup
 from pipeline.io import repo_root
+from pipeline.quality import CHECK_MARK, CROSS_MARK
 
 PUBLISHED = Path("data") / "reference" / "published_figures.yaml"
 
@@ -30,33 +31,40 @@ def _norm_key(s: Any) -> str:
     return "".join(ch if ch.isalnum() else "_" for ch in str(s).lower()).strip("_")
 
 
-def _compare(published: Any, computed: Any, tolerance: float) -> tuple[bool, str]:
-    """Return (match, reason-if-not)."""
-    if isinstance(published, dict):
-        if not isinstance(computed, dict):
-            return False, "computed value is not a table"
-        misses = []
-        comp = {_norm_key(k): v for k, v in computed.items()}
-        for key, value in published.items():
-            got = comp.get(_norm_key(key))
-            ok, _ = _compare(value, got, tolerance)
-            if not ok:
-                misses.append(f"{key}: {got} (published {value})")
-        return (not misses), "; ".join(misses)
-    if isinstance(published, list):
-        if isinstance(computed, list) and computed and isinstance(computed[0], dict):
-            computed = [c.get("name", c) for c in computed]
-        if isinstance(computed, list):
-            pub_norm = [_norm_key(p) for p in published]
-            comp_norm = [_norm_key(c) for c in computed]
-            # an ordered published list must open the computed ranking
-            if comp_norm[: len(pub_norm)] == pub_norm or sorted(pub_norm) == sorted(comp_norm):
-                return True, ""
-            missing = [p for p in published if _norm_key(p) not in comp_norm]
-            if missing and set(pub_norm) <= set(comp_norm):
-                return False, "order differs"
-            return False, "missing: " + ", ".join(map(str, missing)) if missing else "order differs"
+def _compare_table(published: dict, computed: Any, tolerance: float) -> tuple[bool, str]:
+    """A published table against a computed one, key by key (keys compared loosely)."""
+    if not isinstance(computed, dict):
+        return False, "computed value is not a table"
+    misses = []
+    comp = {_norm_key(k): v for k, v in computed.items()}
+    for key, value in published.items():
+        got = comp.get(_norm_key(key))
+        ok, _ = _compare(value, got, tolerance)
+        if not ok:
+            misses.append(f"{key}: {got} (published {value})")
+    return (not misses), "; ".join(misses)
+
+
+def _compare_list(published: list, computed: Any) -> tuple[bool, str]:
+    """A published list against a computed ranking: it must open the ranking, or hold the
+    same names."""
+    if isinstance(computed, list) and computed and isinstance(computed[0], dict):
+        computed = [c.get("name", c) for c in computed]
+    if not isinstance(computed, list):
         return False, "computed value is not a list"
+    pub_norm = [_norm_key(p) for p in published]
+    comp_norm = [_norm_key(c) for c in computed]
+    # an ordered published list must open the computed ranking
+    if comp_norm[: len(pub_norm)] == pub_norm or sorted(pub_norm) == sorted(comp_norm):
+        return True, ""
+    missing = [p for p in published if _norm_key(p) not in comp_norm]
+    if missing and set(pub_norm) <= set(comp_norm):
+        return False, "order differs"
+    return False, "missing: " + ", ".join(map(str, missing)) if missing else "order differs"
+
+
+def _compare_value(published: Any, computed: Any, tolerance: float) -> tuple[bool, str]:
+    """A published number against a computed one, within ``tolerance``."""
     if computed is None:
         return False, "not computed"
     try:
@@ -68,6 +76,15 @@ def _compare(published: Any, computed: Any, tolerance: float) -> tuple[bool, str
     if diff <= float(tolerance) + 1e-9:
         return True, ""
     return False, f"differs by {diff:g} (tolerance {tolerance:g})"
+
+
+def _compare(published: Any, computed: Any, tolerance: float) -> tuple[bool, str]:
+    """Return (match, reason-if-not)."""
+    if isinstance(published, dict):
+        return _compare_table(published, computed, tolerance)
+    if isinstance(published, list):
+        return _compare_list(published, computed)
+    return _compare_value(published, computed, tolerance)
 
 
 def check(findings: dict[str, Any], published: dict[str, Any]) -> pd.DataFrame:
@@ -83,8 +100,6 @@ def check(findings: dict[str, Any], published: dict[str, Any]) -> pd.DataFrame:
         except KeyError:
             value = None
         match, reason = _compare(fig["value"], value, float(fig.get("tolerance", 0)))
-        if isinstance(fig["value"], (dict, list)) and value is not None and not match:
-            pass
         if isinstance(value, dict) and isinstance(fig["value"], dict):
             comp = {_norm_key(k): v for k, v in value.items()}
             value = {k: comp.get(_norm_key(k)) for k in fig["value"]}
@@ -113,3 +128,13 @@ def as_metrics(table: pd.DataFrame) -> dict[str, Any]:
         "all_match": bool(table["match"].all()) if len(table) else False,
         "match": {row.figure: bool(row.match) for row in table.itertuples()},
     }
+
+
+def display_table(table: pd.DataFrame) -> pd.DataFrame:
+    """:func:`check`'s table for the appendix: figure, published, computed, unit, match,
+    reason and where the figure appears, values as text."""
+    return table.assign(
+        match=table["match"].map({True: f"{CHECK_MARK} match", False: f"{CROSS_MARK} differs"}),
+        published=table["published"].map(str),
+        computed=table["computed"].map(str),
+    )[["figure", "published", "computed", "unit", "match", "reason", "where"]]

@@ -283,7 +283,9 @@ def test_csv_exports_read_long_cells_and_leave_the_csv_limit_alone(tmp_path: Pat
         encoding="utf-8",
     )
     tab = tmp_path / "long_tab.txt"
-    tab.write_text(f"PT\tUT\tTI\tPY\tC1\nJ\tWOS:1\t{long_title}\t2020\tUniv Leeds, Leeds, England\n")
+    tab.write_text(
+        f"PT\tUT\tTI\tPY\tC1\nJ\tWOS:1\t{long_title}\t2020\tUniv Leeds, Leeds, England\n"
+    )
     try:
         assert [w.work_id for w in iter_works(scopus, "scopus_csv")] == ["scopus:2-s2.0-9"]
         assert [w.work_id for w in iter_works(tab, "wos_tab")] == ["wos:WOS:1"]

@@ -14,7 +14,7 @@ import pytest
 from pipeline.biblio import count_uk_cn_by_year, discover, ingest, iter_works
 from pipeline.biblio.cli import cli
 from pipeline.biblio.formats import WORK_COLUMNS, WorkRow
-from pipeline.biblio.ingest import safe_child
+from pipeline.biblio.read import safe_child
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 
@@ -384,7 +384,7 @@ def test_snapshot_slice_fast_path_keeps_line_order(
     """JSONL parts only, no duplicates: one DuckDB pass whose output is moved into place."""
     parts = _jsonl_parts(tmp_path / "snap")
     fast = tmp_path / "fast" / "works.parquet"
-    caplog.set_level("INFO", logger="pipeline.biblio.ingest")
+    caplog.set_level("INFO", logger="pipeline.biblio.engine")
     report = ingest([tmp_path / "snap"], fast, progress=False)
     assert "staged parquet becomes works.parquet" in caplog.text
     caplog.clear()
@@ -474,7 +474,7 @@ def test_interrupt_while_showing_progress_stops_the_query(tmp_path: Path) -> Non
     """An exception in the progress loop (as Ctrl-C would raise) interrupts DuckDB first."""
     import threading
 
-    from pipeline.biblio.ingest import _execute, connect
+    from pipeline.biblio.engine import connect, execute
 
     class Boom(Exception):
         pass
@@ -496,7 +496,7 @@ def test_interrupt_while_showing_progress_stops_the_query(tmp_path: Path) -> Non
 
     slow = "SELECT count(*) FROM range(3000000000) t(i) WHERE i % 7 = 3"
     with pytest.raises(Boom):
-        _execute(Spy(), slow, BrokenBar(), 1.0)
+        execute(Spy(), slow, BrokenBar(), 1.0)
     assert calls == ["interrupt"]
     assert not [t for t in threading.enumerate() if t.name == "duckdb-ingest"]
     con.close()

@@ -13,9 +13,9 @@ from pipeline.network import (
     build_bipartite,
     communities,
     composition,
-    compute_findings,
     gini,
     lorenz_curve,
+    network_findings,
     organisation_metrics,
     project_organisations,
     top_count,
@@ -193,7 +193,7 @@ def test_composition_and_findings() -> None:
         "Org L3",
         "Org L4",
     ]
-    f = compute_findings(m)
+    f = network_findings(m)
     assert f["top_fifth_share_of_links"] == 0.5  # 4 of 8 links
     assert f["gini_links"] == round(gini([4, 1, 1, 1, 1]), 4)
     assert f["top_connected"][0] == "Org H"

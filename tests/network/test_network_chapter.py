@@ -13,7 +13,7 @@ from network_tables import make_tables, random_centres, random_countries
 from pipeline.io import atomic_write_csv, atomic_write_parquet
 from pipeline.network import analyse, write_graphml
 from pipeline.network import chapter as nc
-from pipeline.network.charts import COUNTRY_GROUPS
+from pipeline.network.charts import COUNTRY_GROUPS, MEASURES, comparison_chart
 from pipeline.network.export import BIPARTITE_FILE, PROJECTION_FILE
 
 # Hand-made network: A (GB) in 3 centres, B (CN) in 2, C (CN) in 1, D (US) in 1, E (CN) in 1.
@@ -97,11 +97,11 @@ def test_comparison_display_percent_matches_fmt_pct() -> None:
 
 
 def test_comparison_chart_layers_and_data() -> None:
-    spec = nc.comparison_chart(nc.country_comparison(_small().metrics)).to_dict()
+    spec = comparison_chart(nc.country_comparison(_small().metrics)).to_dict()
     assert [layer["mark"]["type"] for layer in spec["layer"]] == ["bar", "text"]
     data = next(iter(spec["datasets"].values()))
     assert len(data) == 2 * len(COUNTRY_GROUPS)
-    assert {d["measure"] for d in data} == set(nc.MEASURES)
+    assert {d["measure"] for d in data} == set(MEASURES)
 
 
 def test_community_table_and_summary() -> None:

@@ -1,4 +1,17 @@
-"""Bibliometric ingestion: exports from OpenAlex, Web of Science, Scopus, MEDLINE and PubMed.
+"""Bibliometrics: exports from OpenAlex, Web of Science, Scopus, MEDLINE and PubMed.
+
+Modules, in the shape every input area shares:
+
+* :mod:`.read` - find the files, recognise their formats, stream their works, read the
+  yearly ``group_by`` counts and the sample's metadata (with :mod:`.detect`,
+  :mod:`.formats` and :mod:`.countries` as the reading machinery);
+* :mod:`.ingest` (with :mod:`.engine`, its DuckDB steps) - one deduplicated per-work table;
+* :mod:`.clean` - the cleaning stage: ingest, account for every record, write the rejects;
+* :mod:`.schemas` - the tables' columns and types;
+* :mod:`.findings` - co-publications per year, share of UK output, fields, leading
+  institutions, the published figures beside the computed ones;
+* :mod:`.charts` - the Phase 1 chapter's charts;
+* :mod:`.cli` - ``python -m pipeline biblio ingest``.
 
 Public API::
 
@@ -7,8 +20,7 @@ Public API::
     report = ingest([Path("data/raw/biblio")], Path("data/processed/works.parquet"))
     print(report.summary())
 
-See :mod:`pipeline.biblio.ingest` for the flow and :mod:`pipeline.biblio.countries`
-for the address rules.
+Importing the package loads neither pandas nor pyarrow, so the command line starts quickly.
 """
 
 from pipeline.biblio.countries import (
@@ -18,16 +30,10 @@ from pipeline.biblio.countries import (
     split_addresses,
 )
 from pipeline.biblio.detect import FORMATS, WORK_FORMATS, detect_format
-from pipeline.biblio.formats import WORK_COLUMNS, Reject, WorkRow, normalise_doi
-from pipeline.biblio.ingest import (
-    REJECT_COLUMNS,
-    IngestReport,
-    count_uk_cn_by_year,
-    discover,
-    ingest,
-    iter_works,
-    read_group_by,
-)
+from pipeline.biblio.formats import Reject, WorkRow, normalise_doi
+from pipeline.biblio.ingest import IngestReport, count_uk_cn_by_year, ingest
+from pipeline.biblio.read import discover, iter_works, read_group_by
+from pipeline.biblio.schemas import REJECT_COLUMNS, WORK_COLUMNS
 
 __all__ = [
     "FORMATS",

@@ -1,4 +1,4 @@
-"""Tables, a chart and the findings shaped for the network chapter (``phase3_network``).
+"""Tables and the findings shaped for the network chapter (``phase3_network``).
 
 The analysis itself lives in :func:`pipeline.network.analyse`; this module only
 reshapes its results for the book and for the stage outputs:
@@ -8,9 +8,10 @@ reshapes its results for the book and for the stage outputs:
 * :func:`chapter_findings` — the findings in the shape the issue asks for
   (``top_connected`` as ordered ``{name, country, centres}`` objects);
 * :func:`top_table`, :func:`top_shares_table`, :func:`country_comparison`,
-  :func:`community_table`, :func:`community_summary` — display tables and the
-  numbers quoted in prose;
-* :func:`comparison_chart` — share of organisations against share of links.
+  :func:`comparison_display`, :func:`community_table`, :func:`community_summary` —
+  display tables and the numbers quoted in prose.
+
+The chapter's charts are in :mod:`pipeline.network.charts`.
 
 Every function accepts an empty metrics table and returns an empty, well-formed
 result, so a chapter built from an empty workbook still renders.
@@ -20,25 +21,16 @@ from __future__ import annotations
 
 from typing import Any
 
-import altair as alt
 import pandas as pd
 
-from pipeline import theme
 from pipeline.network.charts import COUNTRY_GROUPS, country_group
 from pipeline.network.concentration import TOP_N, top_count, top_share
+from pipeline.network.graph import blank_if_missing
+from pipeline.network.metrics import METRIC_COLUMNS
 
-#: Columns of ``data/processed/org_network_metrics.parquet``, in order.
-METRICS_OUTPUT_COLUMNS = [
-    "org_id",
-    "name",
-    "country",
-    "type",
-    "centres",
-    "weighted_degree",
-    "betweenness",
-    "community",
-    "rank",
-]
+#: Columns of ``data/processed/org_network_metrics.parquet``, in order: the metrics
+#: without the count of distinct co-partners.
+METRICS_OUTPUT_COLUMNS = [c for c in METRIC_COLUMNS if c != "degree"]
 
 #: Findings keys this chapter writes, in order.
 FINDINGS_KEYS = [
@@ -67,21 +59,10 @@ COUNTRY_NAMES = {
     "US": "United States",
 }
 
-#: Okabe–Ito colours for the two measures of :func:`comparison_chart`.
-MEASURE_COLOURS = [theme.ORANGE, theme.SKY_BLUE]
-MEASURES = ["Share of organisations", "Share of centre links"]
-
 
 def _text(value: Any) -> str:
     """``str(value)``, with ``None`` and missing values as an empty string."""
-    if value is None:
-        return ""
-    try:
-        if pd.isna(value):
-            return ""
-    except (TypeError, ValueError):
-        pass
-    return str(value)
+    return str(blank_if_missing(value))
 
 
 def country_name(code: Any) -> str:
@@ -162,7 +143,7 @@ def top_shares_table(
 
 
 def chapter_findings(findings: dict[str, Any]) -> dict[str, Any]:
-    """The chapter's findings from :func:`pipeline.network.compute_findings`.
+    """The chapter's findings from :func:`pipeline.network.findings.network_findings`.
 
     ``top_connected`` becomes the ordered list of ``{name, country, centres}``
     objects (taken from ``top_connected_detail``, which is not written under its
@@ -257,55 +238,6 @@ def comparison_display(comparison: pd.DataFrame, top_n: int = TOP_N) -> pd.DataF
             f"In the top {top_n}": comparison["in_top"].astype(int).to_numpy(),
         }
     )
-
-
-def comparison_chart(comparison: pd.DataFrame, width: int = 420) -> alt.Chart:
-    """Grouped horizontal bars: each group's share of organisations and of centre links."""
-    long = pd.DataFrame(
-        [
-            {"group": r.group, "measure": m, "share": float(v)}
-            for r in comparison.itertuples(index=False)
-            for m, v in zip(MEASURES, (r.share_of_orgs, r.share_of_links), strict=True)
-        ],
-        columns=["group", "measure", "share"],
-    )
-    y = alt.Y("group:N", sort=COUNTRY_GROUPS, title=None)
-    colour = alt.Color(
-        "measure:N",
-        scale=alt.Scale(domain=MEASURES, range=MEASURE_COLOURS),
-        legend=alt.Legend(title=None, orient="bottom"),
-    )
-    bars = (
-        alt.Chart(long)
-        .mark_bar()
-        .encode(
-            x=alt.X(
-                "share:Q",
-                title="Share",
-                axis=alt.Axis(format="%"),
-                scale=alt.Scale(domain=[0, 1]),
-            ),
-            y=y,
-            yOffset=alt.YOffset("measure:N", sort=MEASURES),
-            color=colour,
-            tooltip=[
-                alt.Tooltip("group:N", title="Organisations from"),
-                alt.Tooltip("measure:N", title="Measure"),
-                alt.Tooltip("share:Q", format=".1%", title="Share"),
-            ],
-        )
-    )
-    text = (
-        alt.Chart(long)
-        .mark_text(align="left", dx=4, fontSize=11, color=theme.TEXT_DARK)
-        .encode(
-            x="share:Q",
-            y=y,
-            yOffset=alt.YOffset("measure:N", sort=MEASURES),
-            text=alt.Text("share:Q", format=".0%"),
-        )
-    )
-    return alt.layer(bars, text).properties(width=width, height=alt.Step(18))
 
 
 def _countries_text(codes: pd.Series) -> str:

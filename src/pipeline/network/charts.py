@@ -18,6 +18,9 @@ from pipeline.network.concentration import CN_CODE, TOP_FRACTION, TOP_N, UK_CODE
 #: Okabe–Ito colour-blind-safe palette (blue, vermillion, grey).
 COUNTRY_GROUPS = ["United Kingdom", "China", "Other"]
 COUNTRY_COLOURS = [theme.BLUE, theme.VERMILION, theme.GREY]
+#: The two measures of :func:`comparison_chart` and their Okabe–Ito colours.
+MEASURES = ["Share of organisations", "Share of centre links"]
+MEASURE_COLOURS = [theme.ORANGE, theme.SKY_BLUE]
 
 
 def country_group(code: str) -> str:
@@ -60,29 +63,16 @@ def _edge_frame(G: nx.Graph, pos: dict[str, tuple[float, float]]) -> pd.DataFram
     return pd.DataFrame(rows, columns=cols)
 
 
-def network_chart(
-    G: nx.Graph,
-    metrics: pd.DataFrame,
-    layout: dict[str, tuple[float, float]],
-    top_n: int = TOP_N,
-    width: int = 560,
-    height: int = 520,
-) -> alt.HConcatChart:
-    """Node-link drawing of the organisation projection, with a numbered top-``top_n`` key.
-
-    Edges are rules (wider for more shared centres); nodes are circles sized by
-    the number of centres and coloured by country group. The ``top_n`` best
-    ranked organisations carry their rank number on the drawing (hubs sit close
-    together, so full names would overlap) and are named in a key beside it.
-    Tooltips give name, country, centres and community.
-    """
-    nodes = _node_frame(metrics, layout)
-    edges = _edge_frame(G, layout)
+def _axes() -> tuple[alt.X, alt.Y]:
     axis_off = alt.Axis(labels=False, ticks=False, title=None, grid=False, domain=False)
     x = alt.X("x:Q", axis=axis_off, scale=alt.Scale(zero=False, nice=False, padding=20))
     y = alt.Y("y:Q", axis=axis_off, scale=alt.Scale(zero=False, nice=False, padding=20))
+    return x, y
 
-    edge_layer = (
+
+def _edge_layer(edges: pd.DataFrame, x: alt.X, y: alt.Y) -> alt.Chart:
+    """Shared centres as lines, wider for more shared centres."""
+    return (
         alt.Chart(edges)
         .mark_rule(color=theme.EDGE, opacity=0.35)
         .encode(
@@ -95,7 +85,11 @@ def network_chart(
             ),
         )
     )
-    node_layer = (
+
+
+def _node_layer(nodes: pd.DataFrame, x: alt.X, y: alt.Y) -> alt.Chart:
+    """Organisations as circles sized by centres and coloured by country group."""
+    return (
         alt.Chart(nodes)
         .mark_circle(opacity=0.9, stroke="white", strokeWidth=0.5)
         .encode(
@@ -116,23 +110,67 @@ def network_chart(
             ],
         )
     )
+
+
+def _top_labels(nodes: pd.DataFrame, top_n: int) -> pd.DataFrame:
+    """The ``top_n`` best ranked organisations, in rank order, with their key text."""
     labels = nodes[nodes["rank"] <= top_n].sort_values("rank", kind="mergesort").copy()
     labels["key"] = [
         f"{r.rank}. {r.name} ({r.country}, {r.centres})" for r in labels.itertuples(index=False)
     ]
-    label_layer = (
-        alt.Chart(labels)
-        .mark_text(align="left", dx=6, dy=-6, fontSize=11, fontWeight="bold", color=theme.TEXT_DARK)
-        .encode(x=x, y=y, text="rank:N", tooltip=alt.Tooltip("name:N", title="Organisation"))
-    )
-    graph = alt.layer(edge_layer, node_layer, label_layer).properties(width=width, height=height)
-    key = (
+    return labels
+
+
+def _key(labels: pd.DataFrame, height: int) -> alt.Chart:
+    """The numbered list of the most connected organisations beside the drawing."""
+    return (
         alt.Chart(labels, title="Most connected: rank. name (country, centres)")
         .mark_text(align="left", baseline="middle", fontSize=11, color=theme.TEXT_DARK)
         .encode(x=alt.value(0), y=alt.Y("rank:O", axis=None), text="key:N")
         .properties(width=300, height=min(height, 22 * max(len(labels), 1)))
     )
-    return alt.hconcat(graph, key).configure_view(strokeWidth=0)
+
+
+def network_chart(
+    G: nx.Graph,
+    metrics: pd.DataFrame,
+    layout: dict[str, tuple[float, float]],
+    top_n: int = TOP_N,
+    width: int = 560,
+    height: int = 520,
+) -> alt.HConcatChart:
+    """Node-link drawing of the organisation projection, with a numbered top-``top_n`` key.
+
+    Edges are rules (wider for more shared centres); nodes are circles sized by
+    the number of centres and coloured by country group. The ``top_n`` best
+    ranked organisations carry their rank number on the drawing (hubs sit close
+    together, so full names would overlap) and are named in a key beside it.
+    Tooltips give name, country, centres and community.
+    """
+    nodes = _node_frame(metrics, layout)
+    x, y = _axes()
+    labels = _top_labels(nodes, top_n)
+    label_layer = (
+        alt.Chart(labels)
+        .mark_text(align="left", dx=6, dy=-6, fontSize=11, fontWeight="bold", color=theme.TEXT_DARK)
+        .encode(x=x, y=y, text="rank:N", tooltip=alt.Tooltip("name:N", title="Organisation"))
+    )
+    graph = alt.layer(
+        _edge_layer(_edge_frame(G, layout), x, y), _node_layer(nodes, x, y), label_layer
+    ).properties(width=width, height=height)
+    return alt.hconcat(graph, _key(labels, height)).configure_view(strokeWidth=0)
+
+
+def _top_point(n: int, top_share: float, fraction: float) -> pd.DataFrame:
+    """Where the most connected ``fraction`` of ``n`` organisations begins on the curve."""
+    k = top_count(n, fraction) if n > 0 else 0
+    return pd.DataFrame(
+        {
+            "share_of_orgs": [1 - k / n if n else 0.0],
+            "share_of_links": [1 - top_share],
+            "label": [f"Top {k} of {n} organisations hold {top_share:.0%} of links"],
+        }
+    )
 
 
 def lorenz_chart(
@@ -148,15 +186,7 @@ def lorenz_chart(
     end (``k`` = top count, ceil rule); the curve's height there is
     ``1 - top_share``.
     """
-    n = len(lorenz) - 1
-    k = top_count(n, fraction) if n > 0 else 0
-    point = pd.DataFrame(
-        {
-            "share_of_orgs": [1 - k / n if n else 0.0],
-            "share_of_links": [1 - top_share],
-            "label": [f"Top {k} of {n} organisations hold {top_share:.0%} of links"],
-        }
-    )
+    point = _top_point(len(lorenz) - 1, top_share, fraction)
     equality = pd.DataFrame({"share_of_orgs": [0.0, 1.0], "share_of_links": [0.0, 1.0]})
     x = alt.X(
         "share_of_orgs:Q",
@@ -194,3 +224,52 @@ def lorenz_chart(
         .encode(x=x, y=y, text="label:N")
     )
     return alt.layer(line_eq, curve, dot, text).properties(width=width, height=height)
+
+
+def comparison_chart(comparison: pd.DataFrame, width: int = 420) -> alt.Chart:
+    """Grouped horizontal bars: each group's share of organisations and of centre links."""
+    long = pd.DataFrame(
+        [
+            {"group": r.group, "measure": m, "share": float(v)}
+            for r in comparison.itertuples(index=False)
+            for m, v in zip(MEASURES, (r.share_of_orgs, r.share_of_links), strict=True)
+        ],
+        columns=["group", "measure", "share"],
+    )
+    y = alt.Y("group:N", sort=COUNTRY_GROUPS, title=None)
+    colour = alt.Color(
+        "measure:N",
+        scale=alt.Scale(domain=MEASURES, range=MEASURE_COLOURS),
+        legend=alt.Legend(title=None, orient="bottom"),
+    )
+    bars = (
+        alt.Chart(long)
+        .mark_bar()
+        .encode(
+            x=alt.X(
+                "share:Q",
+                title="Share",
+                axis=alt.Axis(format="%"),
+                scale=alt.Scale(domain=[0, 1]),
+            ),
+            y=y,
+            yOffset=alt.YOffset("measure:N", sort=MEASURES),
+            color=colour,
+            tooltip=[
+                alt.Tooltip("group:N", title="Organisations from"),
+                alt.Tooltip("measure:N", title="Measure"),
+                alt.Tooltip("share:Q", format=".1%", title="Share"),
+            ],
+        )
+    )
+    text = (
+        alt.Chart(long)
+        .mark_text(align="left", dx=4, fontSize=11, color=theme.TEXT_DARK)
+        .encode(
+            x="share:Q",
+            y=y,
+            yOffset=alt.YOffset("measure:N", sort=MEASURES),
+            text=alt.Text("share:Q", format=".0%"),
+        )
+    )
+    return alt.layer(bars, text).properties(width=width, height=alt.Step(18))

@@ -4,7 +4,7 @@
 cleaned centres tables, and writes into ``--out`` (default: the same folder):
 
 * ``network_metrics.parquet`` — the ranked organisation table;
-* ``network_findings.json`` — :func:`pipeline.network.compute_findings`;
+* ``network_findings.json`` — :func:`pipeline.network.findings.network_findings`;
 * ``network_lorenz.parquet`` — Lorenz curve points;
 * ``network_layout.parquet`` — ``org_id, x, y`` (seeded spring layout);
 * ``centres_organisations_bipartite.graphml`` and
@@ -20,8 +20,10 @@ from pathlib import Path
 import pandas as pd
 
 from pipeline.io import atomic_write_json, atomic_write_parquet
-from pipeline.network import NetworkResult, analyse, layout, write_graphml
 from pipeline.network.concentration import TOP_FRACTION
+from pipeline.network.export import write_graphml
+from pipeline.network.findings import NetworkResult, analyse
+from pipeline.network.layout import layout
 
 INPUTS = ("centres.parquet", "organisations.parquet", "centre_partners.parquet")
 

@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable
-from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -85,63 +84,3 @@ def lorenz_curve(values: Iterable[float]) -> pd.DataFrame:
     else:
         links = orgs.copy()
     return pd.DataFrame({"share_of_orgs": orgs, "share_of_links": links})
-
-
-def composition(metrics: pd.DataFrame, top_n: int = TOP_N) -> dict[str, Any]:
-    """Who the organisations are and who is most connected.
-
-    ``metrics`` is the ranked table from
-    :func:`~pipeline.network.metrics.organisation_metrics`. Shares and means are
-    rounded to 4 decimals; ``top_connected`` lists the ``top_n`` best-ranked
-    organisations as ``{name, country, centres}``, most connected first.
-    """
-    total = len(metrics)
-    ordered = metrics.sort_values("rank", kind="mergesort")
-    country = ordered["country"].astype(str)
-
-    def share(code: str) -> float:
-        return round(float((country == code).sum()) / total, 4) if total else 0.0
-
-    def mean_links(code: str) -> float:
-        sel = ordered.loc[country == code, "centres"]
-        return round(float(sel.mean()), 4) if len(sel) else 0.0
-
-    top = ordered.head(top_n)
-    return {
-        "organisations_total": total,
-        "organisations_share_cn": share(CN_CODE),
-        "organisations_share_uk": share(UK_CODE),
-        "mean_links_uk": mean_links(UK_CODE),
-        "mean_links_cn": mean_links(CN_CODE),
-        "top10_uk_count": int((top["country"].astype(str) == UK_CODE).sum()),
-        "top_connected": [
-            {"name": str(r.name), "country": str(r.country), "centres": int(r.centres)}
-            for r in top.itertuples(index=False)
-        ],
-    }
-
-
-def compute_findings(metrics: pd.DataFrame, fraction: float = TOP_FRACTION) -> dict[str, Any]:
-    """The network findings compared with the published figures.
-
-    Keys: ``organisations_total``, ``organisations_share_cn``,
-    ``organisations_share_uk``, ``top_connected`` (names of the top ten, most
-    connected first), ``top_connected_detail`` (the same as
-    ``{name, country, centres}``), ``top10_uk_count``,
-    ``top_fifth_share_of_links``, ``gini_links``, ``mean_links_uk``,
-    ``mean_links_cn``. Floats are rounded to 4 decimals.
-    """
-    comp = composition(metrics)
-    links = metrics["centres"].to_numpy()
-    return {
-        "organisations_total": comp["organisations_total"],
-        "organisations_share_cn": comp["organisations_share_cn"],
-        "organisations_share_uk": comp["organisations_share_uk"],
-        "top_connected": [t["name"] for t in comp["top_connected"]],
-        "top_connected_detail": comp["top_connected"],
-        "top10_uk_count": comp["top10_uk_count"],
-        "top_fifth_share_of_links": round(top_share(links, fraction), 4),
-        "gini_links": round(gini(links), 4),
-        "mean_links_uk": comp["mean_links_uk"],
-        "mean_links_cn": comp["mean_links_cn"],
-    }

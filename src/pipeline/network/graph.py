@@ -38,7 +38,7 @@ def org_node(org_id: str) -> str:
     return f"{ORG_PREFIX}{org_id}"
 
 
-def _clean(value: Any) -> Any:
+def blank_if_missing(value: Any) -> Any:
     """Replace pandas missing values by an empty string (GraphML has no null)."""
     if value is None:
         return ""
@@ -54,6 +54,63 @@ def _require(df: pd.DataFrame, columns: list[str], table: str) -> None:
     missing = [c for c in columns if c not in df.columns]
     if missing:
         raise ValueError(f"{table}: missing column(s) {', '.join(missing)}")
+
+
+def _partner_pairs(
+    centres: pd.DataFrame, organisations: pd.DataFrame, centre_partners: pd.DataFrame
+) -> set[tuple[str, str]]:
+    """Distinct (centre, organisation) pairs; a row naming an unknown one raises."""
+    centre_ids = {str(c) for c in centres["centre_id"]}
+    org_ids = {str(o) for o in organisations["org_id"]}
+    pairs: set[tuple[str, str]] = set()
+    for pos, (cid, oid) in enumerate(
+        zip(centre_partners["centre_id"], centre_partners["org_id"], strict=True)
+    ):
+        cid, oid = str(cid), str(oid)
+        if cid not in centre_ids:
+            raise ValueError(
+                f"centre_partners row {pos}: column centre_id value {cid!r} is not in centres"
+            )
+        if oid not in org_ids:
+            raise ValueError(
+                f"centre_partners row {pos}: column org_id value {oid!r} is not in organisations"
+            )
+        pairs.add((cid, oid))
+    return pairs
+
+
+def _add_centres(B: nx.Graph, centres: pd.DataFrame) -> None:
+    rows = centres.assign(node_key=centres["centre_id"].astype(str)).sort_values("node_key")
+    for row in rows.itertuples(index=False):
+        attrs: dict[str, Any] = {
+            "kind": "centre",
+            "bipartite": 0,
+            "centre_id": row.node_key,
+            "name": str(blank_if_missing(row.name)),
+        }
+        if "year_established" in centres.columns:
+            year = blank_if_missing(row.year_established)
+            attrs["year_established"] = int(year) if year != "" else -1
+        if "location" in centres.columns:
+            attrs["location"] = str(blank_if_missing(row.location))
+        B.add_node(centre_node(row.node_key), **attrs)
+
+
+def _add_organisations(B: nx.Graph, organisations: pd.DataFrame, degree: dict[str, int]) -> None:
+    rows = organisations.assign(node_key=organisations["org_id"].astype(str)).sort_values(
+        "node_key"
+    )
+    for row in rows.itertuples(index=False):
+        B.add_node(
+            org_node(row.node_key),
+            kind="organisation",
+            bipartite=1,
+            org_id=row.node_key,
+            name=str(blank_if_missing(row.name)),
+            country=str(blank_if_missing(row.country)),
+            type=str(blank_if_missing(row.type)),
+            centres=int(degree.get(row.node_key, 0)),
+        )
 
 
 def build_bipartite(
@@ -74,58 +131,13 @@ def build_bipartite(
     _require(centres, ["centre_id", "name"], "centres")
     _require(organisations, ["org_id", "name", "country", "type"], "organisations")
     _require(centre_partners, ["centre_id", "org_id"], "centre_partners")
-
-    centre_ids = {str(c) for c in centres["centre_id"]}
-    org_ids = {str(o) for o in organisations["org_id"]}
-    pairs: set[tuple[str, str]] = set()
-    for pos, (cid, oid) in enumerate(
-        zip(centre_partners["centre_id"], centre_partners["org_id"], strict=True)
-    ):
-        cid, oid = str(cid), str(oid)
-        if cid not in centre_ids:
-            raise ValueError(
-                f"centre_partners row {pos}: column centre_id value {cid!r} is not in centres"
-            )
-        if oid not in org_ids:
-            raise ValueError(
-                f"centre_partners row {pos}: column org_id value {oid!r} is not in organisations"
-            )
-        pairs.add((cid, oid))
-
+    pairs = _partner_pairs(centres, organisations, centre_partners)
     degree: dict[str, int] = defaultdict(int)
     for _, oid in pairs:
         degree[oid] += 1
-
     B = nx.Graph()
-    centre_rows = centres.assign(node_key=centres["centre_id"].astype(str)).sort_values("node_key")
-    for row in centre_rows.itertuples(index=False):
-        attrs: dict[str, Any] = {
-            "kind": "centre",
-            "bipartite": 0,
-            "centre_id": row.node_key,
-            "name": str(_clean(row.name)),
-        }
-        if "year_established" in centres.columns:
-            year = _clean(row.year_established)
-            attrs["year_established"] = int(year) if year != "" else -1
-        if "location" in centres.columns:
-            attrs["location"] = str(_clean(row.location))
-        B.add_node(centre_node(row.node_key), **attrs)
-
-    org_rows = organisations.assign(node_key=organisations["org_id"].astype(str)).sort_values(
-        "node_key"
-    )
-    for row in org_rows.itertuples(index=False):
-        B.add_node(
-            org_node(row.node_key),
-            kind="organisation",
-            bipartite=1,
-            org_id=row.node_key,
-            name=str(_clean(row.name)),
-            country=str(_clean(row.country)),
-            type=str(_clean(row.type)),
-            centres=int(degree.get(row.node_key, 0)),
-        )
+    _add_centres(B, centres)
+    _add_organisations(B, organisations, degree)
     for cid, oid in sorted(pairs):
         B.add_edge(centre_node(cid), org_node(oid))
     return B

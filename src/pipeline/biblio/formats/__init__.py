@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from pipeline.biblio.countries import _clean_address, countries_from_addresses, fold_codes
+from pipeline.biblio.schemas import WORK_COLUMNS
 
 log = logging.getLogger(__name__)
 
@@ -29,18 +30,6 @@ __all__ = [
     "year_or_warn",
 ]
 
-#: Column order of the per-work table.
-WORK_COLUMNS = [
-    "work_id",
-    "source_format",
-    "doi",
-    "year",
-    "countries",
-    "institutions",
-    "field",
-    "uk_cn",
-    "affiliation_known",
-]
 
 _DOI_PREFIX = re.compile(r"^(?:https?://(?:dx\.)?doi\.org/|doi:\s*)", re.IGNORECASE)
 _YEAR = re.compile(r"(?<![\d.-])(1[5-9]\d\d|20\d\d|2100)(?![\d.])")

@@ -231,6 +231,56 @@ def sorted_distinct_method(con) -> str:
     return "histogram" if list(keys) == sorted(set(_ORDER_PROBE)) else "sort"
 
 
+#: SQL: the work's OpenAlex id without its URL. The usual form
+#: ("https://openalex.org/W1") is cut with substr; anything else takes the general rule
+#: (same result, slower).
+_WORK_KEY_SQL = (
+    "CASE WHEN starts_with(id, 'https://openalex.org/') AND strpos(substr(id, 22), '/') = 0 "
+    "AND NOT ends_with(id, ' ') THEN nullif(substr(id, 22), '') "
+    "ELSE nullif(string_split(trim(id), '/')[-1], '') END"
+)
+#: SQL: the DOI lower-cased without its resolver prefix ("https://doi.org/10.x" cut with
+#: substr, other spellings by a regular expression).
+_DOI_SQL = (
+    "nullif(lower(trim(CASE WHEN starts_with(doi, 'https://doi.org/') THEN substr(doi, 17) "
+    "ELSE regexp_replace(trim(doi), '^(https?://(dx\\.)?doi\\.org/|doi:\\s*)', '', 'i') "
+    "END)), '')"
+)
+
+
+def _work_lists_sql(fold_hk_mo: bool, method: str) -> tuple[str, str]:
+    """SQL for a work's sorted distinct country codes and institution names."""
+    distinct = SORTED_DISTINCT[method]
+    codes = distinct.format(
+        x=f"list_concat(list_transform(insts, lambda i: {_code_sql('i.country_code', fold_hk_mo)}), "
+        f"list_transform(ctry, lambda c: {_code_sql('c', fold_hk_mo)}))"
+    )
+    names = distinct.format(x="list_transform(insts, lambda i: trim(i.display_name))")
+    return codes, names
+
+
+def _fields_sql(files: Sequence[Path], labels: dict[str, str], codes: str, names: str) -> str:
+    """SQL: per work, the cleaned id, DOI, year, code and name lists, field and file label."""
+    label_case = " ".join(
+        f"WHEN {sql_str(name)} THEN {sql_str(label)}" for name, label in labels.items()
+    )
+    return f"""
+                SELECT
+                    {_WORK_KEY_SQL} AS work_key,
+                    {_DOI_SQL} AS doi,
+                    CAST(publication_year AS INTEGER) AS year,
+                    {codes} AS cs,
+                    {names} AS ns,
+                    nullif(trim(primary_topic.field.display_name), '') AS field,
+                    CASE filename {label_case} END AS source_file
+                FROM (
+                    SELECT id, doi, publication_year, primary_topic, filename,
+                           {_FLAT_INSTITUTIONS} AS insts, {_FLAT_COUNTRIES} AS ctry
+                    FROM {read_json_sql(files, WORK_JSON_COLUMNS)}
+                )
+            """
+
+
 def works_sql(
     files: Sequence[Path],
     fold_hk_mo: bool = False,
@@ -239,7 +289,7 @@ def works_sql(
 ) -> str:
     """SQL selecting one row per work from OpenAlex JSONL files, in file and line order.
 
-    Columns are those of :data:`pipeline.biblio.formats.WORK_COLUMNS` plus
+    Columns are those of :data:`pipeline.biblio.schemas.WORK_COLUMNS` plus
     ``source_file``, the file's label from ``labels`` (absolute path -> label;
     the file name when not given). Rows come out in input order only when the
     connection preserves insertion order. ``method`` names the
@@ -251,27 +301,7 @@ def works_sql(
     the flattening and one per-element clean-up.
     """
     labels = labels or {str(f): Path(f).name for f in files}
-    label_case = " ".join(
-        f"WHEN {sql_str(name)} THEN {sql_str(label)}" for name, label in labels.items()
-    )
-    distinct = SORTED_DISTINCT[method]
-    # the usual forms ("https://openalex.org/W1", "https://doi.org/10.x") are cut with
-    # substr; anything else takes the general rule (same result, slower)
-    work_key = (
-        "CASE WHEN starts_with(id, 'https://openalex.org/') AND strpos(substr(id, 22), '/') = 0 "
-        "AND NOT ends_with(id, ' ') THEN nullif(substr(id, 22), '') "
-        "ELSE nullif(string_split(trim(id), '/')[-1], '') END"
-    )
-    doi = (
-        "nullif(lower(trim(CASE WHEN starts_with(doi, 'https://doi.org/') THEN substr(doi, 17) "
-        "ELSE regexp_replace(trim(doi), '^(https?://(dx\\.)?doi\\.org/|doi:\\s*)', '', 'i') "
-        "END)), '')"
-    )
-    codes = distinct.format(
-        x=f"list_concat(list_transform(insts, lambda i: {_code_sql('i.country_code', fold_hk_mo)}), "
-        f"list_transform(ctry, lambda c: {_code_sql('c', fold_hk_mo)}))"
-    )
-    names = distinct.format(x="list_transform(insts, lambda i: trim(i.display_name))")
+    codes, names = _work_lists_sql(fold_hk_mo, method)
     return f"""
         SELECT
             'openalex:' || work_key AS work_id,
@@ -288,21 +318,7 @@ def works_sql(
         FROM (
             SELECT work_key, doi, year, {_drop_empty("cs")} AS countries,
                    {_drop_empty("ns")} AS institutions, field, source_file
-            FROM (
-                SELECT
-                    {work_key} AS work_key,
-                    {doi} AS doi,
-                    CAST(publication_year AS INTEGER) AS year,
-                    {codes} AS cs,
-                    {names} AS ns,
-                    nullif(trim(primary_topic.field.display_name), '') AS field,
-                    CASE filename {label_case} END AS source_file
-                FROM (
-                    SELECT id, doi, publication_year, primary_topic, filename,
-                           {_FLAT_INSTITUTIONS} AS insts, {_FLAT_COUNTRIES} AS ctry
-                    FROM {read_json_sql(files, WORK_JSON_COLUMNS)}
-                )
-            )
+            FROM ({_fields_sql(files, labels, codes, names)})
         )
     """
 

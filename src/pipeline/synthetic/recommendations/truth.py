@@ -4,7 +4,7 @@ Titles and practices are short paraphrases, not quotations. The brief shows a fe
 and an impact rating for each recommendation only as a graphic; the scores here are
 seeded, illustrative placeholders (``score_status = "illustrative"``), to be replaced by an
 analyst's own ratings. Themes and groups are the synthesis schema's vocabulary
-(:mod:`pipeline.synthesis.tables`); both tables are validated against its schemas.
+(:mod:`pipeline.synthesis.schemas`); both tables are validated against its schemas.
 
 Theme assignment follows the brief's recommendations pages: 1-3 under enabling
 connections, 4-5 sustaining the benefits, 6-8 mitigating challenges and 9-10 investing
@@ -17,7 +17,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from pipeline.synthesis.tables import GOOD_PRACTICES_SCHEMA, RECOMMENDATIONS_SCHEMA
+from pipeline.synthesis.schemas import GOOD_PRACTICES_SCHEMA, RECOMMENDATIONS_SCHEMA
 from pipeline.synthetic import DEFAULT_SEED
 
 # (id, theme, title) -- paraphrased in the project's own words.

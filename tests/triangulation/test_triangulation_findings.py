@@ -1,4 +1,4 @@
-"""Tests of pipeline.biblio.triangulate: name matching, counts per organisation, Spearman and
+"""Tests of pipeline.triangulation.findings: name matching, counts per organisation, Spearman and
 outliers, on toy tables with known answers (plus one run on the bundled synthetic sample)."""
 
 from __future__ import annotations
@@ -6,12 +6,28 @@ from __future__ import annotations
 import gzip
 import json
 from pathlib import Path
+from typing import ClassVar
 
 import pandas as pd
 import pytest
 
-from pipeline.biblio import triangulate as T
 from pipeline.registries import OrganisationResolver
+from pipeline.triangulation.findings import (
+    CATEGORY_FEW_CENTRES,
+    CATEGORY_MANY_CENTRES,
+    centres_per_org_from_counts,
+    comparison_set,
+    copubs_per_organisation,
+    describe_rho,
+    largest_without_centres,
+    match_institutions,
+    not_uk_cn_count,
+    spearman,
+    spearman_table,
+    triangulate,
+    triangulation_findings,
+    unmatched_institutions,
+)
 
 REPO = Path(__file__).resolve().parents[2]
 SAMPLE = REPO / "data" / "raw" / "bibliometrics" / "openalex_uk_cn_sample_SYNTHETIC.jsonl.gz"
@@ -23,7 +39,7 @@ def resolver() -> OrganisationResolver:
 
 
 def test_match_institutions_methods(resolver: OrganisationResolver) -> None:
-    table = T.match_institutions(
+    table = match_institutions(
         [
             "University of Cambridge",
             "Univ. of Cambridge",
@@ -63,7 +79,7 @@ def _works() -> pd.DataFrame:
 
 
 def test_copubs_per_organisation_known_answer(resolver: OrganisationResolver) -> None:
-    cp = T.copubs_per_organisation(_works(), resolver, sampling_rate=0.5)
+    cp = copubs_per_organisation(_works(), resolver, sampling_rate=0.5)
     assert list(cp.columns) == ["org_id", "copubs_in_sample", "copubs_estimated"]
     assert cp.to_dict("records") == [
         {"org_id": "cn-tsinghua", "copubs_in_sample": 3, "copubs_estimated": 6},
@@ -71,28 +87,28 @@ def test_copubs_per_organisation_known_answer(resolver: OrganisationResolver) ->
         {"org_id": "gb-edinburgh", "copubs_in_sample": 2, "copubs_estimated": 4},
         {"org_id": "cn-southeast", "copubs_in_sample": 1, "copubs_estimated": 2},
     ]
-    everything = T.copubs_per_organisation(_works(), resolver, uk_cn_only=False)
+    everything = copubs_per_organisation(_works(), resolver, uk_cn_only=False)
     assert everything.set_index("org_id").loc["cn-southeast", "copubs_in_sample"] == 2
     with pytest.raises(ValueError, match="sampling_rate"):
-        T.copubs_per_organisation(_works(), resolver, sampling_rate=2.0)
+        copubs_per_organisation(_works(), resolver, sampling_rate=2.0)
 
 
 def test_unmatched_institutions(resolver: OrganisationResolver) -> None:
-    un = T.unmatched_institutions(_works(), resolver)
+    un = unmatched_institutions(_works(), resolver)
     assert un["institution"].tolist() == ["Nowhere Institute of Nothing"]
     assert un["works"].tolist() == [1]
 
 
 def test_spearman_known_rho() -> None:
     # d = (-1, 1, -1, 1, 0): rho = 1 - 6 * 4 / (5 * 24) = 0.8
-    out = T.spearman([1, 2, 3, 4, 5], [2, 1, 4, 3, 5])
+    out = spearman([1, 2, 3, 4, 5], [2, 1, 4, 3, 5])
     assert out["rho"] == pytest.approx(0.8) and out["n"] == 5
     assert 0.0 < out["p_value"] < 1.0
-    assert T.spearman([1, 2, 3], [3, 2, 1])["rho"] == pytest.approx(-1.0)
-    assert T.spearman([1, 2], [1, 2]) == {"rho": None, "p_value": None, "n": 2}
-    assert T.spearman([1, 1, 1], [1, 2, 3])["rho"] is None
+    assert spearman([1, 2, 3], [3, 2, 1])["rho"] == pytest.approx(-1.0)
+    assert spearman([1, 2], [1, 2]) == {"rho": None, "p_value": None, "n": 2}
+    assert spearman([1, 1, 1], [1, 2, 3])["rho"] is None
     with pytest.raises(ValueError, match="length"):
-        T.spearman([1, 2, 3], [1, 2])
+        spearman([1, 2, 3], [1, 2])
 
 
 def _toy() -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -116,7 +132,7 @@ def _toy() -> tuple[pd.DataFrame, pd.DataFrame]:
 
 def test_triangulate_known_answer() -> None:
     centres, copubs = _toy()
-    result = T.triangulate(centres, copubs, min_rank_gap=4)
+    result = triangulate(centres, copubs, min_rank_gap=4)
     table = result.table.set_index("org_id")
     # d has no co-publications (missing -> 0); zz hosts no centre so it is not compared
     assert table.loc["d", "copubs_estimated"] == 0 and "zz" not in table.index
@@ -124,15 +140,15 @@ def test_triangulate_known_answer() -> None:
     # ranks: centres a1 e2 b3 f4 c5 g6 d7 h8; copubs a1 h2 b3 f4 c5 g6 e7 d8
     assert table.loc["e", "rank_gap"] == 5 and table.loc["h", "rank_gap"] == -6
     assert result.outlier_ids() == {
-        T.CATEGORY_MANY_CENTRES: ["e"],
-        T.CATEGORY_FEW_CENTRES: ["h"],
+        CATEGORY_MANY_CENTRES: ["e"],
+        CATEGORY_FEW_CENTRES: ["h"],
     }
     # Spearman on the same pairs, d^2 = 0+25+0+0+0+0+1+36 = 62 -> 1 - 6*62/(8*63)
     assert result.spearman["rho"] == pytest.approx(1 - 6 * 62 / (8 * 63), abs=1e-6)
     assert result.spearman["n"] == 8
     assert set(result.spearman_by_country) == {"CN", "GB"}
     assert result.spearman_by_country["GB"]["n"] == 4
-    assert result.findings() == {"centres_copubs_spearman": result.spearman}
+    assert triangulation_findings(result) == {"centres_copubs_spearman": result.spearman}
     # table order: centres desc, then co-publications desc, then org_id
     assert list(result.table["org_id"]) == ["a", "e", "b", "f", "c", "g", "d", "h"]
 
@@ -146,30 +162,30 @@ def test_triangulate_default_gap_and_ties() -> None:
             "copubs_estimated": [1, 1, 9, 9],
         }
     )
-    result = T.triangulate(centres, copubs)
+    result = triangulate(centres, copubs)
     assert result.min_rank_gap == 1.0  # ceil(4 * 0.25)
     # p and q tie on every key: org_id breaks the tie
     assert list(result.many_centres_few_copubs["org_id"]) == ["p", "q"]
     assert list(result.few_centres_many_copubs["org_id"]) == ["r", "s"]
     assert result.spearman["rho"] == pytest.approx(-1.0)
-    again = T.triangulate(centres.iloc[::-1], copubs.iloc[::-1])
+    again = triangulate(centres.iloc[::-1], copubs.iloc[::-1])
     pd.testing.assert_frame_equal(result.table, again.table)
 
 
 def test_triangulate_rejects_bad_input() -> None:
     centres, copubs = _toy()
     with pytest.raises(ValueError, match="appears more than once"):
-        T.triangulate(pd.concat([centres, centres.head(1)]), copubs)
+        triangulate(pd.concat([centres, centres.head(1)]), copubs)
     bad = centres.astype({"centres": object})
     bad.loc[2, "centres"] = "many"
     with pytest.raises(ValueError, match=r"row 3, column 'centres'"):
-        T.triangulate(bad, copubs)
+        triangulate(bad, copubs)
     with pytest.raises(ValueError, match="missing column"):
-        T.triangulate(centres.drop(columns=["centres"]), copubs)
+        triangulate(centres.drop(columns=["centres"]), copubs)
 
 
 def test_centres_per_org_from_counts(resolver: OrganisationResolver) -> None:
-    df = T.centres_per_org_from_counts({"gb-cambridge": 5, "cn-southeast": 7}, resolver)
+    df = centres_per_org_from_counts({"gb-cambridge": 5, "cn-southeast": 7}, resolver)
     assert df.to_dict("records") == [
         {"org_id": "cn-southeast", "name": "Southeast University", "country": "CN", "centres": 7},
         {
@@ -199,10 +215,10 @@ def test_on_bundled_sample(resolver: OrganisationResolver) -> None:
                 }
             )
     works = pd.DataFrame(rows)
-    cp = T.copubs_per_organisation(works, resolver, sampling_rate=0.05)
+    cp = copubs_per_organisation(works, resolver, sampling_rate=0.05)
     assert cp["org_id"].iloc[0] == "cn-cas"
     # every registry institution in the sample resolves (only non-registry names are left)
-    unmatched = set(T.unmatched_institutions(works, resolver)["institution"])
+    unmatched = set(unmatched_institutions(works, resolver)["institution"])
     registry_names = set(resolver.orgs["name"])
     assert not unmatched & registry_names
     counts = {
@@ -215,9 +231,68 @@ def test_on_bundled_sample(resolver: OrganisationResolver) -> None:
         "gb-nottingham": 9,
         "cn-peking": 5,
     }
-    centres = T.centres_per_org_from_counts(
+    centres = centres_per_org_from_counts(
         {k: v for k, v in counts.items() if k in resolver.orgs["org_id"].values}, resolver
     )
-    result = T.triangulate(centres, cp)
+    result = triangulate(centres, cp)
     assert result.spearman["n"] == len(centres)
-    assert "cn-southeast" in result.outlier_ids()[T.CATEGORY_MANY_CENTRES]
+    assert "cn-southeast" in result.outlier_ids()[CATEGORY_MANY_CENTRES]
+
+
+class _FakeResolver:
+    rows: ClassVar[dict[str, dict[str, str]]] = {
+        "x": {"name": "X Univ", "country": "GB", "type": "university"},
+        "y": {"name": "Y Univ", "country": "CN", "type": "university"},
+        "z": {"name": "Z Univ", "country": "US", "type": "university"},
+    }
+
+    def get(self, org_id: str) -> dict[str, str]:
+        return self.rows[org_id]
+
+
+def test_comparison_set_adds_publishers_without_centres() -> None:
+    hosts = pd.DataFrame(
+        {"org_id": ["a"], "name": ["A"], "country": ["GB"], "type": ["u"], "centres": [2]}
+    )
+    copubs = pd.DataFrame(
+        {
+            "org_id": ["x", "y", "z", "a"],
+            "copubs_in_sample": [5, 4, 3, 1],
+            "copubs_estimated": [10, 8, 6, 2],
+        }
+    )
+    out = comparison_set(hosts, copubs, resolver=_FakeResolver())
+    assert out["org_id"].tolist() == ["a", "x", "y"]
+    assert out.set_index("org_id").loc["x", "centres"] == 0
+    only = comparison_set(hosts, copubs, include_non_hosts=False, resolver=_FakeResolver())
+    assert only["org_id"].tolist() == ["a"]
+
+
+def test_spearman_table_and_reading() -> None:
+    out = spearman_table(
+        {"rho": 0.5, "p_value": 0.01, "n": 10}, {"GB": {"rho": None, "p_value": None, "n": 2}}
+    )
+    assert out["group"].tolist() == ["all organisations", "GB"]
+    assert out["n"].tolist() == [10, 2]
+    assert describe_rho(0.5, 0.01).startswith("a moderate positive")
+    assert "not statistically significant" in describe_rho(-0.2, 0.4)
+    assert describe_rho(-0.7, 0.001).startswith("a strong negative")
+    assert describe_rho(0.05, 0.9).startswith("no clear")
+    assert describe_rho(None, None).startswith("not computed")
+
+
+def test_largest_without_centres_and_not_uk_cn_count() -> None:
+    compared = pd.DataFrame(
+        {"org_id": ["a", "x", "y", "z"], "name": list("AXYZ"), "centres": [2, 0, 0, 0]}
+    )
+    copubs = pd.DataFrame(
+        {
+            "org_id": ["x", "y", "z", "a"],
+            "copubs_in_sample": [2, 4, 4, 1],
+            "copubs_estimated": [4, 8, 8, 2],
+        }
+    )
+    out = largest_without_centres(compared, copubs, n=2)
+    assert out["org_id"].tolist() == ["y", "z"]
+    works = pd.DataFrame({"uk_cn": [True, False, None, False]})
+    assert not_uk_cn_count(works) == 2

@@ -9,13 +9,13 @@ from pathlib import Path
 import pytest
 import yaml
 
-from pipeline.synthesis.tables import (
-    RECOMMENDATION_THEMES,
-    TablesInputError,
-    compute_findings,
+from pipeline.synthesis.findings import synthesis_findings
+from pipeline.synthesis.read import (
+    SynthesisInputError,
     load_good_practices,
     load_recommendations,
 )
+from pipeline.synthesis.schemas import RECOMMENDATION_THEMES
 from pipeline.synthetic import recommendations as rec_gen
 
 REPO = Path(__file__).resolve().parents[2]
@@ -60,7 +60,7 @@ def test_scores_in_range_and_marked_illustrative(tables: Path) -> None:
 def test_good_practice_groups_match_published_figure(tables: Path) -> None:
     gps = load_good_practices(tables / rec_gen.GOOD_PRACTICES_NAME)
     recs = load_recommendations(tables / rec_gen.RECOMMENDATIONS_NAME)
-    f = compute_findings(recs, gps)
+    f = synthesis_findings(recs, gps)
     assert f["good_practice_groups"] == figure("good_practice_groups")
     assert f["recommendations_total"] == figure("recommendations_total")
     assert f["recommendation_themes"] == figure("recommendation_themes")
@@ -89,7 +89,7 @@ def test_invalid_score_names_file_row_and_column(tables: Path, tmp_path: Path) -
     src[3] = ",".join(cells)
     bad = tmp_path / "recs.csv"
     bad.write_text("\n".join(src) + "\n")
-    with pytest.raises(TablesInputError, match=r"recs\.csv: row 4, column feasibility"):
+    with pytest.raises(SynthesisInputError, match=r"recs\.csv: row 4, column feasibility"):
         load_recommendations(bad)
 
 

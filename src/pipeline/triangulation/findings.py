@@ -1,4 +1,4 @@
-"""Triangulation: do the organisations that host UK–China joint centres also co-publish most?
+"""Triangulation findings: do the organisations that host centres also co-publish most?
 
 Steps:
 
@@ -25,21 +25,30 @@ from typing import Any
 
 import pandas as pd
 
+from pipeline.triangulation.read import CENTRES_COLUMNS, sort_by_centres
+
 __all__ = [
     "CATEGORY_FEW_CENTRES",
     "CATEGORY_MANY_CENTRES",
     "TriangulationResult",
     "centres_per_org_from_counts",
+    "comparison_set",
     "copubs_per_organisation",
+    "describe_rho",
+    "largest_without_centres",
     "match_institutions",
+    "not_uk_cn_count",
     "spearman",
+    "spearman_table",
     "triangulate",
+    "triangulation_findings",
     "unmatched_institutions",
 ]
 
 CATEGORY_MANY_CENTRES = "many centres, few co-publications"
 CATEGORY_FEW_CENTRES = "few centres, many co-publications"
 COPUBS_COLUMNS = ["org_id", "copubs_in_sample", "copubs_estimated"]
+SPEARMAN_COLUMNS = ["group", "n", "rho", "p_value"]
 
 
 def _resolver(resolver: Any) -> Any:
@@ -58,14 +67,26 @@ def _names(value: Any) -> list[str]:
     return [str(v).strip() for v in value if v is not None and str(v).strip()]
 
 
+def _known_not_uk_cn(works: pd.DataFrame) -> pd.Series:
+    """True for works flagged ``uk_cn`` False (unknown ones are not)."""
+    return works["uk_cn"].map(lambda v: v is not None and not pd.isna(v) and not v)
+
+
 def _selected(works: pd.DataFrame, uk_cn_only: bool) -> pd.DataFrame:
     if "institutions" not in works.columns:
         raise ValueError("works table has no 'institutions' column")
     if uk_cn_only and "uk_cn" in works.columns:
         # drop works known NOT to be UK-China; keep True and unknown (null) ones
-        known_false = works["uk_cn"].map(lambda v: v is not None and not pd.isna(v) and not v)
-        return works[~known_false.astype(bool)]
+        return works[~_known_not_uk_cn(works).astype(bool)]
     return works
+
+
+def not_uk_cn_count(works: pd.DataFrame) -> int:
+    """Works whose recorded affiliations no longer include both countries (``uk_cn`` False)."""
+    return int(_known_not_uk_cn(works).sum())
+
+
+# --------------------------------------------------------------------------- matching
 
 
 def match_institutions(names: Iterable[str], resolver: Any = None) -> pd.DataFrame:
@@ -143,6 +164,74 @@ def unmatched_institutions(
     return out[["institution", "works", "candidate", "score"]].reset_index(drop=True)
 
 
+# --------------------------------------------------------------------------- organisations
+
+
+def centres_per_org_from_counts(counts: Mapping[str, int], resolver: Any = None) -> pd.DataFrame:
+    """Build ``org_id, name, country, centres`` from ``{org_id: centres}`` using the
+    registry for names and countries (unknown org_ids raise ``KeyError``)."""
+    res = _resolver(resolver)
+    rows = []
+    for org_id in sorted(counts):
+        info = res.get(org_id)
+        rows.append(
+            {
+                "org_id": org_id,
+                "name": info.get("name", ""),
+                "country": info.get("country", ""),
+                "centres": int(counts[org_id]),
+            }
+        )
+    return pd.DataFrame(rows, columns=["org_id", "name", "country", "centres"])
+
+
+def comparison_set(
+    hosts: pd.DataFrame,
+    copubs: pd.DataFrame,
+    *,
+    include_non_hosts: bool = True,
+    countries: Iterable[str] = ("GB", "CN"),
+    resolver: Any = None,
+) -> pd.DataFrame:
+    """The organisations to compare: ``org_id, name, country, type, centres``.
+
+    Every centre host is in. With ``include_non_hosts``, registry organisations of
+    ``countries`` that appear in ``copubs`` but host no centre are added with
+    ``centres = 0``, so that large co-publishers without centres are not left out.
+    """
+    base = hosts.reindex(columns=CENTRES_COLUMNS).copy()
+    if include_non_hosts:
+        res = _resolver(resolver)
+        wanted = {c.upper() for c in countries}
+        extra = []
+        for org_id in sorted(set(copubs["org_id"]) - set(base["org_id"])):
+            info = res.get(org_id)
+            if str(info.get("country", "")).upper() in wanted:
+                extra.append(
+                    {
+                        "org_id": org_id,
+                        "name": info.get("name", ""),
+                        "country": info.get("country", ""),
+                        "type": info.get("type", ""),
+                        "centres": 0,
+                    }
+                )
+        if extra:
+            base = pd.concat([base, pd.DataFrame(extra)], ignore_index=True)
+    return sort_by_centres(base)
+
+
+def largest_without_centres(
+    compared: pd.DataFrame, copubs: pd.DataFrame, n: int = 5
+) -> pd.DataFrame:
+    """The ``n`` largest co-publishers among the organisations of ``compared`` with no centre."""
+    outside = compared[compared["centres"] == 0].merge(copubs, on="org_id")
+    return outside.sort_values(["copubs_estimated", "org_id"], ascending=[False, True]).head(n)
+
+
+# --------------------------------------------------------------------------- rank comparison
+
+
 def spearman(x: Iterable[float], y: Iterable[float]) -> dict[str, Any]:
     """Spearman's rank correlation: ``{rho, p_value, n}``; rho and p are None when fewer
     than three pairs or when either variable is constant. Rounded to 6 dp."""
@@ -181,16 +270,17 @@ class TriangulationResult:
     few_centres_many_copubs: pd.DataFrame = field(default_factory=pd.DataFrame)
     min_rank_gap: float = 0.0
 
-    def findings(self) -> dict[str, Any]:
-        """``{"centres_copubs_spearman": {rho, p_value, n}}`` for metrics/findings."""
-        return {"centres_copubs_spearman": dict(self.spearman)}
-
     def outlier_ids(self) -> dict[str, list[str]]:
         """Outlier ``org_id`` lists keyed by category."""
         return {
             CATEGORY_MANY_CENTRES: list(self.many_centres_few_copubs["org_id"]),
             CATEGORY_FEW_CENTRES: list(self.few_centres_many_copubs["org_id"]),
         }
+
+
+def triangulation_findings(result: TriangulationResult) -> dict[str, Any]:
+    """``{"centres_copubs_spearman": {rho, p_value, n}}`` for ``metrics/findings``."""
+    return {"centres_copubs_spearman": dict(result.spearman)}
 
 
 def _check_centres(centres_per_org: pd.DataFrame) -> pd.DataFrame:
@@ -217,6 +307,29 @@ def _check_centres(centres_per_org: pd.DataFrame) -> pd.DataFrame:
     return df[["org_id", "name", "country", "centres"]]
 
 
+def _ranked_table(base: pd.DataFrame, copubs: pd.DataFrame, gap: float | None, share: float):
+    """Centres joined to co-publications, with ranks, rank gap and outlier category; and
+    the gap that makes an outlier."""
+    cp = copubs.copy()
+    for col in COPUBS_COLUMNS:
+        if col not in cp.columns:
+            raise ValueError(f"copubs: missing column {col!r}")
+    table = base.merge(cp[COPUBS_COLUMNS], on="org_id", how="left")
+    for col in ("copubs_in_sample", "copubs_estimated"):
+        table[col] = table[col].fillna(0).astype("int64")
+    table["rank_centres"] = table["centres"].rank(ascending=False, method="average")
+    table["rank_copubs"] = table["copubs_estimated"].rank(ascending=False, method="average")
+    table["rank_gap"] = table["rank_copubs"] - table["rank_centres"]
+    gap = float(gap) if gap is not None else max(1.0, math.ceil(len(table) * share))
+    table["category"] = ""
+    table.loc[table["rank_gap"] >= gap, "category"] = CATEGORY_MANY_CENTRES
+    table.loc[table["rank_gap"] <= -gap, "category"] = CATEGORY_FEW_CENTRES
+    table = table.sort_values(
+        ["centres", "copubs_estimated", "org_id"], ascending=[False, False, True], kind="stable"
+    ).reset_index(drop=True)
+    return table, gap
+
+
 def triangulate(
     centres_per_org: pd.DataFrame,
     copubs: pd.DataFrame,
@@ -241,33 +354,13 @@ def triangulate(
     ``gap_share`` of the number of organisations, at least 1); each list keeps the
     ``top`` largest gaps (ties: more centres / more co-publications first, then org_id).
     """
-    base = _check_centres(centres_per_org)
-    cp = copubs.copy()
-    for col in COPUBS_COLUMNS:
-        if col not in cp.columns:
-            raise ValueError(f"copubs: missing column {col!r}")
-    table = base.merge(cp[COPUBS_COLUMNS], on="org_id", how="left")
-    for col in ("copubs_in_sample", "copubs_estimated"):
-        table[col] = table[col].fillna(0).astype("int64")
-    n = len(table)
-    table["rank_centres"] = table["centres"].rank(ascending=False, method="average")
-    table["rank_copubs"] = table["copubs_estimated"].rank(ascending=False, method="average")
-    table["rank_gap"] = table["rank_copubs"] - table["rank_centres"]
-    gap = float(min_rank_gap) if min_rank_gap is not None else max(1.0, math.ceil(n * gap_share))
-    table["category"] = ""
-    table.loc[table["rank_gap"] >= gap, "category"] = CATEGORY_MANY_CENTRES
-    table.loc[table["rank_gap"] <= -gap, "category"] = CATEGORY_FEW_CENTRES
-    table = table.sort_values(
-        ["centres", "copubs_estimated", "org_id"], ascending=[False, False, True], kind="stable"
-    ).reset_index(drop=True)
-
+    table, gap = _ranked_table(_check_centres(centres_per_org), copubs, min_rank_gap, gap_share)
     many = table[table["category"] == CATEGORY_MANY_CENTRES].sort_values(
         ["rank_gap", "centres", "org_id"], ascending=[False, False, True], kind="stable"
     )
     few = table[table["category"] == CATEGORY_FEW_CENTRES].sort_values(
         ["rank_gap", "copubs_estimated", "org_id"], ascending=[True, False, True], kind="stable"
     )
-    overall = spearman(table["centres"], table["copubs_estimated"])
     by_country = {
         str(cc): spearman(grp["centres"], grp["copubs_estimated"])
         for cc, grp in sorted(table.groupby("country", sort=True), key=lambda kv: str(kv[0]))
@@ -275,7 +368,7 @@ def triangulate(
     }
     return TriangulationResult(
         table=table,
-        spearman=overall,
+        spearman=spearman(table["centres"], table["copubs_estimated"]),
         spearman_by_country=by_country,
         many_centres_few_copubs=many.head(top).reset_index(drop=True),
         few_centres_many_copubs=few.head(top).reset_index(drop=True),
@@ -283,19 +376,35 @@ def triangulate(
     )
 
 
-def centres_per_org_from_counts(counts: Mapping[str, int], resolver: Any = None) -> pd.DataFrame:
-    """Build ``org_id, name, country, centres`` from ``{org_id: centres}`` using the
-    registry for names and countries (unknown org_ids raise ``KeyError``)."""
-    res = _resolver(resolver)
-    rows = []
-    for org_id in sorted(counts):
-        info = res.get(org_id)
-        rows.append(
-            {
-                "org_id": org_id,
-                "name": info.get("name", ""),
-                "country": info.get("country", ""),
-                "centres": int(counts[org_id]),
-            }
-        )
-    return pd.DataFrame(rows, columns=["org_id", "name", "country", "centres"])
+def spearman_table(
+    overall: Mapping[str, Any], by_country: Mapping[str, Mapping[str, Any]]
+) -> pd.DataFrame:
+    """Spearman results as rows: ``group, n, rho, p_value`` (overall first, then countries)."""
+    rows = [{"group": "all organisations", **{k: overall.get(k) for k in ("n", "rho", "p_value")}}]
+    for cc in sorted(by_country):
+        rows.append({"group": cc, **{k: by_country[cc].get(k) for k in ("n", "rho", "p_value")}})
+    out = pd.DataFrame(rows, columns=SPEARMAN_COLUMNS)
+    out["n"] = out["n"].astype("int64")
+    return out
+
+
+def describe_rho(rho: float | None, p_value: float | None, alpha: float = 0.05) -> str:
+    """Plain words for a rank correlation: strength, direction and whether it is significant.
+
+    Strength by ``|rho|``: below 0.1 "no", below 0.3 "weak", below 0.6 "moderate",
+    otherwise "strong". ``None`` (too few organisations) gives "not computed".
+    """
+    if rho is None or (isinstance(rho, float) and math.isnan(rho)):
+        return "not computed (fewer than three organisations, or no variation)"
+    size = abs(float(rho))
+    if size < 0.1:
+        words = "no clear"
+    else:
+        strength = "weak" if size < 0.3 else "moderate" if size < 0.6 else "strong"
+        words = f"a {strength} {'positive' if rho > 0 else 'negative'}"
+    signif = (
+        "statistically significant"
+        if p_value is not None and float(p_value) < alpha
+        else "not statistically significant"
+    )
+    return f"{words} rank association, {signif} at the {alpha:g} level"

@@ -1,4 +1,4 @@
-"""Tests of pipeline.biblio.analysis on small hand-made inputs with known answers."""
+"""Tests of pipeline.biblio.findings on small hand-made inputs with known answers."""
 
 from __future__ import annotations
 
@@ -10,7 +10,18 @@ import pandas as pd
 import pytest
 import yaml
 
-from pipeline.biblio import analysis as A
+from pipeline.biblio.findings import (
+    bibliometrics_findings,
+    copubs_by_year,
+    copubs_share_of_uk_by_year,
+    estimated_copubs_by_year,
+    field_mix,
+    leading_institutions,
+    published_vs_computed,
+    social_science_share,
+    yearly_table,
+)
+from pipeline.biblio.read import year_counts
 
 REPO = Path(__file__).resolve().parents[2]
 FIGURES_PATH = REPO / "data" / "reference" / "published_figures.yaml"
@@ -43,27 +54,27 @@ def test_copubs_by_year_accepts_every_form(tmp_path: Path) -> None:
     path = tmp_path / "gb.json"
     path.write_text(json.dumps(_response(UK_CN)), encoding="utf-8")
     for form in (_response(UK_CN), UK_CN, frame, path, str(path)):
-        got = A.copubs_by_year(form)
+        got = copubs_by_year(form)
         assert got == expected and list(got) == sorted(got)
 
 
 def test_year_counts_rejects_bad_keys() -> None:
     with pytest.raises(ValueError, match="not a publication year"):
-        A.year_counts({"GB": 3})
+        year_counts({"GB": 3})
     with pytest.raises(ValueError, match="appears twice"):
-        A.year_counts(pd.DataFrame({"key": ["2019", "2019"], "count": [1, 2]}))
+        year_counts(pd.DataFrame({"key": ["2019", "2019"], "count": [1, 2]}))
     with pytest.raises(ValueError, match="negative"):
-        A.year_counts({2019: -1})
+        year_counts({2019: -1})
 
 
 def test_share_of_uk_known_answer() -> None:
     # 100/1000 = 10 %, 150/1200 = 12.5 %; 2017 and 2020 are not in both inputs
-    assert A.copubs_share_of_uk_by_year(UK, UK_CN) == {2018: 10.0, 2019: 12.5}
-    assert A.copubs_share_of_uk_by_year({2019: 3}, {2019: 1}) == {2019: 33.33}
+    assert copubs_share_of_uk_by_year(UK, UK_CN) == {2018: 10.0, 2019: 12.5}
+    assert copubs_share_of_uk_by_year({2019: 3}, {2019: 1}) == {2019: 33.33}
     with pytest.raises(ValueError, match="exceed"):
-        A.copubs_share_of_uk_by_year({2019: 1}, {2019: 2})
+        copubs_share_of_uk_by_year({2019: 1}, {2019: 2})
     with pytest.raises(ValueError, match="cannot compute"):
-        A.copubs_share_of_uk_by_year({2019: 0}, {2019: 0})
+        copubs_share_of_uk_by_year({2019: 0}, {2019: 0})
 
 
 def _works() -> pd.DataFrame:
@@ -87,25 +98,25 @@ COUNTRY = {"Uni A": "GB", "Uni B": "GB", "Inst X": "CN", "Inst Y": "CN"}
 
 
 def test_field_mix_known_answer() -> None:
-    mix = A.field_mix(_works())
+    mix = field_mix(_works())
     assert mix.to_dict("records") == [
         {"field": "Engineering", "works": 3, "share": 60.0},
         {"field": "Medicine", "works": 1, "share": 20.0},
         {"field": "Unknown", "works": 1, "share": 20.0},
     ]
-    only = A.field_mix(_works(), uk_cn_only=True)
+    only = field_mix(_works(), uk_cn_only=True)
     assert only["works"].tolist() == [2, 1] and only["share"].tolist() == [66.67, 33.33]
 
 
 def test_leading_institutions_known_answer() -> None:
-    gb = A.leading_institutions(_works(), "GB", sampling_rate=0.5, institution_country=COUNTRY)
+    gb = leading_institutions(_works(), "GB", sampling_rate=0.5, institution_country=COUNTRY)
     assert gb["institution"].tolist() == ["Uni A", "Uni B"]  # tie 2-2 broken by name
     assert gb["works_in_sample"].tolist() == [2, 2]
     assert gb["estimated_works"].tolist() == [4, 4]
     assert gb["share"].tolist() == [40.0, 40.0]  # 2 of 5 works
     assert (gb["estimated_low"] <= gb["estimated_works"]).all()
     assert (gb["estimated_high"] >= gb["estimated_works"]).all()
-    cn = A.leading_institutions(_works(), "cn", 0.1, n=1, institution_country=COUNTRY.get)
+    cn = leading_institutions(_works(), "cn", 0.1, n=1, institution_country=COUNTRY.get)
     assert len(cn) == 1
     row = cn.iloc[0]
     assert (row["rank"], row["institution"], row["works_in_sample"]) == (1, "Inst X", 3)
@@ -114,10 +125,10 @@ def test_leading_institutions_known_answer() -> None:
     assert row["estimated_high"] == round(30 + 1.96 * (3 * 0.9) ** 0.5 / 0.1)
     assert row["estimated_low"] == 3  # the interval never goes below what was seen
     # complete extract: no uncertainty
-    full = A.leading_institutions(_works(), "CN", 1.0, institution_country=COUNTRY)
+    full = leading_institutions(_works(), "CN", 1.0, institution_country=COUNTRY)
     assert (full["estimated_low"] == full["estimated_high"]).all()
     with pytest.raises(ValueError, match="sampling_rate"):
-        A.leading_institutions(_works(), "GB", 0.0, institution_country=COUNTRY)
+        leading_institutions(_works(), "GB", 0.0, institution_country=COUNTRY)
 
 
 def test_leading_institutions_through_registry() -> None:
@@ -129,11 +140,11 @@ def test_leading_institutions_through_registry() -> None:
             ]
         }
     )
-    gb = A.leading_institutions(works, "GB", 1.0)
+    gb = leading_institutions(works, "GB", 1.0)
     # exact and alias forms both resolve to GB; each is listed under its own spelling
     assert set(gb["institution"]) <= {"University of Cambridge", "The University of Cambridge"}
     assert "University of Cambridge" in set(gb["institution"])
-    cn = A.leading_institutions(works, "CN", 1.0)
+    cn = leading_institutions(works, "CN", 1.0)
     assert cn["institution"].tolist() == ["Southeast University"]
 
 
@@ -142,7 +153,7 @@ def test_published_vs_computed_reads_the_yaml() -> None:
     copubs = {int(FIGURES[k]["computed"].split(".")[1]): FIGURES[k]["value"] for k in keys}
     share_fig = FIGURES["copubs_share_of_uk_2019"]
     share = {2019: share_fig["value"] + 1.0}  # off by more than the tolerance
-    table = A.published_vs_computed(copubs, share, figures_path=FIGURES_PATH)
+    table = published_vs_computed(copubs, share, figures_path=FIGURES_PATH)
     assert sorted(table["figure"]) == sorted([*keys, "copubs_share_of_uk_2019"])
     by = table.set_index("figure")
     for k in keys:
@@ -154,17 +165,21 @@ def test_published_vs_computed_reads_the_yaml() -> None:
     assert set(table["computed_database"]) == {"OpenAlex"}
     assert table["note"].str.contains("OpenAlex is not Web of Science").all()
     # a year the pipeline has no value for
-    partial = A.published_vs_computed({}, None, figures_path=FIGURES_PATH)
+    partial = published_vs_computed({}, None, figures_path=FIGURES_PATH)
     assert partial["computed"].isna().all() and partial["within_tolerance"].isna().all()
 
 
 def test_findings_keys_and_string_years() -> None:
-    out = A.findings(UK, UK_CN, spearman={"rho": 0.5, "p_value": 0.2, "n": 9, "extra": 1})
-    assert set(out) == {"copubs_by_year", "copubs_share_of_uk_by_year", "centres_copubs_spearman"}
-    assert out["copubs_by_year"]["2019"] == 150
+    copubs = copubs_by_year(UK_CN)
+    out = bibliometrics_findings(copubs, copubs_share_of_uk_by_year(UK, UK_CN))
+    assert set(out) == {"copubs_by_year", "copubs_share_of_uk_by_year"}
+    assert out["copubs_by_year"] == {"2017": 5, "2018": 100, "2019": 150}
     assert out["copubs_share_of_uk_by_year"] == {"2018": 10.0, "2019": 12.5}
-    assert out["centres_copubs_spearman"] == {"rho": 0.5, "p_value": 0.2, "n": 9}
-    assert "centres_copubs_spearman" not in A.findings(UK, UK_CN)
+    assert all(type(v) is float for v in out["copubs_share_of_uk_by_year"].values())
+    assert bibliometrics_findings({}, {}) == {
+        "copubs_by_year": {},
+        "copubs_share_of_uk_by_year": {},
+    }
 
 
 def test_bundled_extracts_hit_the_published_figures() -> None:
@@ -173,7 +188,35 @@ def test_bundled_extracts_hit_the_published_figures() -> None:
         pytest.skip("data/raw/bibliometrics not present")
     uk = RAW / "openalex_group_by_uk_by_year_SYNTHETIC.json"
     uk_cn = RAW / "openalex_group_by_uk_cn_by_year_SYNTHETIC.json"
-    table = A.published_vs_computed(
-        A.copubs_by_year(uk_cn), A.copubs_share_of_uk_by_year(uk, uk_cn), FIGURES_PATH
+    table = published_vs_computed(
+        copubs_by_year(uk_cn), copubs_share_of_uk_by_year(uk, uk_cn), FIGURES_PATH
     )
     assert len(table) == 4 and table["within_tolerance"].all()
+
+
+def test_yearly_table() -> None:
+    out = yearly_table({2000: 200, 2001: 300}, {2000: 20, 2001: 30, 2002: 5})
+    assert out.columns.tolist() == ["year", "uk_works", "uk_cn_works", "share_of_uk"]
+    assert out["share_of_uk"].tolist()[:2] == [10.0, 10.0]
+    assert pd.isna(out["share_of_uk"].iloc[2]) and pd.isna(out["uk_works"].iloc[2])
+    no_uk = yearly_table(None, {2000: 1})
+    assert no_uk["share_of_uk"].isna().all()
+
+
+def test_estimated_copubs_by_year() -> None:
+    works = pd.DataFrame({"year": [2000, 2000, 2001, 2001], "uk_cn": [True, True, False, None]})
+    assert estimated_copubs_by_year(works, 0.5) == {2000: 4}
+    with pytest.raises(ValueError):
+        estimated_copubs_by_year(works, 0)
+
+
+def test_social_science_share_sums_the_social_fields() -> None:
+    fields = pd.DataFrame(
+        {
+            "field": ["Medicine", "Social Sciences", "Psychology", "Engineering"],
+            "works": [5, 2, 1, 2],
+            "share": [50.0, 20.0, 10.0, 20.0],
+        }
+    )
+    assert social_science_share(fields) == 30.0
+    assert social_science_share(fields.iloc[[0, 3]]) == 0.0

@@ -1,11 +1,10 @@
-"""Bibliometric analysis: UK–China co-publications per year, share of UK output, field mix,
+"""Bibliometric findings: UK–China co-publications per year, share of UK output, field mix,
 leading institutions, and the comparison with the published Web of Science figures.
 
-Inputs are the outputs of the ingestion step (:mod:`pipeline.biblio.ingest`):
+Inputs are the outputs of the ingestion and reading steps:
 
-* OpenAlex ``group_by=publication_year`` responses, as the data frame returned by
-  :func:`pipeline.biblio.read_group_by` (columns ``key, key_display_name, count``), the raw
-  response dict, a path to the JSON file, or a plain ``{year: count}`` mapping;
+* OpenAlex ``group_by=publication_year`` responses, in any form
+  :func:`pipeline.biblio.read.year_counts` accepts;
 * the per-work table (columns ``work_id, source_format, doi, year, countries,
   institutions, field, uk_cn, affiliation_known``).
 
@@ -21,76 +20,54 @@ import math
 from collections import Counter
 from collections.abc import Callable, Mapping
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
 from pipeline import published
+from pipeline.biblio.read import year_counts
+from pipeline.biblio.schemas import (
+    COMPARISON_COLUMNS,
+    FIELD_MIX_COLUMNS,
+    LEADING_COLUMNS,
+    YEARLY_COLUMNS,
+)
+
+if TYPE_CHECKING:
+    from pipeline.biblio.read import GroupByLike
 
 __all__ = [
     "COMPUTED_DATABASE",
+    "SOCIAL_SCIENCE_FIELDS",
+    "bibliometrics_findings",
     "copubs_by_year",
     "copubs_share_of_uk_by_year",
+    "estimated_copubs_by_year",
     "field_mix",
-    "findings",
     "institutions_in",
     "leading_institutions",
     "published_vs_computed",
-    "year_counts",
+    "social_science_share",
+    "yearly_table",
 ]
 
 #: The database the pipeline's own counts come from (the bundled extracts are OpenAlex).
 COMPUTED_DATABASE = "OpenAlex"
 UNKNOWN_FIELD = "Unknown"
-
-GroupByLike = pd.DataFrame | Mapping[Any, Any] | str | Path
-
-
-# --- group_by responses ----------------------------------------------------------------------
-def _as_year(value: Any, where: str) -> int:
-    text = str(value).strip()
-    text = text.removesuffix(".0")
-    if not (text.isdigit() and len(text) == 4):
-        raise ValueError(f"{where}: group key {value!r} is not a publication year")
-    return int(text)
-
-
-def year_counts(group_by: GroupByLike) -> dict[int, int]:
-    """``{year: count}`` (sorted by year) from any accepted form of a group_by response.
-
-    Raises ``ValueError`` naming the offending key when a key is not a four-digit year,
-    a year appears twice, or a count is negative.
-    """
-    where = "group_by"
-    if isinstance(group_by, str | Path):
-        from pipeline.biblio import read_group_by
-
-        where = str(group_by)
-        group_by = read_group_by(Path(group_by))
-    pairs: list[tuple[Any, Any]]
-    if isinstance(group_by, pd.DataFrame):
-        missing = {"key", "count"} - set(group_by.columns)
-        if missing:
-            raise ValueError(f"{where}: missing column(s) {sorted(missing)}")
-        pairs = list(zip(group_by["key"], group_by["count"], strict=True))
-    elif isinstance(group_by, Mapping) and "group_by" in group_by:
-        pairs = [(g.get("key"), g.get("count")) for g in group_by["group_by"]]
-    elif isinstance(group_by, Mapping):
-        pairs = list(group_by.items())
-    else:
-        raise TypeError(f"unsupported group_by input: {type(group_by).__name__}")
-    out: dict[int, int] = {}
-    for row, (key, count) in enumerate(pairs, start=1):
-        year = _as_year(key, f"{where}, group {row}")
-        if year in out:
-            raise ValueError(f"{where}, group {row}: year {year} appears twice")
-        n = int(count)
-        if n < 0:
-            raise ValueError(f"{where}, group {row}: negative count {n} for {year}")
-        out[year] = n
-    return dict(sorted(out.items()))
+#: OpenAlex field names of the social sciences, humanities, economics and business.
+SOCIAL_SCIENCE_FIELDS = frozenset(
+    {
+        "Social Sciences",
+        "Arts and Humanities",
+        "Economics, Econometrics and Finance",
+        "Business, Management and Accounting",
+        "Psychology",
+        "Decision Sciences",
+    }
+)
 
 
+# --- yearly series -----------------------------------------------------------------------------
 def copubs_by_year(group_by_uk_cn: GroupByLike) -> dict[int, int]:
     """UK–China co-publications per publication year (``{year: works}``, sorted)."""
     return year_counts(group_by_uk_cn)
@@ -114,12 +91,62 @@ def copubs_share_of_uk_by_year(uk: GroupByLike, uk_cn: GroupByLike) -> dict[int,
     return out
 
 
+def estimated_copubs_by_year(works: pd.DataFrame, sampling_rate: float = 1.0) -> dict[int, int]:
+    """UK–China works per year from the per-work table, scaled by ``1 / sampling_rate``.
+
+    A fallback for when no UK–China ``group_by`` response is available: only works
+    flagged ``uk_cn`` True with a known year count. Sorted by year.
+    """
+    if not 0.0 < sampling_rate <= 1.0:
+        raise ValueError(f"sampling_rate must be in (0, 1], got {sampling_rate}")
+    flag = works["uk_cn"].map(lambda v: v is not None and not pd.isna(v) and bool(v))
+    years = works.loc[flag.astype(bool), "year"].dropna().astype(int)
+    return {int(y): round(n / sampling_rate) for y, n in sorted(years.value_counts().items())}
+
+
+def yearly_table(uk: Mapping[int, int] | None, uk_cn: Mapping[int, int]) -> pd.DataFrame:
+    """``year, uk_works, uk_cn_works, share_of_uk`` (percent, 2 dp) sorted by year.
+
+    Years of ``uk_cn`` are kept; ``uk_works`` and ``share_of_uk`` are empty where the UK
+    count is missing. The share agrees with :func:`copubs_share_of_uk_by_year`.
+    """
+    share = copubs_share_of_uk_by_year(dict(uk), dict(uk_cn)) if uk else {}
+    rows = [
+        {
+            "year": int(y),
+            "uk_works": (uk or {}).get(y),
+            "uk_cn_works": int(n),
+            "share_of_uk": share.get(y),
+        }
+        for y, n in sorted(uk_cn.items())
+    ]
+    out = pd.DataFrame(rows, columns=YEARLY_COLUMNS)
+    out["uk_works"] = out["uk_works"].astype("Int64")
+    out["share_of_uk"] = out["share_of_uk"].astype("float64")
+    return out
+
+
+def bibliometrics_findings(copubs: Mapping[int, int], share: Mapping[int, float]) -> dict[str, Any]:
+    """Findings for ``metrics/findings``: ``copubs_by_year`` and ``copubs_share_of_uk_by_year``
+    (year keys as strings, as in the published figures' ``computed`` paths)."""
+    return {
+        "copubs_by_year": {str(y): int(n) for y, n in copubs.items()},
+        "copubs_share_of_uk_by_year": {str(y): float(s) for y, s in share.items()},
+    }
+
+
 # --- per-work table ----------------------------------------------------------------------------
 def _filter_works(works: pd.DataFrame, uk_cn_only: bool) -> pd.DataFrame:
     if uk_cn_only and "uk_cn" in works.columns:
         flag = works["uk_cn"].map(lambda v: v is not None and not pd.isna(v) and bool(v))
         return works[flag.astype(bool)]
     return works
+
+
+def _field_name(v: Any) -> str:
+    if v is None or (isinstance(v, float) and math.isnan(v)) or not str(v).strip():
+        return UNKNOWN_FIELD
+    return str(v).strip()
 
 
 def field_mix(works: pd.DataFrame, uk_cn_only: bool = False) -> pd.DataFrame:
@@ -130,21 +157,18 @@ def field_mix(works: pd.DataFrame, uk_cn_only: bool = False) -> pd.DataFrame:
     """
     if "field" not in works.columns:
         raise ValueError("works table has no 'field' column")
-    sel = _filter_works(works, uk_cn_only)
-    fields = sel["field"].map(
-        lambda v: (
-            UNKNOWN_FIELD
-            if v is None or (isinstance(v, float) and math.isnan(v)) or not str(v).strip()
-            else str(v).strip()
-        )
-    )
-    counts = Counter(fields)
+    counts = Counter(_filter_works(works, uk_cn_only)["field"].map(_field_name))
     total = sum(counts.values())
     rows = [
         {"field": f, "works": n, "share": round(100.0 * n / total, 2) if total else 0.0}
         for f, n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
     ]
-    return pd.DataFrame(rows, columns=["field", "works", "share"]).astype({"works": "int64"})
+    return pd.DataFrame(rows, columns=FIELD_MIX_COLUMNS).astype({"works": "int64"})
+
+
+def social_science_share(fields: pd.DataFrame) -> float:
+    """Percent of the works of a :func:`field_mix` table in :data:`SOCIAL_SCIENCE_FIELDS`."""
+    return float(fields.loc[fields["field"].isin(SOCIAL_SCIENCE_FIELDS), "share"].sum())
 
 
 def _as_list(value: Any) -> list[str]:
@@ -175,6 +199,21 @@ def _country_lookup(institution_country: Any) -> Callable[[str], str | None]:
     if callable(institution_country):
         return institution_country
     raise TypeError("institution_country must be a mapping, a callable or a resolver")
+
+
+def _institution_row(rank: int, name: str, k: int, sampling_rate: float, total: int) -> dict:
+    """One leading institution: works in the sample and the population estimate."""
+    est = k / sampling_rate
+    half = 1.96 * math.sqrt(k * (1.0 - sampling_rate)) / sampling_rate
+    return {
+        "rank": rank,
+        "institution": name,
+        "works_in_sample": k,
+        "estimated_works": round(est),
+        "estimated_low": max(k, round(est - half)),
+        "estimated_high": round(est + half),
+        "share": round(100.0 * k / total, 2) if total else 0.0,
+    }
 
 
 def leading_institutions(
@@ -215,32 +254,19 @@ def leading_institutions(
         ((name, k) for name, k in counts.items() if (country_of[name] or "").upper() == wanted),
         key=lambda kv: (-kv[1], kv[0]),
     )[: max(n, 0)]
-    total = len(sel)
-    rows = []
-    for rank, (name, k) in enumerate(ranked, start=1):
-        est = k / sampling_rate
-        half = 1.96 * math.sqrt(k * (1.0 - sampling_rate)) / sampling_rate
-        rows.append(
-            {
-                "rank": rank,
-                "institution": name,
-                "works_in_sample": k,
-                "estimated_works": round(est),
-                "estimated_low": max(k, round(est - half)),
-                "estimated_high": round(est + half),
-                "share": round(100.0 * k / total, 2) if total else 0.0,
-            }
-        )
-    cols = [
-        "rank",
-        "institution",
-        "works_in_sample",
-        "estimated_works",
-        "estimated_low",
-        "estimated_high",
-        "share",
+    rows = [
+        _institution_row(rank, name, k, sampling_rate, len(sel))
+        for rank, (name, k) in enumerate(ranked, start=1)
     ]
-    return pd.DataFrame(rows, columns=cols)
+    return pd.DataFrame(rows, columns=LEADING_COLUMNS)
+
+
+def institutions_in(works: pd.DataFrame) -> list[str]:
+    """Sorted distinct institution names of the per-work table."""
+    names: set[str] = set()
+    for value in works.get("institutions", pd.Series(dtype=object)):
+        names.update(_as_list(value))
+    return sorted(names)
 
 
 # --- published figures --------------------------------------------------------------------------
@@ -249,6 +275,40 @@ def _database(citation: str) -> str:
         if name.lower() in citation.lower():
             return name
     return "unknown"
+
+
+def _comparison_note(published_db: str, where: str, computed_database: str) -> str:
+    same_db = published_db == computed_database
+    return f"Published: {published_db} ({where}); computed: {computed_database}. " + (
+        "Same database."
+        if same_db
+        else f"{computed_database} is not {published_db}: coverage and affiliation "
+        "matching differ, so the two need not agree."
+    )
+
+
+def _comparison_row(
+    fig_id: str, fig: Mapping[str, Any], year: int, value: Any, citation: str, computed_db: str
+) -> dict[str, Any]:
+    """One published figure beside the computed value for its year."""
+    published_db = _database(citation)
+    computed = None if value is None else float(value)
+    diff = None if computed is None else round(computed - float(fig["value"]), 2)
+    tol = float(fig.get("tolerance", 0))
+    return {
+        "figure": fig_id,
+        "year": year,
+        "unit": fig.get("unit", ""),
+        "published": float(fig["value"]),
+        "published_database": published_db,
+        "published_source": citation,
+        "computed": computed,
+        "computed_database": computed_db,
+        "difference": diff,
+        "tolerance": tol,
+        "within_tolerance": None if diff is None else abs(diff) <= tol,
+        "note": _comparison_note(published_db, fig.get("where", ""), computed_db),
+    }
 
 
 def published_vs_computed(
@@ -275,86 +335,13 @@ def published_vs_computed(
     }
     rows = []
     for fig_id, fig in sorted(doc["figures"].items()):
-        key = str(fig.get("computed") or "")
-        name, _, year_text = key.partition(".")
+        name, _, year_text = str(fig.get("computed") or "").partition(".")
         if name not in series or not year_text.isdigit():
             continue
         year = int(year_text)
         source = sources.get(fig.get("source"), {})
         citation = str(source.get("citation", fig.get("source", "")))
-        published_db = _database(citation)
         value = series[name].get(year)
-        computed = None if value is None else float(value)
-        diff = None if computed is None else round(computed - float(fig["value"]), 2)
-        tol = float(fig.get("tolerance", 0))
-        within = None if diff is None else abs(diff) <= tol
-        same_db = published_db == computed_database
-        note = (
-            f"Published: {published_db} ({fig.get('where', '')}); computed: "
-            f"{computed_database}. "
-            + (
-                "Same database."
-                if same_db
-                else f"{computed_database} is not {published_db}: coverage and affiliation "
-                "matching differ, so the two need not agree."
-            )
-        )
-        rows.append(
-            {
-                "figure": fig_id,
-                "year": year,
-                "unit": fig.get("unit", ""),
-                "published": float(fig["value"]),
-                "published_database": published_db,
-                "published_source": citation,
-                "computed": computed,
-                "computed_database": computed_database,
-                "difference": diff,
-                "tolerance": tol,
-                "within_tolerance": within,
-                "note": note,
-            }
-        )
-    cols = [
-        "figure",
-        "year",
-        "unit",
-        "published",
-        "published_database",
-        "published_source",
-        "computed",
-        "computed_database",
-        "difference",
-        "tolerance",
-        "within_tolerance",
-        "note",
-    ]
-    out = pd.DataFrame(rows, columns=cols)
+        rows.append(_comparison_row(fig_id, fig, year, value, citation, computed_database))
+    out = pd.DataFrame(rows, columns=COMPARISON_COLUMNS)
     return out.sort_values(["figure"], kind="stable").reset_index(drop=True)
-
-
-def findings(
-    uk: GroupByLike,
-    uk_cn: GroupByLike,
-    spearman: Mapping[str, Any] | None = None,
-) -> dict[str, Any]:
-    """Findings for ``metrics/findings``: ``copubs_by_year``, ``copubs_share_of_uk_by_year``
-    (year keys as strings, as in the published figures' ``computed`` paths) and, when given,
-    ``centres_copubs_spearman`` (``{rho, p_value, n}`` from the triangulation)."""
-    out: dict[str, Any] = {
-        "copubs_by_year": {str(y): n for y, n in copubs_by_year(uk_cn).items()},
-        "copubs_share_of_uk_by_year": {
-            str(y): s for y, s in copubs_share_of_uk_by_year(uk, uk_cn).items()
-        },
-    }
-    if spearman is not None:
-        out["centres_copubs_spearman"] = {k: spearman.get(k) for k in ("rho", "p_value", "n")}
-    return out
-
-
-def institutions_in(works: pd.DataFrame) -> list[str]:
-    """Sorted distinct institution names of the per-work table."""
-    names: set[str] = set()
-    for value in works.get("institutions", pd.Series(dtype=object)):
-        names.update(_as_list(value))
-    return sorted(names)

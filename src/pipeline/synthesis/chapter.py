@@ -1,0 +1,103 @@
+"""Display tables and wording for the synthesis chapter (``phase3_synthesis``).
+
+The findings themselves come from :mod:`pipeline.synthesis.findings`; this module only
+shapes them for the book: tables with English headers, shares as percentages, and lists of
+theme names written as prose.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pandas as pd
+
+from pipeline.report import md_escape
+from pipeline.synthesis.schemas import GOOD_PRACTICE_GROUPS
+
+__all__ = [
+    "benefits_risks_display",
+    "good_practices_table",
+    "lower_first",
+    "name_list",
+    "recommendations_table",
+    "share_text",
+]
+
+
+def share_text(share: float) -> str:
+    """A share (fraction) as a whole percentage, ``"not asked"`` when missing."""
+    return "not asked" if pd.isna(share) else f"{100 * share:.0f}%"
+
+
+def lower_first(label: str) -> str:
+    """Lower-case the first letter unless the first word is an acronym (UK, IP)."""
+    first = label.split(" ", 1)[0]
+    return label if first.isupper() else label[:1].lower() + label[1:]
+
+
+def name_list(items: list[str]) -> str:
+    """Theme labels as escaped prose: ``"a, b and c"`` (first letters lowered), ``"none"``."""
+    items = [md_escape(lower_first(i)) for i in items]
+    if not items:
+        return "none"
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
+
+
+def benefits_risks_display(evidence: pd.DataFrame) -> pd.DataFrame:
+    """The benefits-and-risks table with English headers and shares as percentages."""
+    return pd.DataFrame(
+        {
+            "Theme": evidence["label"],
+            "Kind": evidence["kind"],
+            "Literature emphasis": evidence["literature"],
+            "Survey share": [share_text(x) for x in evidence["survey_share"]],
+            "Interview share": [share_text(x) for x in evidence["interview_share"]],
+            "Literature against those consulted": evidence["comparison"],
+        }
+    )
+
+
+def recommendations_table(recommendations: pd.DataFrame) -> pd.DataFrame:
+    """The recommendations as a display table (No., theme, recommendation, scores)."""
+    df = recommendations.sort_values(["id"], kind="stable")
+    return pd.DataFrame(
+        {
+            "No.": df["id"].astype(int),
+            "Theme": df["theme"].str.capitalize(),
+            "Recommendation": df["title"],
+            "Feasibility": df["feasibility"].astype(int),
+            "Impact": df["impact"].astype(int),
+            "Scores": df["score_status"],
+        }
+    ).reset_index(drop=True)
+
+
+def good_practices_table(
+    good_practices: pd.DataFrame,
+    code_counts: pd.DataFrame | None = None,
+    n_interviews: int | None = None,
+    group_order: tuple[str, ...] | None = None,
+) -> pd.DataFrame:
+    """Good practices by group, with the share of interviews raising the linked code.
+
+    Columns ``Group, Practice`` and, when ``code_counts``/``n_interviews`` are given,
+    ``Interviews raising it`` (a share of interviews as a rounded percentage, blank when the
+    practice has no code). Rows follow ``group_order`` (default: the synthesis order), then id.
+    """
+    if group_order is None:
+        group_order = GOOD_PRACTICE_GROUPS
+    rank = {g: i for i, g in enumerate(group_order)}
+    df = good_practices.copy()
+    df["_g"] = df["group"].map(rank).fillna(len(rank))
+    df = df.sort_values(["_g", "id"], kind="stable").reset_index(drop=True)
+    out = pd.DataFrame({"Group": df["group"].str.capitalize(), "Practice": df["practice"]})
+    if code_counts is not None and n_interviews:
+        counts = dict(zip(code_counts["code_id"], code_counts["interviews_total"], strict=True))
+
+        def share(code: Any) -> str:
+            if pd.isna(code) or code not in counts:
+                return ""
+            return f"{100 * counts[code] / n_interviews:.0f}%"
+
+        out["Interviews raising it"] = [share(c) for c in df["code_id"]]
+    return out

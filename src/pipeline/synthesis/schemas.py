@@ -1,0 +1,80 @@
+"""The synthesis inputs' vocabulary and table contracts.
+
+Two kinds of input feed the Phase 3 synthesis:
+
+* the **recommendations** and **good practices** (``data/raw/synthesis/``), validated with the
+  pandera schemas below;
+* the **theme files** (``data/reference/literature_themes.csv`` and ``evidence_themes.csv``):
+  how the literature review stresses each benefit and risk, and which survey item and interview
+  code stand for it. Their columns and allowed values are listed here too.
+
+Every list of allowed values is defined once, here; the synthetic generator and the chapter
+take them from this module.
+"""
+
+from __future__ import annotations
+
+import pandera.pandas as pa
+
+RECOMMENDATION_THEMES: tuple[str, ...] = (
+    "enabling connections",
+    "sustaining the benefits",
+    "investing in the future",
+    "mitigating challenges",
+)
+GOOD_PRACTICE_GROUPS: tuple[str, ...] = (
+    "building connections and partnerships",
+    "mitigating potential risks",
+    "knowledge sharing",
+)
+SCORE_STATUSES: tuple[str, ...] = ("illustrative", "assessed")
+
+#: Prominence of a theme in a source, weakest first, and its score (1 = low, 3 = high).
+LEVELS: tuple[str, ...] = ("low", "medium", "high")
+LEVEL_SCORE: dict[str, int] = {lev: i + 1 for i, lev in enumerate(LEVELS)}
+#: A theme is a reason to collaborate (benefit) or a concern (risk).
+KINDS: tuple[str, ...] = ("benefit", "risk")
+#: Survey questions a theme can be measured by.
+SURVEY_QUESTIONS: tuple[str, ...] = ("driver", "challenge", "at_risk")
+#: The three sources of evidence, in display order.
+SOURCES: tuple[str, ...] = ("Literature review", "Survey", "Interviews")
+#: Level of a theme a source was not asked about.
+NOT_MEASURED = "not measured"
+
+LITERATURE_COLUMNS: tuple[str, ...] = ("theme", "kind", "emphasis", "basis")
+EVIDENCE_THEME_COLUMNS: tuple[str, ...] = (
+    "theme",
+    "label",
+    "kind",
+    "survey_question",
+    "survey_item",
+    "interview_code_id",
+)
+
+RECOMMENDATIONS_SCHEMA = pa.DataFrameSchema(
+    {
+        "id": pa.Column(int, pa.Check.ge(1), unique=True),
+        "theme": pa.Column(str, pa.Check.isin(RECOMMENDATION_THEMES)),
+        "title": pa.Column(str, pa.Check.str_length(min_value=3)),
+        "feasibility": pa.Column(int, pa.Check.in_range(1, 5)),
+        "impact": pa.Column(int, pa.Check.in_range(1, 5)),
+        "score_status": pa.Column(str, pa.Check.isin(SCORE_STATUSES)),
+    },
+    strict=True,
+    ordered=True,
+    coerce=True,
+    name="recommendations",
+)
+
+GOOD_PRACTICES_SCHEMA = pa.DataFrameSchema(
+    {
+        "id": pa.Column(str, pa.Check.str_matches(r"^gp\d+$"), unique=True),
+        "group": pa.Column(str, pa.Check.isin(GOOD_PRACTICE_GROUPS)),
+        "practice": pa.Column(str, pa.Check.str_length(min_value=3)),
+        "code_id": pa.Column(str, pa.Check.str_matches(r"^[a-z][a-z0-9_]*$"), nullable=True),
+    },
+    strict=True,
+    ordered=True,
+    coerce=True,
+    name="good_practices",
+)
