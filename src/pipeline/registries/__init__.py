@@ -29,6 +29,8 @@ from pathlib import Path
 import pandas as pd
 from rapidfuzz import fuzz, process
 
+from pipeline import catalog
+
 __all__ = [
     "ALIAS_SEP",
     "DISCIPLINE_GROUPS",
@@ -61,11 +63,8 @@ __all__ = [
     "split_aliases",
 ]
 
-REFERENCE_DIR: Path = Path(
-    os.environ.get("PIPELINE_REFERENCE_DIR")
-    or Path(__file__).resolve().parents[3] / "data" / "reference"
-)
-"""Default reference directory (``PIPELINE_REFERENCE_DIR`` at import time, else the repo's)."""
+REFERENCE_DIR: Path = Path(os.environ.get("PIPELINE_REFERENCE_DIR") or catalog.locate("reference"))
+"""Default reference directory (``PIPELINE_REFERENCE_DIR`` at import time, else the project's)."""
 
 ALIAS_SEP = " | "
 ORG_TYPES = ("university", "research_institute", "funder", "company", "government_body")
