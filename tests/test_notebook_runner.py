@@ -29,8 +29,13 @@ def test_normalise_removes_timings_and_random_ids():
     cell.metadata["execution"] = {"iopub.execute_input": "2026-01-01T00:00:00"}
     cell["id"] = "random-uuid"
     nb = new_notebook(cells=[cell])
-    nb.metadata["papermill"] = {"start_time": "x", "end_time": "y", "duration": 3,
-                                "input_path": "/tmp/a", "parameters": {"k": 5}}
+    nb.metadata["papermill"] = {
+        "start_time": "x",
+        "end_time": "y",
+        "duration": 3,
+        "input_path": "/tmp/a",
+        "parameters": {"k": 5},
+    }
     out = normalise_notebook(nb)
     text = nbformat.writes(out)
     for word in ("start_time", "end_time", "duration", "input_path", "random-uuid", "iopub"):
@@ -65,7 +70,9 @@ def test_declared_parameters_name_params_yaml_keys():
         'k_anonymity = param("common.k_anonymity")\ntop = param("s.top")\n'
     )
     assert declared_parameters(source) == {
-        "stage": "", "k_anonymity": "common.k_anonymity", "top": "s.top",
+        "stage": "",
+        "k_anonymity": "common.k_anonymity",
+        "top": "s.top",
     }
 
 
@@ -92,17 +99,25 @@ def _project(tmp_path: Path, body: str) -> Path:
     )
     params.metadata["tags"] = ["parameters"]
     nb = new_notebook(cells=[params, new_code_cell(body)])
-    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    nb.metadata["kernelspec"] = {
+        "name": "python3",
+        "display_name": "Python 3",
+        "language": "python",
+    }
     nbformat.write(nb, tmp_path / "notebooks" / "demo.ipynb")
     return tmp_path
 
 
-def _run(root: Path, *prefix: str, args: tuple[str, ...] = (), **env: str) -> subprocess.CompletedProcess:
+def _run(
+    root: Path, *prefix: str, args: tuple[str, ...] = (), **env: str
+) -> subprocess.CompletedProcess:
     environ = {k: v for k, v in os.environ.items() if not k.startswith(("PIPELINE_", "DVC_"))}
     # the project has no src/pipeline of its own: say where its root is
     environ.update(PYTHONPATH=str(ROOT / "src"), PIPELINE_ROOT=str(root), **env)
     cmd = [*prefix, sys.executable, "-m", "pipeline", "notebook", "demo", *args]
-    return subprocess.run(cmd, cwd=root, env=environ, capture_output=True, text=True, timeout=300)
+    return subprocess.run(
+        cmd, check=False, cwd=root, env=environ, capture_output=True, text=True, timeout=300
+    )
 
 
 def test_a_stage_runs_quietly_with_its_parameters_and_records_its_reads(tmp_path):
@@ -139,7 +154,9 @@ def test_a_failing_cell_ends_with_one_short_message(tmp_path):
 def _can_unshare() -> bool:
     if shutil.which("unshare") is None:
         return False
-    return subprocess.run(["unshare", "-n", "true"], capture_output=True).returncode == 0
+    return (
+        subprocess.run(["unshare", "-n", "true"], check=False, capture_output=True).returncode == 0
+    )
 
 
 @pytest.mark.skipif(not _can_unshare(), reason="cannot create a network namespace here")

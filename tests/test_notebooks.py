@@ -12,7 +12,9 @@ from pipeline.notebook import declared_parameters
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
 #: folders whose paths only the catalog may spell
-CATALOG_FOLDERS = tuple(catalog.path(k).as_posix() + "/" for k in ("raw", "processed", "reference", "metrics"))
+CATALOG_FOLDERS = tuple(
+    catalog.path(k).as_posix() + "/" for k in ("raw", "processed", "reference", "metrics")
+)
 
 
 def test_there_are_notebooks():

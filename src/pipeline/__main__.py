@@ -12,18 +12,33 @@ import sys
 
 # command words -> (module whose ``cli(argv)`` runs it, one-line description)
 COMMANDS: dict[tuple[str, ...], tuple[str, str]] = {
-    ("reference", "generate"): ("pipeline.synthetic.generate", "write the synthetic reference inputs"),
+    ("reference", "generate"): (
+        "pipeline.synthetic.generate",
+        "write the synthetic reference inputs",
+    ),
     ("centres", "clean"): ("pipeline.centres.cli", "clean a centres workbook or CSV"),
     ("survey", "clean"): ("pipeline.survey.cli", "clean and anonymise a survey export"),
-    ("interviews", "clean"): ("pipeline.interviews.clean", "clean an NVivo-style interview coding export"),
+    ("interviews", "clean"): (
+        "pipeline.interviews.clean",
+        "clean an NVivo-style interview coding export",
+    ),
     ("biblio", "ingest"): ("pipeline.biblio.cli", "ingest bibliometric exports into works.parquet"),
-    ("network",): ("pipeline.network.cli", "network analysis of the centres' organisations (GraphML too)"),
-    ("notebook",): ("pipeline.notebook", "run a stage's notebook with papermill (what each DVC stage calls)"),
+    ("network",): (
+        "pipeline.network.cli",
+        "network analysis of the centres' organisations (GraphML too)",
+    ),
+    ("notebook",): (
+        "pipeline.notebook",
+        "run a stage's notebook with papermill (what each DVC stage calls)",
+    ),
     ("findings",): ("pipeline.findings", "merge per-stage findings into metrics/findings.json"),
     ("book",): ("pipeline.book", "build the book (HTML and PDF)"),
     ("dag",): ("pipeline.dag", "generate or check dvc.yaml from the stage table"),
     ("catalog",): ("pipeline.catalog", "list the datasets the pipeline reads and writes"),
-    ("plots", "template"): ("pipeline.plots", "write the offline page template for `dvc plots diff`"),
+    ("plots", "template"): (
+        "pipeline.plots",
+        "write the offline page template for `dvc plots diff`",
+    ),
 }
 
 GROUP_HELP = {
@@ -60,7 +75,9 @@ def _trace(words: tuple[str, ...], rest: list[str]) -> None:
     from pipeline import tracing
     from pipeline.io import repo_root
 
-    stage = os.environ.get("DVC_STAGE") or (rest[0] if words == ("notebook",) and rest else "-".join(words))
+    stage = os.environ.get("DVC_STAGE") or (
+        rest[0] if words == ("notebook",) and rest else "-".join(words)
+    )
     out = tracing.trace_file(stage)
     if out is not None:
         tracing.record(out, {repo_root(), tracing.code_root()})
@@ -68,11 +85,11 @@ def _trace(words: tuple[str, ...], rest: list[str]) -> None:
 
 def _run(words: tuple[str, ...], args: list[str]) -> int:
     module_name = COMMANDS[words][0]
-    rest = args[len(words):]
+    rest = args[len(words) :]
     _trace(words, rest)
     module = importlib.import_module(module_name)
     # modules with their own sub-command parser get the sub-command word too
-    argv = args[len(words) - 1:] if module_name in KEEP_SUBCOMMAND else rest
+    argv = args[len(words) - 1 :] if module_name in KEEP_SUBCOMMAND else rest
     return int(module.cli(argv) or 0)
 
 

@@ -79,7 +79,9 @@ ENTRIES: dict[str, Entry] = {
     # ---------------------------------------------------------------- raw inputs
     "raw.centres": _E("raw", "centres", "the joint research centres workbook (.xlsx or .csv)"),
     "raw.survey": _E("raw", "survey", "the survey export (Qualtrics-style CSV)"),
-    "raw.interviews": _E("raw", "interviews", "interview coding export (.xlsx) and codebook (.csv)"),
+    "raw.interviews": _E(
+        "raw", "interviews", "interview coding export (.xlsx) and codebook (.csv)"
+    ),
     "raw.bibliometrics": _E("raw", "bibliometrics", "bibliometric exports and yearly counts"),
     "raw.synthesis": _E("raw", "synthesis", "recommendation scores and good practices"),
     "raw.recommendations": _E(
@@ -225,8 +227,10 @@ def describe() -> str:
     """A listing of the catalog, one line per entry."""
     width = max(len(k) for k in ENTRIES) + 2
     lines = [f"{key:<{width}}{path(key).as_posix():<48} {ENTRIES[key].about}" for key in ENTRIES]
-    lines += [f"{area + '.<name>':<{width}}{path(f'{area}.<name>').as_posix():<48} {about}"
-              for area, (_, _, about) in PATTERNS.items()]
+    lines += [
+        f"{area + '.<name>':<{width}}{path(f'{area}.<name>').as_posix():<48} {about}"
+        for area, (_, _, about) in PATTERNS.items()
+    ]
     return "\n".join(lines)
 
 

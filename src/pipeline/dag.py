@@ -42,8 +42,15 @@ from pipeline.io import atomic_write_text, repo_root
 from pipeline.notebook import notebook_parameters, notebook_path
 
 __all__ = [
-    "STAGES", "Stage", "check", "declared", "load_dvc_yaml", "render", "stage_spec",
-    "trace_problems", "traced_problems",
+    "STAGES",
+    "Stage",
+    "check",
+    "declared",
+    "load_dvc_yaml",
+    "render",
+    "stage_spec",
+    "trace_problems",
+    "traced_problems",
 ]
 
 DVC_YAML = Path("dvc.yaml")
@@ -87,7 +94,12 @@ def _proc(*names: str) -> tuple[str, ...]:
 
 #: registries the cleaners resolve names against (pipeline.registries)
 CLEANING_REGISTRIES = _ref(
-    "organisations", "provinces", "cities", "funders", "topics", "nsi_sectors",
+    "organisations",
+    "provinces",
+    "cities",
+    "funders",
+    "topics",
+    "nsi_sectors",
     "research_area_rules",
 )
 CENTRES_TABLES = _proc("centres", "organisations", "centre_partners")
@@ -96,70 +108,140 @@ INTERVIEW_TABLES = _proc("interview_cases", "interview_codes_long", "interview_c
 
 _CHAPTERS: tuple[Stage, ...] = (
     # ------------------------------------------------------------ cleaning
-    Stage("clean_centres", ("raw.centres", *CLEANING_REGISTRIES), (
-        *CENTRES_TABLES, *_proc("centres_csv", "centres_rejects", "centres_duplicates",
-                                "centres_unresolved", "centres_review", "centres_accounting",
-                                "centres_report"),
-    ), findings=True),
-    Stage("clean_survey", ("raw.survey", "reference.organisations"), _proc("survey"),
-          findings=True),
-    Stage("clean_interviews", ("raw.interviews", "reference.organisations"), _proc("interviews"),
-          findings=True),
-    Stage("clean_bibliometrics", ("raw.bibliometrics",),
-          _proc("works", "bibliometrics_accounting", "bibliometrics_rejects")),
+    Stage(
+        "clean_centres",
+        inputs=("raw.centres", *CLEANING_REGISTRIES),
+        outputs=(
+            *CENTRES_TABLES,
+            *_proc("centres_csv", "centres_rejects", "centres_duplicates", "centres_unresolved"),
+            *_proc("centres_review", "centres_accounting", "centres_report"),
+        ),
+        findings=True,
+    ),
+    Stage(
+        "clean_survey",
+        inputs=("raw.survey", "reference.organisations"),
+        outputs=_proc("survey"),
+        findings=True,
+    ),
+    Stage(
+        "clean_interviews",
+        inputs=("raw.interviews", "reference.organisations"),
+        outputs=_proc("interviews"),
+        findings=True,
+    ),
+    Stage(
+        "clean_bibliometrics",
+        inputs=("raw.bibliometrics",),
+        outputs=_proc("works", "bibliometrics_accounting", "bibliometrics_rejects"),
+    ),
     # ------------------------------------------------------------ Phase 1
-    Stage("phase1_bibliometrics", (
-        "processed.works", "raw.bibliometrics", *_ref("published_figures", "organisations"),
-    ), _proc("copubs_by_year"), findings=True),
+    Stage(
+        "phase1_bibliometrics",
+        inputs=(
+            "processed.works",
+            "raw.bibliometrics",
+            *_ref("published_figures", "organisations"),
+        ),
+        outputs=_proc("copubs_by_year"),
+        findings=True,
+    ),
     # ------------------------------------------------------------ Phase 2
-    Stage("phase2_centres", (
-        *CENTRES_TABLES, "processed.centres_report",
-        *_ref("published_figures", "topics", "nsi_sectors", "provinces", "funders", "geo"),
-    ), _proc("centres_by_year"), findings=True),
-    Stage("phase2_survey", SURVEY_TABLES, findings=True),
-    Stage("phase2_interviews", (*INTERVIEW_TABLES, *SURVEY_TABLES, "raw.good_practices"),
-          findings=True),
+    Stage(
+        "phase2_centres",
+        inputs=(
+            *CENTRES_TABLES,
+            "processed.centres_report",
+            *_ref("published_figures", "topics", "nsi_sectors", "provinces", "funders", "geo"),
+        ),
+        outputs=_proc("centres_by_year"),
+        findings=True,
+    ),
+    Stage("phase2_survey", inputs=SURVEY_TABLES, findings=True),
+    Stage(
+        "phase2_interviews",
+        inputs=(*INTERVIEW_TABLES, *SURVEY_TABLES, "raw.good_practices"),
+        findings=True,
+    ),
     # ------------------------------------------------------------ Phase 3
-    Stage("phase3_network", CENTRES_TABLES, _proc(
-        "network_metrics", "network_bipartite", "network_projection", "network_lorenz",
-    ), findings=True),
-    Stage("phase3_triangulation", (
-        "processed.works", "processed.network_metrics", *CENTRES_TABLES, "raw.bibliometrics",
-        "reference.organisations",
-    ), findings=True),
-    Stage("phase3_synthesis", (
-        *_ref("literature_themes", "evidence_themes"), *SURVEY_TABLES,
-        "processed.survey_accounting", *_proc("interview_cases", "interview_code_counts"),
-        "processed.interviews_accounting",
-        "raw.recommendations", "raw.good_practices",
-    ), findings=True),
+    Stage(
+        "phase3_network",
+        inputs=CENTRES_TABLES,
+        outputs=_proc(
+            "network_metrics", "network_bipartite", "network_projection", "network_lorenz"
+        ),
+        findings=True,
+    ),
+    Stage(
+        "phase3_triangulation",
+        inputs=(
+            *_proc("works", "network_metrics"),
+            *CENTRES_TABLES,
+            "raw.bibliometrics",
+            "reference.organisations",
+        ),
+        findings=True,
+    ),
+    Stage(
+        "phase3_synthesis",
+        inputs=(
+            *_ref("literature_themes", "evidence_themes"),
+            *SURVEY_TABLES,
+            *_proc("survey_accounting", "interview_cases", "interview_code_counts"),
+            *_proc("interviews_accounting"),
+            "raw.recommendations",
+            "raw.good_practices",
+        ),
+        findings=True,
+    ),
 )
 
 _APPENDICES: tuple[Stage, ...] = (
-    Stage("appendix_data_quality", (
-        *_proc("centres_accounting", "centres_rejects", "centres_unresolved", "centres"),
-        *_proc("survey_accounting", "survey_rejects", "survey_unresolved"),
-        *_proc("interviews_accounting", "interviews_rejects"),
-        *_proc("bibliometrics_accounting", "bibliometrics_rejects"),
-    )),
-    Stage("appendix_reproduction", ("metrics.findings", "reference.published_figures"),
-          metrics=("metrics.reproduction",)),
-    Stage("appendix_provenance", ("raw", "project.params")),
+    Stage(
+        "appendix_data_quality",
+        inputs=(
+            *_proc("centres_accounting", "centres_rejects", "centres_unresolved", "centres"),
+            *_proc("survey_accounting", "survey_rejects", "survey_unresolved"),
+            *_proc("interviews_accounting", "interviews_rejects"),
+            *_proc("bibliometrics_accounting", "bibliometrics_rejects"),
+        ),
+    ),
+    Stage(
+        "appendix_reproduction",
+        inputs=("metrics.findings", "reference.published_figures"),
+        metrics=("metrics.reproduction",),
+    ),
+    Stage("appendix_provenance", inputs=("raw", "project.params")),
 )
 
 
 def _build_stages() -> tuple[Stage, ...]:
     notebooks = [s.name for s in (*_CHAPTERS, *_APPENDICES)]
-    merge = Stage("findings", ("metrics.stage_findings",), metrics=("metrics.findings",),
-                  command="python -m pipeline findings", module="pipeline.findings")
-    plots = Stage("plots_template", (), ("project.plots_template",),
-                  command="python -m pipeline plots template", module="pipeline.plots",
-                  uncached=("project.plots_template",))
+    merge = Stage(
+        "findings",
+        inputs=("metrics.stage_findings",),
+        metrics=("metrics.findings",),
+        command="python -m pipeline findings",
+        module="pipeline.findings",
+    )
+    plots = Stage(
+        "plots_template",
+        outputs=("project.plots_template",),
+        command="python -m pipeline plots template",
+        module="pipeline.plots",
+        uncached=("project.plots_template",),
+    )
     book = Stage(
         "book",
-        ("project.book_config", "project.toc", "raw", *(f"generated.{n}" for n in notebooks)),
-        ("project.book_build", "project.edition_page", "project.vega_bundle"),
-        command="python -m pipeline book", module="pipeline.book",
+        inputs=(
+            "project.book_config",
+            "project.toc",
+            "raw",
+            *(f"generated.{n}" for n in notebooks),
+        ),
+        outputs=("project.book_build", "project.edition_page", "project.vega_bundle"),
+        command="python -m pipeline book",
+        module="pipeline.book",
         uncached=("project.book_build", "project.edition_page", "project.vega_bundle"),
     )
     return (*_CHAPTERS, merge, *_APPENDICES, plots, book)
@@ -230,10 +312,24 @@ HEADER = """\
 """
 
 PLOTS = [
-    ("centres_by_year", "processed.centres_by_year", "year", ["cumulative", "new"],
-     "Year established", "Centres", "UK-China joint research centres by year"),
-    ("copubs_by_year", "processed.copubs_by_year", "year", ["uk_cn_works"],
-     "Publication year", "UK-China co-publications", "UK-China co-publications by year"),
+    (
+        "centres_by_year",
+        "processed.centres_by_year",
+        "year",
+        ["cumulative", "new"],
+        "Year established",
+        "Centres",
+        "UK-China joint research centres by year",
+    ),
+    (
+        "copubs_by_year",
+        "processed.copubs_by_year",
+        "year",
+        ["uk_cn_works"],
+        "Publication year",
+        "UK-China co-publications",
+        "UK-China co-publications by year",
+    ),
 ]
 
 
@@ -247,18 +343,23 @@ def path_vars() -> dict[str, str]:
 
 
 def _short(path: str, folders: dict[str, str]) -> str:
-    best = max((v for v in folders.values() if path == v or path.startswith(v + "/")),
-               key=len, default=None)
+    best = max(
+        (v for v in folders.values() if path == v or path.startswith(v + "/")),
+        key=len,
+        default=None,
+    )
     if best is None:
         return path
     name = next(k for k, v in folders.items() if v == best)
-    return "${" + name + "}" + path[len(best):]
+    return "${" + name + "}" + path[len(best) :]
 
 
 def _dep_lines(spec: dict[str, Any], stage: Stage, folders: dict[str, str]) -> list[str]:
     lines = ["    deps:"]
-    groups = [("# code", [d for d in spec["deps"] if d.startswith("src/")]),
-              ("# data", [d for d in spec["deps"] if not d.startswith(("src/", "notebooks/"))])]
+    groups = [
+        ("# code", [d for d in spec["deps"] if d.startswith("src/")]),
+        ("# data", [d for d in spec["deps"] if not d.startswith(("src/", "notebooks/"))]),
+    ]
     lines += [f"      - {_short(d, folders)}" for d in spec["deps"] if d.startswith("notebooks/")]
     for comment, items in groups:
         if items:
@@ -293,9 +394,14 @@ def _plots_lines() -> list[str]:
     lines = ["plots:"]
     for name, key, x, ys, x_label, y_label, title in PLOTS:
         lines += [
-            f"  - {name}:", "      template: linear", f"      x: {x}", "      y:",
+            f"  - {name}:",
+            "      template: yearly",
+            f"      x: {x}",
+            "      y:",
             f"        {catalog.path(key).as_posix()}: [{', '.join(ys)}]",
-            f"      x_label: {x_label}", f"      y_label: {y_label}", f"      title: {title}",
+            f"      x_label: {x_label}",
+            f"      y_label: {y_label}",
+            f"      title: {title}",
         ]
     return lines
 
@@ -305,7 +411,9 @@ def render(root: Path | None = None) -> str:
     root = Path(root or repo_root())
     folders = path_vars()
     lines = [HEADER, "vars:"]
-    lines += [("  - " if i == 0 else "    ") + f"{k}: {v}" for i, (k, v) in enumerate(folders.items())]
+    lines += [
+        ("  - " if i == 0 else "    ") + f"{k}: {v}" for i, (k, v) in enumerate(folders.items())
+    ]
     lines += ["", "stages:"]
     for stage in STAGES:
         lines += _stage_lines(root, stage, folders)
@@ -354,18 +462,29 @@ def missing(root: Path, stage: Stage, spec: dict[str, Any]) -> list[str]:
     """What ``spec`` (a stage of ``dvc.yaml``) fails to declare, one line per item."""
     deps, params, outs = declared(spec)
     needed = stage_spec(root, stage)
-    problems = [f"{stage.name}: code {p} is not a dependency"
-                for p in uncovered([d for d in needed["deps"] if d.startswith("src/")], deps)]
-    problems += [f"{stage.name}: reads {p} undeclared"
-                 for p in uncovered([d for d in needed["deps"] if not d.startswith("src/")],
-                                    deps + outs)]
-    problems += [f"{stage.name}: parameter {k} is not declared"
-                 for k in needed["params"] if not _param_covered(k, params)]
+    problems = [
+        f"{stage.name}: code {p} is not a dependency"
+        for p in uncovered([d for d in needed["deps"] if d.startswith("src/")], deps)
+    ]
+    problems += [
+        f"{stage.name}: reads {p} undeclared"
+        for p in uncovered([d for d in needed["deps"] if not d.startswith("src/")], deps + outs)
+    ]
+    problems += [
+        f"{stage.name}: parameter {k} is not declared"
+        for k in needed["params"]
+        if not _param_covered(k, params)
+    ]
     if stage.is_notebook:
         keys = notebook_catalog_keys(notebook_path(stage.name, root))
-        table = [catalog.path(k).as_posix() for k in (*stage.inputs, *stage.outputs, *stage.metrics)]
-        problems += [f"{stage.name}: notebook names {k}, which the stage table does not list"
-                     for k in sorted(keys) if not _named(catalog.path(k).as_posix(), table)]
+        table = [
+            catalog.path(k).as_posix() for k in (*stage.inputs, *stage.outputs, *stage.metrics)
+        ]
+        problems += [
+            f"{stage.name}: notebook names {k}, which the stage table does not list"
+            for k in sorted(keys)
+            if not _named(catalog.path(k).as_posix(), table)
+        ]
     return problems
 
 
@@ -405,8 +524,9 @@ def trace_problems(stage: str, trace: dict[str, set[str]], spec: dict[str, Any])
     """What a stage opened (a :func:`pipeline.tracing.read_trace` record) but does not declare."""
     deps, _, outs = declared(spec)
     reads = [r for r in trace["read"] if r not in UNTRACKED_READS and not _is_temporary(r)]
-    lists = [d for d in trace["list"] if d != "src" and not d.startswith("src/")
-             and not _is_temporary(d)]
+    lists = [
+        d for d in trace["list"] if d != "src" and not d.startswith("src/") and not _is_temporary(d)
+    ]
     writes = [w for w in trace["write"] if not _is_temporary(w)]
     return (
         [f"{stage}: reads {p} undeclared" for p in uncovered(reads, deps + outs)]
@@ -415,31 +535,53 @@ def trace_problems(stage: str, trace: dict[str, set[str]], spec: dict[str, Any])
     )
 
 
-def traced_problems(root: Path, trace_dir: Path, data: dict[str, Any] | None = None) -> list[str]:
-    """:func:`trace_problems` for every stage of ``dvc.yaml`` (``PIPELINE_TRACE_READS`` folder)."""
+def traced_problems(root: Path, trace_dir: Path, *, every_stage: bool = True) -> list[str]:
+    """:func:`trace_problems` for the stages of ``dvc.yaml`` recorded in ``trace_dir``
+    (the ``PIPELINE_TRACE_READS`` folder); with ``every_stage``, a stage with no record
+    is a problem too."""
     from pipeline.tracing import read_trace
 
-    data = data or load_dvc_yaml(root)
+    data = load_dvc_yaml(root)
     problems: list[str] = []
     for name, spec in data["stages"].items():
         path = Path(trace_dir) / f"{name}.tsv"
         if not path.is_file():
-            problems.append(f"{name}: no record of its reads in {trace_dir} (did it run?)")
+            if every_stage:
+                problems.append(f"{name}: no record of its reads in {trace_dir} (did it run?)")
             continue
         problems += trace_problems(name, read_trace(path), spec)
     return problems
+
+
+def _report(problems: list[str], fix: str) -> int:
+    for line in problems:
+        print(line, file=sys.stderr)
+    if problems:
+        print(f"fix: {fix}", file=sys.stderr)
+    return 1 if problems else 0
 
 
 def cli(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(
         prog="python -m pipeline dag",
         description="Generate dvc.yaml from the stage table (src/pipeline/dag.py), the "
-        "notebooks' imports and parameters cells, and the data catalog.",
+        "notebooks' imports and parameters cells, and the data catalog. Without an option, "
+        "print what dvc.yaml should say.",
     )
     mode = parser.add_mutually_exclusive_group()
     mode.add_argument("--write", action="store_true", help="write dvc.yaml")
-    mode.add_argument("--check", action="store_true",
-                      help="exit 1 when dvc.yaml is out of date or misses a dependency")
+    mode.add_argument(
+        "--check",
+        action="store_true",
+        help="exit 1 when dvc.yaml is out of date or misses a dependency",
+    )
+    mode.add_argument(
+        "--trace",
+        type=Path,
+        metavar="DIR",
+        help="check the files stages opened, as recorded by "
+        "`PIPELINE_TRACE_READS=DIR dvc repro`, against dvc.yaml",
+    )
     args = parser.parse_args(argv)
     root = repo_root()
     if args.write:
@@ -447,11 +589,12 @@ def cli(argv: list[str]) -> int:
         print(f"wrote {DVC_YAML} ({len(STAGES)} stages)")
         return 0
     if args.check:
-        problems = check(root)
-        for line in problems:
-            print(line, file=sys.stderr)
-        if problems:
-            print("fix: python -m pipeline dag --write", file=sys.stderr)
-        return 1 if problems else 0
+        return _report(check(root), "python -m pipeline dag --write")
+    if args.trace:
+        return _report(
+            traced_problems(root, args.trace, every_stage=False),
+            "add the dataset to the stage's inputs in src/pipeline/dag.py, then "
+            "python -m pipeline dag --write",
+        )
     sys.stdout.write(render(root))
     return 0

@@ -87,7 +87,11 @@ def _package_data(root: Path, files: Iterable[Path]) -> set[Path]:
     found: set[Path] = set()
     for folder in {f.parent for f in files}:
         for item in (root / folder).iterdir():
-            if item.is_file() and item.suffix not in (".py", ".pyc") and not item.name.startswith("."):
+            if (
+                item.is_file()
+                and item.suffix not in (".py", ".pyc")
+                and not item.name.startswith(".")
+            ):
                 found.add(folder / item.name)
     return found
 

@@ -90,7 +90,9 @@ def declared_parameters(source: str, where: str = "parameters cell") -> dict[str
     for node in ast.parse(source).body:
         if isinstance(node, ast.ImportFrom) and node.module == "pipeline.params":
             continue
-        target = node.targets[0] if isinstance(node, ast.Assign) and len(node.targets) == 1 else None
+        target = (
+            node.targets[0] if isinstance(node, ast.Assign) and len(node.targets) == 1 else None
+        )
         if not isinstance(target, ast.Name):
             raise NotebookFormatError(f"{where}, line {node.lineno}: not a parameter line")
         value = node.value  # type: ignore[union-attr]
@@ -100,7 +102,7 @@ def declared_parameters(source: str, where: str = "parameters cell") -> dict[str
         key = _param_key(value)
         if key is None:
             raise NotebookFormatError(
-                f"{where}, line {node.lineno}: write `{target.id} = param(\"<params.yaml key>\")`"
+                f'{where}, line {node.lineno}: write `{target.id} = param("<params.yaml key>")`'
                 " and put the value in params.yaml"
             )
         declared[target.id] = key
@@ -152,7 +154,8 @@ def _normalise_cell(cell: nbformat.NotebookNode) -> None:
         if out.get("output_type") == "stream" and out.get("name") == "stderr":
             out["text"] = ""  # warnings go to the build log, not into the book
     cell["outputs"] = [
-        o for o in cell.get("outputs", [])
+        o
+        for o in cell.get("outputs", [])
         if not (o.get("output_type") == "stream" and not o.get("text"))
     ]
 
@@ -216,9 +219,14 @@ def _execute(stage: str, source: Path, root: Path, log_output: bool) -> nbformat
         tmp_out = Path(tmp) / f"{stage}.ipynb"
         try:
             pm.execute_notebook(
-                str(source), str(tmp_out), parameters=params, cwd=str(root),
-                kernel_name="python3", kernel_manager_class=ipc_kernel_manager(),
-                progress_bar=sys.stderr.isatty(), log_output=log_output,
+                str(source),
+                str(tmp_out),
+                parameters=params,
+                cwd=str(root),
+                kernel_name="python3",
+                kernel_manager_class=ipc_kernel_manager(),
+                progress_bar=sys.stderr.isatty(),
+                log_output=log_output,
                 request_save_on_cell_execute=False,
             )
         except PapermillExecutionError as exc:
@@ -257,8 +265,12 @@ def cli(argv: list[str]) -> int:
         description="Execute a stage's notebook with the params.yaml values its parameters "
         "cell names (papermill) and write the executed, normalised copy to book/generated/.",
     )
-    parser.add_argument("stage", help="stage name = notebook name without .ipynb, e.g. phase2_centres")
-    parser.add_argument("--log-output", action="store_true", help="stream cell output to the console")
+    parser.add_argument(
+        "stage", help="stage name = notebook name without .ipynb, e.g. phase2_centres"
+    )
+    parser.add_argument(
+        "--log-output", action="store_true", help="stream cell output to the console"
+    )
     parser.add_argument(
         "--traceback", action="store_true", help="on failure, print the full traceback"
     )

@@ -72,8 +72,12 @@ def cli(argv: list[str]) -> int:
         description="Write the offline page template `dvc plots diff` uses "
         "(.dvc/config plots.html_template): the chart runtime inline, no CDN.",
     )
-    parser.add_argument("--out", type=Path, default=None,
-                        help=f"output file (default: {catalog.path('project.plots_template')})")
+    parser.add_argument(
+        "--out",
+        type=Path,
+        default=None,
+        help=f"output file (default: {catalog.path('project.plots_template')})",
+    )
     args = parser.parse_args(argv)
     print(f"wrote {write_template(args.out)}")
     return 0

@@ -72,7 +72,7 @@ def _relative(target: Any, roots: list[str]) -> str | None:
     full = os.path.abspath(name)
     for root in roots:
         if full.startswith(root):
-            return full[len(root):]
+            return full[len(root) :]
     return None
 
 

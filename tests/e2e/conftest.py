@@ -37,7 +37,9 @@ class Run:
 def project_files() -> list[str]:
     out = subprocess.run(
         ["git", "ls-files", "-co", "--exclude-standard", "-z"],
-        cwd=ROOT, capture_output=True, check=True,
+        cwd=ROOT,
+        capture_output=True,
+        check=True,
     ).stdout.decode()
     return sorted(p for p in out.split("\0") if p and (ROOT / p).is_file())
 
@@ -53,9 +55,20 @@ def copy_project(dest: Path) -> Path:
         target.parent.mkdir(parents=True, exist_ok=True)
         shutil.copy2(ROOT / rel, target)
     env = clean_env()
-    for cmd in (["git", "init", "-q"], ["git", "add", "-A"],
-                ["git", "-c", "user.name=t", "-c", "user.email=t@example.org", "commit", "-qm",
-                 f"copy into {dest}"]):
+    for cmd in (
+        ["git", "init", "-q"],
+        ["git", "add", "-A"],
+        [
+            "git",
+            "-c",
+            "user.name=t",
+            "-c",
+            "user.email=t@example.org",
+            "commit",
+            "-qm",
+            f"copy into {dest}",
+        ],
+    ):
         subprocess.run(cmd, cwd=dest, check=True, env=env)
     return dest
 
@@ -78,13 +91,25 @@ def can_go_offline() -> bool:
     return probe.returncode == 0
 
 
-def dvc(root: Path, *args: str, offline: bool = False, timeout: int = 1800,
-        env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
+def dvc(
+    root: Path,
+    *args: str,
+    offline: bool = False,
+    timeout: int = 1800,
+    env: dict[str, str] | None = None,
+) -> subprocess.CompletedProcess:
     cmd = [str(BIN / "dvc"), *args]
     if offline:
         cmd = [*OFFLINE_PREFIX, *cmd]
-    return subprocess.run(cmd, check=False, cwd=root, env={**clean_env(), **(env or {})},
-                          capture_output=True, text=True, timeout=timeout)
+    return subprocess.run(
+        cmd,
+        check=False,
+        cwd=root,
+        env={**clean_env(), **(env or {})},
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+    )
 
 
 def run_pipeline(root: Path, offline: bool, trace: Path | None = None) -> Run:
@@ -115,8 +140,10 @@ def runs(tmp_path_factory) -> tuple[Run, Run]:
     a = copy_project(base_a / "project")
     b = copy_project(tmp_path_factory.mktemp("run_b") / "elsewhere" / "project")
     offline = can_go_offline()
-    return (run_pipeline(a, offline=offline, trace=base_a / "trace"),
-            run_pipeline(b, offline=False))
+    return (
+        run_pipeline(a, offline=offline, trace=base_a / "trace"),
+        run_pipeline(b, offline=False),
+    )
 
 
 @pytest.fixture(scope="session")
