@@ -11,7 +11,8 @@ It uses Python's audit hooks (``sys.addaudithook``; events ``open``,
 ``os.rename``, ``os.listdir``, ``os.scandir``), so files read by native code
 that bypasses Python's ``open`` (DuckDB scanning a folder, for one) appear only
 through the folder listing that found them. Python sources and byte code are
-left out: imports are derived statically (:mod:`pipeline.dependencies`).
+left out (imports are derived statically, :mod:`pipeline.dependencies`), and so
+are folders opened to walk them and opens of files that do not exist (probes).
 Paths are recorded relative to the project root, or to the checkout the
 ``pipeline`` package is imported from (``src/pipeline/...``).
 
@@ -87,8 +88,8 @@ def _make_hook(fd: int, roots: list[str]) -> Callable[[str, tuple[Any, ...]], No
             rel = _relative(found[1], roots)
             if not rel or rel.endswith(SKIP_SUFFIXES) or (found[0], rel) in seen:
                 return
-            if found[0] != "list" and os.path.isdir(found[1]):
-                return  # a probe that fails (zipfile.is_zipfile on a folder), not a read
+            if found[0] == "read" and not os.path.isfile(found[1]):
+                return  # a folder, or a probe that fails: nothing is read
             seen.add((found[0], rel))
             os.write(fd, f"{found[0]}\t{rel}\n".encode())
         except (OSError, TypeError, ValueError):  # a hook must never break the operation it watches
