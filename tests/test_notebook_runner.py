@@ -151,6 +151,35 @@ def test_a_failing_cell_ends_with_one_short_message(tmp_path):
     assert "ValueError" in verbose.stderr and "raise ValueError" in verbose.stderr
 
 
+def test_the_kernel_is_not_interrupted_when_shut_down_after_its_cells():
+    import asyncio
+    import signal
+
+    from pipeline.notebook import ipc_kernel_manager
+
+    km = ipc_kernel_manager()(kernel_name="python3")
+    assert km.transport == "ipc"
+    sent: list[int] = []
+    signal_kernel = km._async_signal_kernel
+
+    async def record(signum: int) -> None:
+        sent.append(signum)
+        await signal_kernel(signum)
+
+    km._async_signal_kernel = record
+
+    async def run() -> None:
+        await km.start_kernel()
+        try:
+            await km._async_interrupt_kernel()  # asked for while running: still sent
+            assert sent == [signal.SIGINT]
+        finally:
+            await km.shutdown_kernel()
+
+    asyncio.run(run())
+    assert sent == [signal.SIGINT], "the shutdown interrupted the kernel"
+
+
 def _can_unshare() -> bool:
     if shutil.which("unshare") is None:
         return False

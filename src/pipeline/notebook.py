@@ -182,10 +182,14 @@ def normalise_notebook(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
 
 
 def ipc_kernel_manager() -> type:
-    """A kernel manager whose kernel listens on local IPC sockets, not TCP ports.
+    """A kernel manager for unattended runs: local IPC sockets, no interrupt at shutdown.
 
     Over TCP, ipykernel warns at every start that traffic is unencrypted; IPC
     sockets are files readable by this user only, and need no network at all.
+    jupyter_client interrupts a kernel before shutting it down; the runner only
+    shuts it down once every cell has finished, so there is nothing to interrupt,
+    and an interrupt racing the kernel's last reply logs a spurious
+    "KeyboardInterrupt caught in kernel" error.
     """
     from jupyter_client.manager import AsyncKernelManager
 
@@ -193,6 +197,10 @@ def ipc_kernel_manager() -> type:
         def __init__(self, **kwargs: Any) -> None:
             kwargs.setdefault("transport", "ipc")
             super().__init__(**kwargs)
+
+        async def _async_interrupt_kernel(self) -> None:
+            if not self.shutting_down:
+                await super()._async_interrupt_kernel()
 
     return IPCKernelManager
 
