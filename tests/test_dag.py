@@ -62,8 +62,8 @@ def test_dvc_yaml_says_it_is_generated():
         ),
         (
             "phase3_triangulation",
-            "      - ${processed}/centres.parquet",
-            "phase3_triangulation: reads data/processed/centres.parquet undeclared",
+            "      - ${processed}/centre_partners.parquet",
+            "phase3_triangulation: reads data/processed/centre_partners.parquet undeclared",
         ),
         (
             "phase3_network",

@@ -175,8 +175,8 @@ _CHAPTERS: tuple[Stage, ...] = (
     Stage(
         "phase3_triangulation",
         inputs=(
-            *_proc("works", "network_metrics"),
-            *CENTRES_TABLES,
+            # centres per organisation: from the network metrics, else counted from the links
+            *_proc("works", "network_metrics", "centre_partners", "organisations"),
             "raw.bibliometrics",
             "reference.organisations",
         ),
