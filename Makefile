@@ -15,7 +15,7 @@ help:
 	@echo "make test    - run every test (unit + end-to-end dvc repro + browser + PDF)"
 	@echo "make unit    - run the fast unit tests only"
 	@echo "make bench   - time cold / no-op / incremental builds (results in benchmarks/results/)"
-	@echo "make lint    - ruff + notebooks-without-outputs check"
+	@echo "make lint    - ruff check + ruff format --check + dvc.yaml up to date + notebooks stripped"
 	@echo "make clean   - remove built outputs (keeps data/raw and the venv)"
 
 $(VENV)/.installed: pyproject.toml
@@ -54,6 +54,8 @@ bench: setup
 
 lint: venv
 	ruff check src tests benchmarks scripts
+	ruff format --check src tests benchmarks scripts
+	python -m pipeline dag --check
 	python -m pytest -q tests/test_notebooks.py
 
 clean:

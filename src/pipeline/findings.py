@@ -13,16 +13,16 @@ import json
 from pathlib import Path
 from typing import Any
 
+from pipeline import catalog
 from pipeline.io import atomic_write_json, repo_root
 
-FINDINGS_DIR = Path("metrics") / "findings"
-FINDINGS_FILE = Path("metrics") / "findings.json"
+FINDINGS_FILE = catalog.path("metrics.findings")
+FINDINGS_DIR = catalog.path("metrics.stage_findings")
 
 
 def write_stage_findings(stage: str, findings: dict[str, Any], root: Path | None = None) -> Path:
     """Write one stage's findings (deterministic JSON)."""
-    root = root or repo_root()
-    return atomic_write_json(root / FINDINGS_DIR / f"{stage}.json", findings)
+    return atomic_write_json(catalog.locate(f"findings.{stage}", root), findings)
 
 
 def merge(paths: list[Path]) -> dict[str, Any]:
@@ -40,8 +40,7 @@ def merge(paths: list[Path]) -> dict[str, Any]:
 
 
 def load_findings(root: Path | None = None) -> dict[str, Any]:
-    root = root or repo_root()
-    return json.loads((root / FINDINGS_FILE).read_text(encoding="utf-8"))
+    return json.loads(catalog.locate("metrics.findings", root).read_text(encoding="utf-8"))
 
 
 def lookup(findings: dict[str, Any], dotted: str) -> Any:

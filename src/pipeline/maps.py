@@ -27,8 +27,7 @@ import pandas as pd
 import shapely
 from shapely.geometry import LineString, mapping, shape
 
-from pipeline import theme
-from pipeline.io import repo_root
+from pipeline import catalog, theme
 
 #: Label for the first bin when it holds only zero.
 NO_CENTRES_LABEL = "No joint centres"
@@ -47,7 +46,7 @@ HATCH_SPACING = 0.18  # degrees between hatch lines over "not included" units
 def geo_dir() -> Path:
     """Folder of the committed boundary layers."""
     env = os.environ.get("PIPELINE_GEO_DIR")
-    return Path(env) if env else repo_root() / "data" / "reference" / "geo"
+    return Path(env) if env else catalog.locate("reference.geo")
 
 
 @functools.lru_cache(maxsize=8)

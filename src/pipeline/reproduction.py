@@ -14,12 +14,12 @@ from typing import Any
 
 import pandas as pd
 
-from pipeline import published
+from pipeline import catalog, published
 from pipeline.findings import lookup
 from pipeline.io import repo_root
 from pipeline.quality import CHECK_MARK, CROSS_MARK
 
-PUBLISHED = Path("data") / "reference" / "published_figures.yaml"
+PUBLISHED = catalog.path("reference.published_figures")
 
 
 def load_published(root: Path | None = None) -> dict[str, Any]:

@@ -2,7 +2,10 @@
 
 Two cold runs in different folders (the first with networking disabled when
 the machine allows it) give the material for every end-to-end check: outputs,
-no-op reruns, determinism, the HTML in a browser and the PDF.
+no-op reruns, determinism, the HTML in a browser and the PDF. The first run
+also records the files each stage opens (``PIPELINE_TRACE_READS``), which
+``test_dependencies.py`` checks against ``dvc.yaml``; the second runs without
+the recording, so comparing the two also shows the recording changes nothing.
 """
 
 from __future__ import annotations
@@ -28,12 +31,15 @@ class Run:
     seconds: float
     offline: bool
     log: str = field(repr=False)
+    trace: Path | None = None
 
 
 def project_files() -> list[str]:
     out = subprocess.run(
         ["git", "ls-files", "-co", "--exclude-standard", "-z"],
-        cwd=ROOT, capture_output=True, check=True,
+        cwd=ROOT,
+        capture_output=True,
+        check=True,
     ).stdout.decode()
     return sorted(p for p in out.split("\0") if p and (ROOT / p).is_file())
 
@@ -49,9 +55,20 @@ def copy_project(dest: Path) -> Path:
         target.parent.mkdir(parents=True, exist_ok=True)
         shutil.copy2(ROOT / rel, target)
     env = clean_env()
-    for cmd in (["git", "init", "-q"], ["git", "add", "-A"],
-                ["git", "-c", "user.name=t", "-c", "user.email=t@example.org", "commit", "-qm",
-                 f"copy into {dest}"]):
+    for cmd in (
+        ["git", "init", "-q"],
+        ["git", "add", "-A"],
+        [
+            "git",
+            "-c",
+            "user.name=t",
+            "-c",
+            "user.email=t@example.org",
+            "commit",
+            "-qm",
+            f"copy into {dest}",
+        ],
+    ):
         subprocess.run(cmd, cwd=dest, check=True, env=env)
     return dest
 
@@ -74,21 +91,36 @@ def can_go_offline() -> bool:
     return probe.returncode == 0
 
 
-def dvc(root: Path, *args: str, offline: bool = False, timeout: int = 1800) -> subprocess.CompletedProcess:
+def dvc(
+    root: Path,
+    *args: str,
+    offline: bool = False,
+    timeout: int = 1800,
+    env: dict[str, str] | None = None,
+) -> subprocess.CompletedProcess:
     cmd = [str(BIN / "dvc"), *args]
     if offline:
         cmd = [*OFFLINE_PREFIX, *cmd]
-    return subprocess.run(cmd, check=False, cwd=root, env=clean_env(), capture_output=True, text=True, timeout=timeout)
+    return subprocess.run(
+        cmd,
+        check=False,
+        cwd=root,
+        env={**clean_env(), **(env or {})},
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+    )
 
 
-def run_pipeline(root: Path, offline: bool) -> Run:
+def run_pipeline(root: Path, offline: bool, trace: Path | None = None) -> Run:
     start = time.perf_counter()
-    result = dvc(root, "repro", offline=offline)
+    env = {"PIPELINE_TRACE_READS": str(trace)} if trace else None
+    result = dvc(root, "repro", offline=offline, env=env)
     seconds = time.perf_counter() - start
     log = result.stdout + result.stderr
     if result.returncode != 0:
         pytest.fail(f"dvc repro failed in {root} (offline={offline}):\n{log[-6000:]}")
-    return Run(root=root, seconds=seconds, offline=offline, log=log)
+    return Run(root=root, seconds=seconds, offline=offline, log=log, trace=trace)
 
 
 def tree_hashes(root: Path, *folders: str) -> dict[str, str]:
@@ -103,11 +135,15 @@ def tree_hashes(root: Path, *folders: str) -> dict[str, str]:
 
 @pytest.fixture(scope="session")
 def runs(tmp_path_factory) -> tuple[Run, Run]:
-    """Run A (offline when possible) and run B, cold, in two different folders."""
-    a = copy_project(tmp_path_factory.mktemp("run_a") / "project")
+    """Run A (offline when possible, reads recorded) and run B, cold, in two different folders."""
+    base_a = tmp_path_factory.mktemp("run_a")
+    a = copy_project(base_a / "project")
     b = copy_project(tmp_path_factory.mktemp("run_b") / "elsewhere" / "project")
     offline = can_go_offline()
-    return run_pipeline(a, offline=offline), run_pipeline(b, offline=False)
+    return (
+        run_pipeline(a, offline=offline, trace=base_a / "trace"),
+        run_pipeline(b, offline=False),
+    )
 
 
 @pytest.fixture(scope="session")

@@ -30,6 +30,8 @@ import pandas as pd
 import pytest
 import yaml
 
+from pipeline.dag import load_dvc_yaml
+
 from .browser import CHROMIUM_ARGS, chromium_path
 from .conftest import BIN, clean_env, copy_project, dvc, run_pipeline, tree_hashes
 
@@ -315,7 +317,7 @@ def test_payloads_in_raw_inputs_never_run_in_the_book(payload_book) -> None:
 
 # --------------------------------------------------------------------------- (6) interruption
 def _first_cleaning_stage(root: Path) -> tuple[str, list[str]]:
-    stages = yaml.safe_load((root / "dvc.yaml").read_text(encoding="utf-8"))["stages"]
+    stages = load_dvc_yaml(root)["stages"]  # ${vars} filled in
     for name, spec in stages.items():
         outs = [o if isinstance(o, str) else next(iter(o)) for o in spec.get("outs", [])]
         processed = [o for o in outs if o.startswith("data/processed")]

@@ -3,7 +3,8 @@
 import json
 
 import pytest
-import yaml
+
+from pipeline.dag import load_dvc_yaml
 
 from .conftest import ROOT, dvc, tree_hashes
 
@@ -43,7 +44,7 @@ def test_two_cold_runs_in_different_folders_give_identical_outputs(runs):
 
 
 def test_every_stage_output_is_present(built):
-    stages = yaml.safe_load((ROOT / "dvc.yaml").read_text())["stages"]
+    stages = load_dvc_yaml(ROOT)["stages"]
     for name, stage in stages.items():
         for out in stage.get("outs", []) + stage.get("metrics", []):
             path = next(iter(out)) if isinstance(out, dict) else out

@@ -16,10 +16,9 @@ from pathlib import Path
 
 import pandas as pd
 
-REFERENCE_DIR: Path = Path(
-    os.environ.get("PIPELINE_REFERENCE_DIR")
-    or Path(__file__).resolve().parents[3] / "data" / "reference"
-)
+from pipeline import catalog
+
+REFERENCE_DIR: Path = Path(os.environ.get("PIPELINE_REFERENCE_DIR") or catalog.locate("reference"))
 """Default reference directory (``PIPELINE_REFERENCE_DIR`` at import time, else the repo's)."""
 
 ALIAS_SEP = " | "

@@ -1,0 +1,600 @@
+"""The pipeline's stages as data, and ``dvc.yaml`` generated from them.
+
+:data:`STAGES` is the one table of stages: for each, the datasets it reads and
+writes, by catalog key (:mod:`pipeline.catalog`). Everything else ``dvc.yaml``
+says about a stage is derived, so it cannot drift from the code:
+
+* the code it runs: the runner's modules and the ``pipeline`` modules its
+  notebook imports, transitively (:mod:`pipeline.dependencies`);
+* its parameters: the ``params.yaml`` keys its cell tagged ``parameters`` names
+  (so ``dvc exp run -S common.k_anonymity=10`` reruns only the stages using k);
+* for notebook stages, its command and the executed copy for the book.
+
+``python -m pipeline dag --write`` writes ``dvc.yaml``; ``--check`` exits non-zero
+when ``dvc.yaml`` is out of date or a stage's notebook names a dataset the table
+does not list. The end-to-end tests also check the files each stage really
+opens (:mod:`pipeline.tracing`) against what it declares.
+
+Adding a stage: write ``notebooks/<stage>.ipynb`` (a cell tagged ``parameters``,
+datasets through ``catalog.path``), add a :class:`Stage` row here, a chapter to
+``_toc.yml``, then run ``python -m pipeline dag --write`` (see CONTRIBUTING.md).
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from pipeline import catalog
+from pipeline.dependencies import (
+    module_closure,
+    notebook_catalog_keys,
+    notebook_imports,
+    uncovered,
+)
+from pipeline.io import atomic_write_text, repo_root
+from pipeline.notebook import notebook_parameters, notebook_path
+
+__all__ = [
+    "STAGES",
+    "Stage",
+    "check",
+    "declared",
+    "load_dvc_yaml",
+    "render",
+    "stage_spec",
+    "trace_problems",
+    "traced_problems",
+]
+
+DVC_YAML = Path("dvc.yaml")
+NOTEBOOK_CMD = "python -m pipeline notebook {}"
+RUNNER_MODULES = ("pipeline.__main__", "pipeline.notebook")
+#: files of the book's own sources (the rest of its input are the executed notebooks)
+BOOK_PAGES = ("book/*.md", "book/*.bib", "book/_static/*.css")
+
+
+@dataclass(frozen=True)
+class Stage:
+    """One DVC stage. ``inputs``/``outputs``/``metrics`` are catalog keys.
+
+    A notebook stage (``command`` empty) runs ``notebooks/<name>.ipynb``; it also
+    reads ``_toc.yml`` (chapter numbers) and writes ``generated.<name>`` and, when
+    ``findings`` is true, ``findings.<name>``. Other stages name their command and
+    the module it runs; ``uncached`` outputs are rebuilt rather than cached.
+    """
+
+    name: str
+    inputs: tuple[str, ...] = ()
+    outputs: tuple[str, ...] = ()
+    metrics: tuple[str, ...] = ()
+    findings: bool = False
+    command: str = ""
+    module: str = ""
+    uncached: tuple[str, ...] = ()
+
+    @property
+    def is_notebook(self) -> bool:
+        return not self.command
+
+
+def _ref(*names: str) -> tuple[str, ...]:
+    return tuple(f"reference.{n}" for n in names)
+
+
+def _proc(*names: str) -> tuple[str, ...]:
+    return tuple(f"processed.{n}" for n in names)
+
+
+#: registries the cleaners resolve names against (pipeline.registries)
+CLEANING_REGISTRIES = _ref(
+    "organisations",
+    "provinces",
+    "cities",
+    "funders",
+    "topics",
+    "nsi_sectors",
+    "research_area_rules",
+)
+CENTRES_TABLES = _proc("centres", "organisations", "centre_partners")
+SURVEY_TABLES = _proc("survey_responses", "survey_answers_long")
+INTERVIEW_TABLES = _proc("interviews_cases", "interviews_codes_long", "interviews_code_counts")
+
+_CHAPTERS: tuple[Stage, ...] = (
+    # ------------------------------------------------------------ cleaning
+    Stage(
+        "clean_centres",
+        inputs=("raw.centres", *CLEANING_REGISTRIES),
+        outputs=(
+            *CENTRES_TABLES,
+            *_proc("centres_csv", "centres_rejects", "centres_duplicates", "centres_unresolved"),
+            *_proc("centres_review", "centres_accounting", "centres_report"),
+        ),
+        findings=True,
+    ),
+    Stage(
+        "clean_survey",
+        inputs=("raw.survey", "reference.organisations"),
+        outputs=_proc("survey"),
+        findings=True,
+    ),
+    Stage(
+        "clean_interviews",
+        inputs=("raw.interviews", "reference.organisations"),
+        outputs=_proc("interviews"),
+        findings=True,
+    ),
+    Stage(
+        "clean_bibliometrics",
+        inputs=("raw.bibliometrics",),
+        outputs=_proc("works", "bibliometrics_accounting", "bibliometrics_rejects"),
+    ),
+    # ------------------------------------------------------------ Phase 1
+    Stage(
+        "phase1_bibliometrics",
+        inputs=(
+            "processed.works",
+            "raw.bibliometrics",
+            *_ref("published_figures", "organisations"),
+        ),
+        outputs=_proc("copubs_by_year"),
+        findings=True,
+    ),
+    # ------------------------------------------------------------ Phase 2
+    Stage(
+        "phase2_centres",
+        inputs=(
+            *CENTRES_TABLES,
+            "processed.centres_report",
+            *_ref("published_figures", "topics", "nsi_sectors", "provinces", "funders", "geo"),
+        ),
+        outputs=_proc("centres_by_year"),
+        findings=True,
+    ),
+    Stage("phase2_survey", inputs=SURVEY_TABLES, findings=True),
+    Stage(
+        "phase2_interviews",
+        inputs=(*INTERVIEW_TABLES, *SURVEY_TABLES, "raw.good_practices"),
+        findings=True,
+    ),
+    # ------------------------------------------------------------ Phase 3
+    Stage(
+        "phase3_network",
+        inputs=CENTRES_TABLES,
+        outputs=_proc(
+            "network_metrics", "network_bipartite", "network_projection", "network_lorenz"
+        ),
+        findings=True,
+    ),
+    Stage(
+        "phase3_triangulation",
+        inputs=(
+            # centres per organisation: from the network metrics, else counted from the links
+            *_proc("works", "network_metrics", "centre_partners", "organisations"),
+            "raw.bibliometrics",
+            "reference.organisations",
+        ),
+        findings=True,
+    ),
+    Stage(
+        "phase3_synthesis",
+        inputs=(
+            *_ref("literature_themes", "evidence_themes"),
+            *SURVEY_TABLES,
+            *_proc("survey_accounting", "interviews_cases", "interviews_code_counts"),
+            *_proc("interviews_accounting"),
+            "raw.recommendations",
+            "raw.good_practices",
+        ),
+        findings=True,
+    ),
+)
+
+_APPENDICES: tuple[Stage, ...] = (
+    Stage(
+        "appendix_data_quality",
+        inputs=(
+            *_proc("centres_accounting", "centres_rejects", "centres_unresolved", "centres"),
+            *_proc("survey_accounting", "survey_rejects", "survey_unresolved"),
+            *_proc("interviews_accounting", "interviews_rejects"),
+            *_proc("bibliometrics_accounting", "bibliometrics_rejects"),
+        ),
+    ),
+    Stage(
+        "appendix_reproduction",
+        inputs=("metrics.findings", "reference.published_figures"),
+        metrics=("metrics.reproduction",),
+    ),
+    Stage("appendix_provenance", inputs=("raw", "project.params")),
+)
+
+
+def _build_stages() -> tuple[Stage, ...]:
+    notebooks = [s.name for s in (*_CHAPTERS, *_APPENDICES)]
+    merge = Stage(
+        "findings",
+        inputs=("metrics.stage_findings",),
+        metrics=("metrics.findings",),
+        command="python -m pipeline findings",
+        module="pipeline.findings",
+    )
+    plots = Stage(
+        "plots_template",
+        outputs=("project.plots_template",),
+        command="python -m pipeline plots template",
+        module="pipeline.plots",
+        uncached=("project.plots_template",),
+    )
+    book = Stage(
+        "book",
+        inputs=(
+            "project.book_config",
+            "project.toc",
+            "raw",
+            *(f"generated.{n}" for n in notebooks),
+        ),
+        outputs=("project.book_build", "project.edition_page", "project.vega_bundle"),
+        command="python -m pipeline book",
+        module="pipeline.book",
+        uncached=("project.book_build", "project.edition_page", "project.vega_bundle"),
+    )
+    return (*_CHAPTERS, merge, *_APPENDICES, plots, book)
+
+
+STAGES: tuple[Stage, ...] = _build_stages()
+
+
+# =========================================================================== derivation
+def code_files(root: Path, stage: Stage) -> list[Path]:
+    """The ``src/pipeline`` files the stage runs (runner + imports, transitively)."""
+    if stage.is_notebook:
+        modules = {*RUNNER_MODULES, *notebook_imports(root, notebook_path(stage.name, root))}
+    else:
+        modules = {"pipeline.__main__", stage.module}
+    return module_closure(root, sorted(modules))
+
+
+def parameters(root: Path, stage: Stage) -> list[str]:
+    """The ``params.yaml`` keys the stage's notebook declares, sorted."""
+    if not stage.is_notebook:
+        return []
+    return sorted(set(notebook_parameters(stage.name, root).values()))
+
+
+def _book_pages(root: Path) -> list[str]:
+    return sorted(p.relative_to(root).as_posix() for pat in BOOK_PAGES for p in root.glob(pat))
+
+
+def stage_spec(root: Path, stage: Stage) -> dict[str, Any]:
+    """The stage as ``dvc.yaml`` states it (paths resolved, no ``${vars}``)."""
+    inputs = list(stage.inputs)
+    outputs = list(stage.outputs)
+    deps: list[str] = []
+    if stage.is_notebook:
+        deps.append(notebook_path(stage.name, Path()).as_posix())
+        inputs.insert(0, "project.toc")
+        outputs.append(f"generated.{stage.name}")
+        outputs += [f"findings.{stage.name}"] if stage.findings else []
+    deps += [p.as_posix() for p in code_files(root, stage)]
+    deps += [catalog.path(k).as_posix() for k in inputs]
+    if stage.name == "book":
+        deps += _book_pages(root)
+    uncached = {*stage.uncached, *(k for k in outputs if k.split(".")[0] in catalog.PATTERNS)}
+    return {
+        "cmd": stage.command or NOTEBOOK_CMD.format(stage.name),
+        "deps": deps,
+        "params": parameters(root, stage),
+        "outs": [(catalog.path(k).as_posix(), k in uncached) for k in outputs],
+        "metrics": [catalog.path(k).as_posix() for k in stage.metrics],
+    }
+
+
+# =========================================================================== rendering
+HEADER = """\
+# GENERATED by `python -m pipeline dag --write` from the stage table in
+# src/pipeline/dag.py (datasets by key from src/pipeline/catalog.py). Do not edit
+# by hand: change the table or the notebook and regenerate. `python -m pipeline
+# dag --check` and tests/test_dag.py fail when this file is out of date.
+#
+# A notebook stage runs `python -m pipeline notebook <stage>`: papermill executes
+# notebooks/<stage>.ipynb with the params.yaml keys listed under `params` (the
+# ones its cell tagged `parameters` names) and writes the executed copy to
+# book/generated/<stage>.ipynb for the book. `deps` lists the notebook, the
+# pipeline modules it runs (derived from its imports, transitively, with the
+# runner's own and their package data), then the datasets it reads.
+# Chapter -> notebook -> stage -> library module: see CONTRIBUTING.md.
+"""
+
+PLOTS = [
+    (
+        "centres_by_year",
+        "processed.centres_by_year",
+        "year",
+        ["cumulative", "new"],
+        "Year established",
+        "Centres",
+        "UK-China joint research centres by year",
+    ),
+    (
+        "copubs_by_year",
+        "processed.copubs_by_year",
+        "year",
+        ["uk_cn_works"],
+        "Publication year",
+        "UK-China co-publications",
+        "UK-China co-publications by year",
+    ),
+]
+
+
+def path_vars() -> dict[str, str]:
+    """Folder names written once in ``vars`` and used as ``${name}/...``."""
+    folders = {"lib": "src/pipeline"}
+    folders.update({k: catalog.path(k).as_posix() for k in ("raw", "processed", "reference")})
+    folders["generated"] = catalog.path("project.generated").as_posix()
+    folders["findings"] = catalog.path("metrics.stage_findings").as_posix()
+    return folders
+
+
+def _short(path: str, folders: dict[str, str]) -> str:
+    best = max(
+        (v for v in folders.values() if path == v or path.startswith(v + "/")),
+        key=len,
+        default=None,
+    )
+    if best is None:
+        return path
+    name = next(k for k, v in folders.items() if v == best)
+    return "${" + name + "}" + path[len(best) :]
+
+
+def _dep_lines(spec: dict[str, Any], stage: Stage, folders: dict[str, str]) -> list[str]:
+    lines = ["    deps:"]
+    groups = [
+        ("# code", [d for d in spec["deps"] if d.startswith("src/")]),
+        ("# data", [d for d in spec["deps"] if not d.startswith(("src/", "notebooks/"))]),
+    ]
+    lines += [f"      - {_short(d, folders)}" for d in spec["deps"] if d.startswith("notebooks/")]
+    for comment, items in groups:
+        if items:
+            lines.append(f"      {comment}")
+            lines += [f"      - {_short(d, folders)}" for d in items]
+    return lines
+
+
+def _out_lines(key: str, items: list[Any], folders: dict[str, str]) -> list[str]:
+    if not items:
+        return []
+    lines = [f"    {key}:"]
+    for item in items:
+        path, uncached = item if isinstance(item, tuple) else (item, True)
+        lines.append(f"      - {_short(path, folders)}" + (":" if uncached else ""))
+        if uncached:
+            lines.append("          cache: false")
+    return lines
+
+
+def _stage_lines(root: Path, stage: Stage, folders: dict[str, str]) -> list[str]:
+    spec = stage_spec(root, stage)
+    lines = [f"  {stage.name}:", f"    cmd: {spec['cmd']}", *_dep_lines(spec, stage, folders)]
+    if spec["params"]:
+        lines += ["    params:", *(f"      - {p}" for p in spec["params"])]
+    lines += _out_lines("outs", spec["outs"], folders)
+    lines += _out_lines("metrics", spec["metrics"], folders)
+    return lines + [""]
+
+
+def _plots_lines() -> list[str]:
+    lines = ["plots:"]
+    for name, key, x, ys, x_label, y_label, title in PLOTS:
+        lines += [
+            f"  - {name}:",
+            "      template: yearly",
+            f"      x: {x}",
+            "      y:",
+            f"        {catalog.path(key).as_posix()}: [{', '.join(ys)}]",
+            f"      x_label: {x_label}",
+            f"      y_label: {y_label}",
+            f"      title: {title}",
+        ]
+    return lines
+
+
+def render(root: Path | None = None) -> str:
+    """The text of ``dvc.yaml``."""
+    root = Path(root or repo_root())
+    folders = path_vars()
+    lines = [HEADER, "vars:"]
+    lines += [
+        ("  - " if i == 0 else "    ") + f"{k}: {v}" for i, (k, v) in enumerate(folders.items())
+    ]
+    lines += ["", "stages:"]
+    for stage in STAGES:
+        lines += _stage_lines(root, stage, folders)
+    return "\n".join(lines + _plots_lines()) + "\n"
+
+
+# =========================================================================== checking
+def load_dvc_yaml(root: Path | None = None, text: str | None = None) -> dict[str, Any]:
+    """``dvc.yaml`` parsed, with the ``${name}`` folder variables of its ``vars`` filled in."""
+    root = Path(root or repo_root())
+    data = yaml.safe_load(text if text is not None else (root / DVC_YAML).read_text("utf-8"))
+    values: dict[str, str] = {}
+    for item in data.get("vars") or []:
+        values.update(item if isinstance(item, dict) else {})
+
+    def fill(obj: Any) -> Any:
+        if isinstance(obj, str):
+            return re.sub(r"\$\{(\w+)\}", lambda m: str(values.get(m[1], m[0])), obj)
+        if isinstance(obj, list):
+            return [fill(v) for v in obj]
+        if isinstance(obj, dict):
+            return {fill(k): fill(v) for k, v in obj.items()}
+        return obj
+
+    return fill(data)
+
+
+def _paths(items: list[Any]) -> list[str]:
+    return [next(iter(i)) if isinstance(i, dict) else i for i in items or []]
+
+
+def declared(spec: dict[str, Any]) -> tuple[list[str], list[str], list[str]]:
+    """``(deps, params, outs + metrics)`` of one stage of a parsed ``dvc.yaml``."""
+    params: list[str] = []
+    for item in spec.get("params") or []:
+        params += list(item) if isinstance(item, dict) else [item]
+    outs = _paths(spec.get("outs")) + _paths(spec.get("metrics"))
+    return list(spec.get("deps") or []), params, outs
+
+
+def _param_covered(key: str, params: list[str]) -> bool:
+    return any(key == p or key.startswith(p + ".") for p in params)
+
+
+def missing(root: Path, stage: Stage, spec: dict[str, Any]) -> list[str]:
+    """What ``spec`` (a stage of ``dvc.yaml``) fails to declare, one line per item."""
+    deps, params, outs = declared(spec)
+    needed = stage_spec(root, stage)
+    problems = [
+        f"{stage.name}: code {p} is not a dependency"
+        for p in uncovered([d for d in needed["deps"] if d.startswith("src/")], deps)
+    ]
+    problems += [
+        f"{stage.name}: reads {p} undeclared"
+        for p in uncovered([d for d in needed["deps"] if not d.startswith("src/")], deps + outs)
+    ]
+    problems += [
+        f"{stage.name}: parameter {k} is not declared"
+        for k in needed["params"]
+        if not _param_covered(k, params)
+    ]
+    if stage.is_notebook:
+        keys = notebook_catalog_keys(notebook_path(stage.name, root))
+        table = [
+            catalog.path(k).as_posix() for k in (*stage.inputs, *stage.outputs, *stage.metrics)
+        ]
+        problems += [
+            f"{stage.name}: notebook names {k}, which the stage table does not list"
+            for k in sorted(keys)
+            if not _named(catalog.path(k).as_posix(), table)
+        ]
+    return problems
+
+
+def _named(path: str, table: list[str]) -> bool:
+    """``path`` is a listed dataset, inside one, or a folder holding one."""
+    return any(path == t or t.startswith(path + "/") or path.startswith(t + "/") for t in table)
+
+
+def check(root: Path | None = None) -> list[str]:
+    """Problems with ``dvc.yaml`` (empty when it is up to date and complete)."""
+    root = Path(root or repo_root())
+    current = (root / DVC_YAML).read_text(encoding="utf-8") if (root / DVC_YAML).exists() else ""
+    data = load_dvc_yaml(root, current) if current else {"stages": {}}
+    problems: list[str] = []
+    for stage in STAGES:
+        spec = data.get("stages", {}).get(stage.name)
+        if spec is None:
+            problems.append(f"{stage.name}: no such stage in dvc.yaml")
+        else:
+            problems += missing(root, stage, spec)
+    if current != render(root):
+        problems.append("dvc.yaml differs from `python -m pipeline dag` output: regenerate it")
+    return problems
+
+
+#: read by the runner for the values a stage declares key by key (``params:``)
+UNTRACKED_READS = ("params.yaml",)
+
+
+def _is_temporary(rel: str) -> bool:
+    """Scratch space: hidden files and folders (an atomic write's ``.name.XXXX.tmp``, a
+    cleaner's ``.biblio_clean_*`` working folder) are not the stage's inputs or outputs."""
+    return any(part.startswith(".") for part in rel.split("/"))
+
+
+def trace_problems(stage: str, trace: dict[str, set[str]], spec: dict[str, Any]) -> list[str]:
+    """What a stage opened (a :func:`pipeline.tracing.read_trace` record) but does not declare."""
+    deps, _, outs = declared(spec)
+    reads = [r for r in trace["read"] if r not in UNTRACKED_READS and not _is_temporary(r)]
+    lists = [
+        d for d in trace["list"] if d != "src" and not d.startswith("src/") and not _is_temporary(d)
+    ]
+    writes = [w for w in trace["write"] if not _is_temporary(w)]
+    return (
+        [f"{stage}: reads {p} undeclared" for p in uncovered(reads, deps + outs)]
+        + [f"{stage}: lists folder {p} undeclared" for p in uncovered(lists, deps + outs)]
+        + [f"{stage}: writes {p}, not an output" for p in uncovered(writes, outs)]
+    )
+
+
+def traced_problems(root: Path, trace_dir: Path, *, every_stage: bool = True) -> list[str]:
+    """:func:`trace_problems` for the stages of ``dvc.yaml`` recorded in ``trace_dir``
+    (the ``PIPELINE_TRACE_READS`` folder); with ``every_stage``, a stage with no record
+    is a problem too."""
+    from pipeline.tracing import read_trace
+
+    data = load_dvc_yaml(root)
+    problems: list[str] = []
+    for name, spec in data["stages"].items():
+        path = Path(trace_dir) / f"{name}.tsv"
+        if not path.is_file():
+            if every_stage:
+                problems.append(f"{name}: no record of its reads in {trace_dir} (did it run?)")
+            continue
+        problems += trace_problems(name, read_trace(path), spec)
+    return problems
+
+
+def _report(problems: list[str], fix: str) -> int:
+    for line in problems:
+        print(line, file=sys.stderr)
+    if problems:
+        print(f"fix: {fix}", file=sys.stderr)
+    return 1 if problems else 0
+
+
+def cli(argv: list[str]) -> int:
+    parser = argparse.ArgumentParser(
+        prog="python -m pipeline dag",
+        description="Generate dvc.yaml from the stage table (src/pipeline/dag.py), the "
+        "notebooks' imports and parameters cells, and the data catalog. Without an option, "
+        "print what dvc.yaml should say.",
+    )
+    mode = parser.add_mutually_exclusive_group()
+    mode.add_argument("--write", action="store_true", help="write dvc.yaml")
+    mode.add_argument(
+        "--check",
+        action="store_true",
+        help="exit 1 when dvc.yaml is out of date or misses a dependency",
+    )
+    mode.add_argument(
+        "--trace",
+        type=Path,
+        metavar="DIR",
+        help="check the files stages opened, as recorded by "
+        "`PIPELINE_TRACE_READS=DIR dvc repro`, against dvc.yaml",
+    )
+    args = parser.parse_args(argv)
+    root = repo_root()
+    if args.write:
+        atomic_write_text(root / DVC_YAML, render(root))
+        print(f"wrote {DVC_YAML} ({len(STAGES)} stages)")
+        return 0
+    if args.check:
+        return _report(check(root), "python -m pipeline dag --write")
+    if args.trace:
+        return _report(
+            traced_problems(root, args.trace, every_stage=False),
+            "add the dataset to the stage's inputs in src/pipeline/dag.py, then "
+            "python -m pipeline dag --write",
+        )
+    sys.stdout.write(render(root))
+    return 0
