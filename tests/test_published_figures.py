@@ -40,5 +40,7 @@ def test_computed_keys_exist_in_the_committed_findings():
 
 def test_committed_reproduction_check_matches_everything():
     rep = json.loads((ROOT / "metrics/reproduction.json").read_text())
-    assert rep["figures_checked"] == sum(1 for f in FIGURES["figures"].values() if f.get("computed"))
+    assert rep["figures_checked"] == sum(
+        1 for f in FIGURES["figures"].values() if f.get("computed")
+    )
     assert rep["all_match"], [k for k, v in rep["match"].items() if not v]

@@ -95,17 +95,27 @@ ENTRIES: dict[str, Entry] = {
     "processed.centre_partners": _E("processed", "centre_partners.parquet", "centre-partner links"),
     "processed.centres_csv": _E("processed", "centres.csv", "the centres table as CSV"),
     "processed.centres_rejects": _E("processed", "centres_rejects.csv", "quarantined centre rows"),
-    "processed.centres_duplicates": _E("processed", "centres_duplicates.csv", "duplicate centre rows"),
+    "processed.centres_duplicates": _E(
+        "processed", "centres_duplicates.csv", "duplicate centre rows"
+    ),
     "processed.centres_unresolved": _E(
-        "processed", "centres_unresolved_organisations.csv", "partner names no registry entry matched"
+        "processed",
+        "centres_unresolved_organisations.csv",
+        "partner names no registry entry matched",
     ),
     "processed.centres_review": _E("processed", "centres_review.csv", "matches to review by hand"),
-    "processed.centres_accounting": _E("processed", "centres_accounting.json", "centres row counts"),
-    "processed.centres_report": _E("processed", "centres_cleaning_report.json", "centres cleaning log"),
+    "processed.centres_accounting": _E(
+        "processed", "centres_accounting.json", "centres row counts"
+    ),
+    "processed.centres_report": _E(
+        "processed", "centres_cleaning_report.json", "centres cleaning log"
+    ),
     "processed.centres_by_year": _E("processed", "centres_by_year.csv", "centres per year"),
     # ---------------------------------------------------------------- survey (clean_survey)
     "processed.survey": _E("processed", "survey", "the cleaned, anonymised survey"),
-    "processed.survey_responses": _E("processed.survey", "survey_responses.parquet", "one row each"),
+    "processed.survey_responses": _E(
+        "processed.survey", "survey_responses.parquet", "one row each"
+    ),
     "processed.survey_answers_long": _E(
         "processed.survey", "survey_answers_long.parquet", "one row per answer"
     ),

@@ -8,8 +8,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 CHROMIUM_ARGS = [
-    "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
     "--host-resolver-rules=MAP * ~NOTFOUND",  # no name resolution at all
 ]
 
@@ -41,7 +46,9 @@ def inspect_pages(html_root: Path, pages: list[Path]) -> list[PageReport]:
     root_url = html_root.resolve().as_uri()
     reports = []
     with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS, headless=True)
+        browser = pw.chromium.launch(
+            executable_path=chromium_path(), args=CHROMIUM_ARGS, headless=True
+        )
         context = browser.new_context()
         for page_path in pages:
             rep = PageReport(path=page_path)

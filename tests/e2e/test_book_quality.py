@@ -44,7 +44,9 @@ def test_every_internal_link_resolves(built):
     for page, links in parsed.items():
         for href in links.hrefs:
             url = urlparse(href)
-            if url.scheme in ("http", "https", "mailto", "data", "javascript") or href.startswith("//"):
+            if url.scheme in ("http", "https", "mailto", "data", "javascript") or href.startswith(
+                "//"
+            ):
                 continue
             target = page if not url.path else (page.parent / unquote(url.path)).resolve()
             if not target.exists():
@@ -73,8 +75,9 @@ def pdf_path(built):
 
 
 def test_pdf_has_every_chapter(pdf_path):
-    text = subprocess.run(["pdftotext", str(pdf_path), "-"], capture_output=True, text=True,
-                          check=True).stdout
+    text = subprocess.run(
+        ["pdftotext", str(pdf_path), "-"], capture_output=True, text=True, check=True
+    ).stdout
     squashed = re.sub(r"\s+", " ", re.sub(r"[^\w\s]", " ", text.lower()))
     toc = yaml.safe_load((ROOT / "_toc.yml").read_text())
     import nbformat
@@ -94,13 +97,17 @@ def test_pdf_has_every_chapter(pdf_path):
 
 
 def test_pdf_text_stays_inside_the_page(pdf_path):
-    out = subprocess.run(["pdftotext", "-bbox", str(pdf_path), "-"], capture_output=True, text=True,
-                         check=True).stdout
+    out = subprocess.run(
+        ["pdftotext", "-bbox", str(pdf_path), "-"], capture_output=True, text=True, check=True
+    ).stdout
     overflow = []
-    for page in re.finditer(r'<page width="([\d.]+)" height="([\d.]+)">(.*?)</page>', out, re.DOTALL):
+    for page in re.finditer(
+        r'<page width="([\d.]+)" height="([\d.]+)">(.*?)</page>', out, re.DOTALL
+    ):
         width = float(page.group(1))
-        for word in re.finditer(r'<word xMin="([\d.]+)" yMin="[\d.]+" xMax="([\d.]+)"[^>]*>(.*?)</word>',
-                                page.group(3)):
+        for word in re.finditer(
+            r'<word xMin="([\d.]+)" yMin="[\d.]+" xMax="([\d.]+)"[^>]*>(.*?)</word>', page.group(3)
+        ):
             if float(word.group(2)) > width - 8 or float(word.group(1)) < 0:
                 overflow.append(word.group(3))
     assert not overflow, f"{len(overflow)} words run off the page, e.g. {overflow[:10]}"

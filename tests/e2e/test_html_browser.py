@@ -25,8 +25,11 @@ def test_no_page_requests_anything_outside_the_book(page_reports):
 def test_every_chart_is_drawn(page_reports):
     total = sum(r.charts for r in page_reports)
     assert total >= 3, "expected charts in the book"
-    undrawn = {r.path.name: (r.charts, r.charts_drawn, r.chart_errors)
-               for r in page_reports if r.charts != r.charts_drawn}
+    undrawn = {
+        r.path.name: (r.charts, r.charts_drawn, r.chart_errors)
+        for r in page_reports
+        if r.charts != r.charts_drawn
+    }
     assert not undrawn, f"charts not drawn (total, drawn, errors): {undrawn}"
 
 

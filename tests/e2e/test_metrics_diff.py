@@ -15,8 +15,11 @@ pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("e2e")]
 def _shift_one_year(workbook_path, old_new=(2016, 2012)):
     wb = openpyxl.load_workbook(workbook_path)
     ws = wb["Centres"]
-    header_row = next(r for r in range(1, 20)
-                      if any(str(c.value or "").strip().lower() == "year established" for c in ws[r]))
+    header_row = next(
+        r
+        for r in range(1, 20)
+        if any(str(c.value or "").strip().lower() == "year established" for c in ws[r])
+    )
     cols = {str(c.value or "").strip().lower(): c.column for c in ws[header_row]}
     year_col, name_col = cols["year established"], cols["centre name"]
     names = Counter(ws.cell(r, name_col).value for r in range(header_row + 1, ws.max_row + 1))

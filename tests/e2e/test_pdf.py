@@ -24,8 +24,9 @@ def pdf(built):
 
 @pytest.fixture(scope="module")
 def pdf_text(pdf):
-    return subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True,
-                          text=True, check=True).stdout
+    return subprocess.run(
+        ["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True
+    ).stdout
 
 
 def _squash(s: str) -> str:

@@ -20,6 +20,7 @@ def test_report_outputs_exist(built):
 def test_build_ran_offline_when_possible(built):
     # CI runs as root, where `unshare -n` gives a namespace with no network at all.
     import os
+
     if os.geteuid() == 0:
         assert built.offline, "the offline build could not be exercised as root"
 
@@ -93,8 +94,11 @@ def test_html_and_pdf_differ_at_most_in_the_build_stamp(runs):
 
     a, b = runs
     html_a, html_b = a.root / "book/_build/html", b.root / "book/_build/html"
-    files = sorted(p.relative_to(html_a) for p in html_a.rglob("*")
-                   if p.is_file() and p.suffix in (".html", ".js", ".css", ".txt", ".ipynb"))
+    files = sorted(
+        p.relative_to(html_a)
+        for p in html_a.rglob("*")
+        if p.is_file() and p.suffix in (".html", ".js", ".css", ".txt", ".ipynb")
+    )
     assert files
     stamp_numbers = _stamp_numbers(html_a) | _stamp_numbers(html_b)
     differing: list[str] = []
@@ -111,11 +115,20 @@ def test_html_and_pdf_differ_at_most_in_the_build_stamp(runs):
                 import difflib
 
                 first_diff = "\n".join(
-                    list(difflib.unified_diff(ta.splitlines(), tb.splitlines(), lineterm="", n=1))[:40]
+                    list(difflib.unified_diff(ta.splitlines(), tb.splitlines(), lineterm="", n=1))[
+                        :40
+                    ]
                 )
     assert not differing, (
         f"HTML differs beyond the build stamp: {differing}\nfirst difference:\n{first_diff}"
     )
-    texts = [subprocess.run(["pdftotext", str(r.root / "book/_build/pdf/report.pdf"), "-"],
-                            capture_output=True, text=True, check=True).stdout for r in (a, b)]
+    texts = [
+        subprocess.run(
+            ["pdftotext", str(r.root / "book/_build/pdf/report.pdf"), "-"],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+        for r in (a, b)
+    ]
     assert _mask_build_stamp(texts[0]) == _mask_build_stamp(texts[1])
