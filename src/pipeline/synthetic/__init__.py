@@ -3,8 +3,11 @@
 The repository ships synthetic stand-ins for the study's confidential inputs, calibrated
 to the published figures (read through :mod:`pipeline.published`, never typed here) and
 labelled SYNTHETIC. ``python -m pipeline reference generate`` writes them all
-(:mod:`pipeline.synthetic.generate`). One subpackage per input, each in the same three
-parts:
+(:mod:`pipeline.synthetic.generate`). What the generators calibrate to is a *scenario*
+(:mod:`pipeline.synthetic.scenario`): ``reference``, the brief's figures, by default, or a
+file such as ``data/reference/scenarios/contrast.yaml`` laid over them (``--scenario
+contrast``: an invented world that differs from the brief on every headline, for testing
+that the book follows its data). One subpackage per input, each in the same three parts:
 
 * ``truth`` - the calibrated clean tables (what a correct cleaner must recover);
 * ``noise`` - the documented mess model that makes the file look hand-kept or exported;

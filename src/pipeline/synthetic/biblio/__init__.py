@@ -5,7 +5,7 @@ The bibliometric phase of the pipeline reads OpenAlex work objects and OpenAlex
 repository, so the repository ships a small synthetic stand-in that has the same shape
 and is calibrated to the published Web of Science figures kept in
 ``data/reference/published_figures.yaml`` (read through :mod:`pipeline.published`,
-never typed).
+never typed), or to a scenario's values for them (:mod:`pipeline.synthetic.scenario`).
 
 :func:`generate` writes four files into ``data/raw/bibliometrics/``: a uniform per-year
 sample (:data:`SAMPLING_RATE`, 5 %: about 6,500 works, about 1.5 MB) of UK–China

@@ -31,6 +31,7 @@ from pipeline.synthetic.biblio.banks import (
 )
 from pipeline.synthetic.biblio.institutions import Draw, Inst, Pool, hash_int, registry_pools
 from pipeline.synthetic.biblio.noise import Misattribution, affiliations, misattribution
+from pipeline.synthetic.scenario import Scenario, load_scenario
 
 YEARS = tuple(range(2000, 2022))
 SAMPLING_RATE = 0.05
@@ -48,9 +49,15 @@ N_OTHER = _cum((0.70, 0.22, 0.08))  # 0, 1 or 2 institutions elsewhere
 N_AUTHORS = _cum((0.45, 0.30, 0.15, 0.10))  # 1-4 authors per institution
 
 
-def load_calibration(path: Path | None = None) -> dict[str, float]:
-    """The calibration figures (value and ``<key>_tolerance``) from the published figures."""
-    figures = published.load_figures(path)
+def load_calibration(
+    path: Path | None = None, scenario: str | Path | Scenario | None = None
+) -> dict[str, float]:
+    """The calibration figures (value and ``<key>_tolerance``): the scenario's values (by
+    default the published figures; ``path`` names another published-figures file)."""
+    if path is not None:
+        figures = published.load_figures(path)
+    else:
+        figures = load_scenario(scenario).figures
     out: dict[str, float] = {}
     for key in CALIBRATION_KEYS:
         out[key] = float(figures[key]["value"])
@@ -68,9 +75,11 @@ def _uk_cn_counts(rng: np.random.Generator, cal: dict[str, float]) -> dict[int, 
         if year not in anchors:
             value *= 1.0 + rng.uniform(-0.02, 0.02)
         uk_cn[year] = round(value)
-    for year in YEARS[1:20]:  # keep the rise strictly monotone whatever the noise
-        if uk_cn[year] <= uk_cn[year - 1]:
-            uk_cn[year] = uk_cn[year - 1] + 1
+    # keep the series strictly monotone whatever the noise, in the anchors' direction
+    step = 1 if anchors[2019] >= anchors[2000] else -1
+    for year in YEARS[1:20]:
+        if step * (uk_cn[year] - uk_cn[year - 1]) <= 0:
+            uk_cn[year] = uk_cn[year - 1] + step
     uk_cn[2020] = round(uk_cn[2019] * (1.0 - rng.uniform(0.01, 0.03)))
     uk_cn[2021] = round(uk_cn[2020] * (1.0 - rng.uniform(0.01, 0.04)))
     return uk_cn
@@ -83,7 +92,8 @@ def yearly_counts(
 
     UK–China: log-linear interpolation through the three published anchors (2000, 2010,
     2019) with up to ±2 % seeded noise on the years between anchors (strictly rising to
-    2019), then a slight dip in 2020 and 2021. UK: a 2.5 %/year log-linear trend ending at
+    2019, or strictly falling when the 2019 anchor is below the 2000 one), then a slight
+    dip in 2020 and 2021. UK: a 2.5 %/year log-linear trend ending at
     the 2019 total that makes the UK–China share equal the published share (to 1 dp), with
     ±1.5 % noise on the other years.
     """
@@ -280,7 +290,10 @@ def build(
 
 
 def make_truth(
-    seed: int = DEFAULT_SEED, ref_dir: Path | None = None, sampling_rate: float = SAMPLING_RATE
+    seed: int = DEFAULT_SEED,
+    ref_dir: Path | None = None,
+    sampling_rate: float = SAMPLING_RATE,
+    scenario: str | Path | Scenario | None = None,
 ) -> dict[str, Any]:
     """The facts the synthetic extracts were built from, for tests and the reproduction check.
 
@@ -288,9 +301,10 @@ def make_truth(
     2 dp), ``sampling_rate``, ``sample_by_year``, ``sample_size``, ``population_size``,
     ``misattributed_work_ids`` (works that lost their GB code), ``misattributed_slots``
     (every deliberately wrong institution country code), ``institution_weights``
-    (org_id -> sampling weight within its country) and ``calibration`` (the figures used).
+    (org_id -> sampling weight within its country) and ``calibration`` (the figures used,
+    those of ``scenario``: by default the published figures).
     """
-    cal = load_calibration()
+    cal = load_calibration(scenario=scenario)
     built = build(seed, ref_dir, cal, sampling_rate)
     return {
         "seed": seed,

@@ -28,6 +28,7 @@ from pipeline.synthetic.biblio.truth import (
     build,
     load_calibration,
 )
+from pipeline.synthetic.scenario import Scenario, load_scenario
 
 SNAPSHOT_DATE = "2022-03-01"
 GENERATOR = "pipeline.synthetic.biblio"
@@ -78,9 +79,11 @@ def _json_text(obj: Any) -> str:
     return json.dumps(obj, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
 
 
-def _meta(built: Built, cal: dict[str, float], seed: int, sampling_rate: float) -> dict[str, Any]:
+def _meta(
+    built: Built, cal: dict[str, float], seed: int, sampling_rate: float, scenario: Scenario
+) -> dict[str, Any]:
     """The side-car metadata of the sample."""
-    return {
+    meta = {
         "synthetic": True,
         "description": (
             "SYNTHETIC stand-in for an OpenAlex sample of UK-China co-published works."
@@ -100,7 +103,7 @@ def _meta(built: Built, cal: dict[str, float], seed: int, sampling_rate: float) 
         "generator": GENERATOR,
         "seed": seed,
         "calibrated_to": {k: cal[k] for k in CALIBRATION_KEYS},
-        "calibration_source": "data/reference/published_figures.yaml",
+        "calibration_source": " + ".join(scenario.calibration_files()),
         "misattributed_work_ids": list(built.misattributed_work_ids),
         "misattribution_note": (
             "On these works the only UK institution carries the country code"
@@ -109,6 +112,9 @@ def _meta(built: Built, cal: dict[str, float], seed: int, sampling_rate: float) 
             " beside a correctly coded UK institution."
         ),
     }
+    if not scenario.is_reference:
+        meta["scenario"] = scenario.name
+    return meta
 
 
 def generate(
@@ -116,16 +122,19 @@ def generate(
     seed: int = DEFAULT_SEED,
     ref_dir: Path | None = None,
     sampling_rate: float = SAMPLING_RATE,
+    scenario: str | Path | Scenario | None = None,
 ) -> list[Path]:
     """Write the four synthetic OpenAlex files into ``out_dir``; return their paths (sorted).
 
     ``sampling_rate`` (default :data:`SAMPLING_RATE`) sets the share of each year's
-    UK–China works put in the sample; the committed files use the default.
+    UK–China works put in the sample; the committed files use the default. ``scenario``
+    (default: the reference, the published figures) sets the calibration.
     """
     if not 0.0 < sampling_rate <= 1.0:
         raise ValueError(f"sampling_rate must be in (0, 1], got {sampling_rate}")
     out = Path(out_dir) if out_dir is not None else default_out_dir()
-    cal = load_calibration()
+    scen = load_scenario(scenario)
+    cal = load_calibration(scenario=scen)
     built = build(seed, ref_dir, cal, sampling_rate)
     lines = "".join(
         json.dumps(w, sort_keys=True, ensure_ascii=False, separators=(",", ":")) + "\n"
@@ -134,7 +143,9 @@ def generate(
     return sorted(
         [
             atomic_write_bytes(out / SAMPLE_NAME, _gzip_bytes(lines.encode("utf-8"))),
-            atomic_write_text(out / META_NAME, _json_text(_meta(built, cal, seed, sampling_rate))),
+            atomic_write_text(
+                out / META_NAME, _json_text(_meta(built, cal, seed, sampling_rate, scen))
+            ),
             atomic_write_text(
                 out / GROUP_BY_UK_NAME, _json_text(_group_by_response(built.uk_by_year, UK_FILTER))
             ),

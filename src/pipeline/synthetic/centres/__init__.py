@@ -7,7 +7,8 @@ that behaves like a hand-kept spreadsheet. It is made in two steps.
    row per partner organisation, calibrated so that every centres/network figure listed in
    ``data/reference/published_figures.yaml`` comes out exactly (counts) or within the
    published tolerance (shares). The calibration targets are read from that file (through
-   :mod:`pipeline.published`) and nowhere else; this package types none of them. The
+   :mod:`pipeline.published`), with a scenario's overlay when one is given
+   (:mod:`pipeline.synthetic.scenario`), and nowhere else; this package types none. The
    counts are drawn in :mod:`.calibrate`, the partner network in :mod:`.partners`,
    funders, names and research-area texts in :mod:`.labels`, from wording in
    :mod:`.phrases` and registry tables in :mod:`.registry`.

@@ -1,12 +1,13 @@
 """Counts the centres truth must hit: discipline groups, years, topics, NSI sectors, provinces.
 
-Every target comes from the published figures (``targets``, see
+Every target comes from the scenario (``targets``: the published figures by default, see
 :func:`pipeline.synthetic.centres.truth.make_truth`); the draws use the truth's random
 stream, in a fixed order, so the same seed gives the same counts.
 """
 
 from __future__ import annotations
 
+import itertools
 from typing import Any
 
 import networkx as nx
@@ -61,20 +62,58 @@ def _year_curve_ok(counts: dict[int, int], years: list[int], g0: int, g1: int) -
     )
 
 
+def _rising_shape(y: int, first: int, g0: int, g1: int) -> float:
+    """Relative number of new centres in year ``y`` when they keep rising after the era."""
+    if y < g0:
+        return 1.0 + 0.35 * (y - first)
+    if y <= g1:
+        return 5.0 + 4.0 * (y - g0) / max(g1 - g0, 1)
+    return 9.0 + 2.5 * (y - g1)
+
+
+def _rising_ok(counts: dict[int, int], years: list[int], g0: int, g1: int) -> bool:
+    """Every year after the era above the era's last, rising, and the last year the busiest."""
+    after = [counts[y] for y in years if y > g1]
+    era = [counts[y] for y in years if g0 <= y <= g1]
+    peak_years = [y for y, c in counts.items() if c == max(counts.values())]
+    return (
+        peak_years == [years[-1]]
+        and all(c > counts.get(g1, 0) for c in after)
+        and all(a < b for a, b in itertools.pairwise(after))
+        and sum(after) / len(after) > sum(era) / max(len(era), 1)
+    )
+
+
+#: what new centres do after the golden era (scenario setting ``years_after_golden_era``)
+YEAR_TRENDS = ("falling", "rising")
+
+
 def year_counts(rng: np.random.Generator, targets: dict[str, Any], total: int) -> dict[int, int]:
-    """New centres per year: growth to a peak inside the golden era, then a sharp fall."""
+    """New centres per year: growth to a peak inside the golden era, then a sharp fall
+    (or, with ``years_after_golden_era: rising``, growth that goes on after the era)."""
     first, last = int(targets["centres_first_year"]), int(targets["centres_last_year"])
     skip = {int(y) for y in targets.get("centres_years_without_new", [])}
     g0, g1 = (int(y) for y in targets["golden_era"])
+    trend = targets.get("years_after_golden_era", YEAR_TRENDS[0])
+    if trend not in YEAR_TRENDS:
+        raise ValueError(f"years_after_golden_era must be one of {YEAR_TRENDS}, not {trend!r}")
     years = [y for y in range(first, last + 1) if y not in skip]
+    if trend == "rising" and years[-1] <= g1:
+        raise ValueError(f"no year after the golden era ({g1}) to rise in: last year {last}")
     span = max(g1 - g0, 2)
     peak = g0 + max(2, (span * 3) // 5)  # the middle-to-late golden-era years
+    if trend == "rising":
+        shape = [_rising_shape(y, first, g0, g1) for y in years]
+        ok = _rising_ok
+    else:
+        shape = [_year_shape(y, first, g0, g1, peak) for y in years]
+        ok = _year_curve_ok
     for _ in range(500):
-        w = [_year_shape(y, first, g0, g1, peak) * float(rng.uniform(0.93, 1.07)) for y in years]
+        w = [s * float(rng.uniform(0.93, 1.07)) for s in shape]
         counts = dict(zip(years, largest_remainder(total, w), strict=True))
-        if min(counts.values()) >= 1 and _year_curve_ok(counts, years, g0, g1):
+        if min(counts.values()) >= 1 and ok(counts, years, g0, g1):
             return counts
-    raise RuntimeError("could not draw a year curve satisfying the published shape")
+    raise RuntimeError(f"could not draw a year curve {trend} after the golden era")
 
 
 def allowed_sectors(topic: str, default_of: dict[str, str]) -> list[str]:
@@ -87,19 +126,19 @@ def allowed_sectors(topic: str, default_of: dict[str, str]) -> list[str]:
 
 
 def _spread(
-    rng: np.random.Generator, rest: int, pool: list[str], cap: int, group: str
+    rng: np.random.Generator, rest: int, pool: list[str], caps: list[int], group: str
 ) -> list[int]:
-    """``rest`` centres over the topics of ``pool`` at random, each topic below ``cap``."""
+    """``rest`` centres over the topics of ``pool`` at random, each at most its ``caps``."""
     if rest < 0:
         raise ValueError(f"published topic counts exceed the {group} group total")
     if rest and not pool:
         raise ValueError(f"no topics left in group {group!r} for {rest} centres")
-    if rest and len(pool) * cap < rest:
-        raise ValueError(f"group {group!r}: {rest} centres do not fit below {cap} per topic")
+    if rest and sum(caps) < rest:
+        raise ValueError(f"group {group!r}: {rest} centres do not fit below {caps} per topic")
     for _ in range(1000):
         w = rng.dirichlet(np.full(len(pool), 2.0))
         alloc = largest_remainder(rest, w)
-        if max(alloc, default=0) <= cap:
+        if all(a <= c for a, c in zip(alloc, caps, strict=True)):
             return alloc
     raise RuntimeError(f"could not spread {rest} centres over {pool}")  # pragma: no cover
 
@@ -154,7 +193,10 @@ def topic_counts(
                 rng, pool, default_of, extra_sector_centres, with_sector
             )
             rest -= extra_sector_centres
-        for t, c in zip(pool, _spread(rng, rest, pool, cap, group), strict=True):
+        # a topic's sector-carrying centres count towards its cap (it stays below the
+        # smallest published topic count, so the published topics lead)
+        caps = [cap - with_sector.get(t, 0) for t in pool]
+        for t, c in zip(pool, _spread(rng, rest, pool, caps, group), strict=True):
             counts[t] = counts.get(t, 0) + c
     for t, c in with_sector.items():
         counts[t] = counts.get(t, 0) + c

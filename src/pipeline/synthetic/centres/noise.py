@@ -129,12 +129,14 @@ LOCATION_CANONICAL: dict[str, str] = {
     "virtual": "Virtual",
 }
 NATION_NAMES = {"ENG": "England", "SCT": "Scotland", "WLS": "Wales", "NIR": "Northern Ireland"}
+#: what a database keeper notes beside a centre: remarks about the record, never a
+#: judgement of the centre or its (real, named) partners
 NOTES_TEXTS: tuple[str, ...] = (
     "MoU renewed",
     "Joint PhD programme",
-    "Website not updated recently",
+    "Website address to be checked",
     "Partner list from annual report",
-    "- awaiting confirmation from partner",
+    "- details to be confirmed",
     "Includes a joint master's programme",
     "Contact moved institution",
 )

@@ -1,7 +1,8 @@
 """The centres truth: one clean row per centre and one row per partner link, calibrated to
-the published figures.
+a scenario's targets (:mod:`pipeline.synthetic.scenario`; by default the published figures).
 
-How the truth is calibrated (everything seeded with ``numpy.random.default_rng``):
+How the truth is calibrated (everything seeded with ``numpy.random.default_rng``; "published"
+below means the scenario's value of that figure):
 
 * discipline groups: integer counts = round(share / 100 * total); the three must add up
   to the total or a ``ValueError`` is raised.
@@ -12,8 +13,11 @@ How the truth is calibrated (everything seeded with ``numpy.random.default_rng``
   STEM count; the surplus (``sum(sectors) - n_stem``) goes to that many multidisciplinary
   centres (documented choice). Non-STEM centres never get a sector.
 * years: a curve that rises through the "golden era" (peak in its middle years), then
-  drops in its last year and lower still afterwards; no centre in the years listed as
-  without new centres.
+  drops in its last year and lower still afterwards (setting
+  ``years_after_golden_era: rising``: keeps rising after the era, the last year busiest);
+  no centre in the years listed as without new centres.
+* location: China only, UK only, both or virtual in the shares of the setting
+  ``location_shares`` (default :data:`LOCATION_SHARES`).
 * provinces: centres located in China (or in both countries) are spread over provinces
   with a decaying curve, weighted towards coastal provinces and municipalities, chosen so
   that every bin of the published map key holds at least one province.
@@ -37,13 +41,14 @@ import numpy as np
 import pandas as pd
 import yaml
 
-from pipeline import published, registries
+from pipeline import registries
 from pipeline.centres.schemas import CENTRE_COLUMNS, PARTNER_LINK_COLUMNS
 from pipeline.synthetic import DEFAULT_SEED
 from pipeline.synthetic.centres.calibrate import TopicSector, topic_sectors, year_counts
 from pipeline.synthetic.centres.labels import assign_funders, centre_names, research_texts
 from pipeline.synthetic.centres.partners import Partnership, assign_partners
 from pipeline.synthetic.centres.registry import Registry
+from pipeline.synthetic.scenario import Scenario, load_scenario
 
 #: truth columns: the cleaner's centre columns, keyed by name, with the research-area text
 TRUTH_COLUMNS: tuple[str, ...] = ("truth_key", *CENTRE_COLUMNS[1:-1], "research_area_text")
@@ -51,7 +56,8 @@ TRUTH_COLUMNS: tuple[str, ...] = ("truth_key", *CENTRE_COLUMNS[1:-1], "research_
 TRUTH_PARTNER_COLUMNS: tuple[str, ...] = ("truth_key", *PARTNER_LINK_COLUMNS[1:])
 #: share of centres whose founding year is only approximately known (more of the older ones)
 APPROXIMATE_YEAR_RATE = 0.07
-#: where centres are sited (the rest are virtual)
+#: where centres are sited (the rest are virtual); the default of the scenario setting
+#: ``centres.location_shares`` (:mod:`pipeline.synthetic.scenario`)
 LOCATION_SHARES = {"CN": 0.60, "GB": 0.22, "both": 0.12}
 
 
@@ -61,7 +67,7 @@ class CentresTruth:
 
     ``centres`` has :data:`TRUTH_COLUMNS` (one row per centre, keyed by ``truth_key``, the
     English centre name); ``partners`` has :data:`TRUTH_PARTNER_COLUMNS` (``side`` is UK, CN
-    or other, from the organisation's country); ``targets`` holds the published values used.
+    or other, from the organisation's country); ``targets`` holds the targets used.
     """
 
     centres: pd.DataFrame
@@ -105,9 +111,12 @@ def _years(
     return years, approx, [_status(rng, y, last_year) for y in years]
 
 
-def _locations(rng: np.random.Generator, n: int) -> list[str]:
-    """Where each centre is sited: CN, GB, both or virtual."""
-    counts = {loc: round(share * n) for loc, share in LOCATION_SHARES.items()}
+def _locations(rng: np.random.Generator, targets: dict[str, Any], n: int) -> list[str]:
+    """Where each centre is sited: CN, GB, both or virtual (``location_shares`` or the default)."""
+    shares = {**LOCATION_SHARES, **dict(targets.get("location_shares") or {})}
+    counts = {loc: round(share * n) for loc, share in shares.items()}
+    if sum(counts.values()) > n:
+        raise ValueError(f"location shares {shares} leave no room for {n} centres")
     counts["virtual"] = n - sum(counts.values())
     locs = [loc for loc, c in counts.items() for _ in range(c)]
     return [locs[i] for i in rng.permutation(n)]
@@ -147,7 +156,7 @@ def _make_base(seed: int, targets: dict[str, Any], reg: Registry) -> CentresTrut
     n = int(targets["centres_total"])
     topic_sector: list[TopicSector] = topic_sectors(rng, reg, targets)
     years, approx, status = _years(rng, targets, n)
-    locs = _locations(rng, n)
+    locs = _locations(rng, targets, n)
     located = [i for i in range(n) if locs[i] in ("CN", "both")]
     partners = assign_partners(rng, reg, targets, located, n)
     city, province = _places(locs, partners)
@@ -233,19 +242,20 @@ def make_truth(
     scale: int = 1,
     targets: dict[str, Any] | None = None,
     ref_dir: Path | None = None,
+    scenario: str | Path | Scenario | None = None,
 ) -> CentresTruth:
-    """Build the seeded truth tables calibrated to the published figures.
+    """Build the seeded truth tables calibrated to a scenario's targets.
 
-    ``targets`` defaults to the values of ``published_figures.yaml`` in the reference
-    folder (:func:`pipeline.published.values`); ``scale`` > 1 repeats the centres with
-    suffixed names (benchmarks; network shares still hold, per-year and per-province counts
-    scale up). Same arguments -> identical tables.
+    ``targets`` defaults to those of ``scenario`` (:meth:`Scenario.targets`; by default the
+    reference scenario: the values of ``published_figures.yaml`` in the reference folder);
+    ``scale`` > 1 repeats the centres with suffixed names (benchmarks; network shares still
+    hold, per-year and per-province counts scale up). Same arguments -> identical tables.
     """
     if scale < 1:
         raise ValueError("scale must be >= 1")
     folder = registries.reference_dir(ref_dir)
     if targets is None:
-        targets = published.values(folder / published.FILE_NAME)
+        targets = load_scenario(scenario, folder).targets("centres")
     key = yaml.safe_dump(dict(targets), sort_keys=True, allow_unicode=True)
     base = _cached_base(int(seed), key, str(folder))
     base = CentresTruth(

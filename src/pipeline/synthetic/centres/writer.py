@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 from pathlib import Path
 
 from openpyxl import Workbook
@@ -10,8 +11,10 @@ from openpyxl.styles import Alignment, Font
 
 from pipeline.synthetic import DEFAULT_SEED
 from pipeline.synthetic.centres.layout import FIRST_DATA_ROW, HEADER, plan_workbook
+from pipeline.synthetic.centres.noise import NOISE_MODEL
 from pipeline.synthetic.centres.truth import CentresTruth, make_truth
 from pipeline.synthetic.common import save_workbook
+from pipeline.synthetic.scenario import Scenario, load_scenario
 
 WORKBOOK_NAME = "centres_SYNTHETIC.xlsx"
 SHEET_NAME = "Centres"
@@ -44,10 +47,10 @@ COLUMN_WIDTHS = (6, 48, 28, 36, 36, 24, 16, 14, 18, 16, 40, 36, 36, 10, 30)
 WRAP_COLUMNS = {2, 4, 5, 6, 11, 12}
 
 
-def _centres_sheet(wb: Workbook, rows: list[list]) -> None:
+def _centres_sheet(wb: Workbook, rows: list[list], title: str) -> None:
     ws = wb.active
     ws.title = SHEET_NAME
-    ws.cell(row=1, column=1, value=TITLE).font = Font(bold=True, size=14)
+    ws.cell(row=1, column=1, value=title).font = Font(bold=True, size=14)
     ws.cell(row=2, column=1, value=SUBTITLE).font = Font(italic=True)
     for j, h in enumerate(HEADER, start=1):
         cell = ws.cell(row=4, column=j, value=h)
@@ -68,20 +71,40 @@ def _centres_sheet(wb: Workbook, rows: list[list]) -> None:
     ws.freeze_panes = "C5"
 
 
-def _notes_sheet(wb: Workbook) -> None:
+def _notes_sheet(wb: Workbook, lines: list[str]) -> None:
     notes = wb.create_sheet(NOTES_SHEET)
-    for r, line in enumerate(NOTES_SHEET_LINES, start=1):
+    for r, line in enumerate(lines, start=1):
         notes.cell(row=r, column=1, value=line)
     notes["A1"].font = Font(bold=True)
     notes.column_dimensions["A"].width = 110
 
 
-def write_workbook(truth: CentresTruth, path: Path, seed: int) -> Path:
-    """Render ``truth`` through the noise model and write the ``.xlsx`` (byte-stable)."""
-    plan = plan_workbook(truth, seed)
+def _edition_words(text: str, scenario: Scenario) -> str:
+    """``text`` naming the scenario's edition where it names the reference edition."""
+    if scenario.is_reference:
+        return text
+    return text.replace("reference edition", f"{scenario.name} edition")
+
+
+def write_workbook(
+    truth: CentresTruth,
+    path: Path,
+    seed: int,
+    scenario: str | Path | Scenario | None = None,
+) -> Path:
+    """Render ``truth`` through the noise model and write the ``.xlsx`` (byte-stable).
+
+    ``scenario`` only changes the wording that names the edition (title, notes).
+    """
+    scen = load_scenario(scenario)
+    model = NOISE_MODEL
+    if not scen.is_reference:
+        notes = tuple(_edition_words(t, scen) for t in model.trailing_notes)
+        model = replace(model, trailing_notes=notes)
+    plan = plan_workbook(truth, seed, model)
     wb = Workbook()
-    _centres_sheet(wb, plan.rows)
-    _notes_sheet(wb)
+    _centres_sheet(wb, plan.rows, _edition_words(TITLE, scen))
+    _notes_sheet(wb, [_edition_words(line, scen) for line in NOTES_SHEET_LINES])
     return save_workbook(
         wb,
         path,
@@ -91,10 +114,17 @@ def write_workbook(truth: CentresTruth, path: Path, seed: int) -> Path:
     )
 
 
-def generate(out_dir: Path, seed: int = DEFAULT_SEED, scale: int = 1) -> list[Path]:
-    """Write ``centres_SYNTHETIC.xlsx`` (or ``centres_SYNTHETIC_x{scale}.xlsx``) to ``out_dir``."""
+def generate(
+    out_dir: Path,
+    seed: int = DEFAULT_SEED,
+    scale: int = 1,
+    scenario: str | Path | Scenario | None = None,
+) -> list[Path]:
+    """Write ``centres_SYNTHETIC.xlsx`` (or ``centres_SYNTHETIC_x{scale}.xlsx``) to ``out_dir``,
+    calibrated to ``scenario`` (default: the reference, the published figures)."""
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     name = WORKBOOK_NAME if scale == 1 else f"centres_SYNTHETIC_x{scale}.xlsx"
-    truth = make_truth(seed=seed, scale=scale)
-    return [write_workbook(truth, out_dir / name, seed)]
+    scen = load_scenario(scenario)
+    truth = make_truth(seed=seed, scale=scale, scenario=scen)
+    return [write_workbook(truth, out_dir / name, seed, scen)]

@@ -8,7 +8,8 @@ and ``interviews_codebook_SYNTHETIC.csv``.
 
 Every headline count the generator must honour (number of interviews, of distinct
 organisations, of interviewees who felt at risk) is read from
-``data/reference/published_figures.yaml``; nothing here types those numbers.
+``data/reference/published_figures.yaml``, or from a scenario laid over it
+(:mod:`pipeline.synthetic.scenario`); nothing here types those numbers.
 
 Parts: :mod:`.codebook` (the codes and their descriptions), :mod:`.truth` (cases and
 coding), :mod:`.noise` (spellings as typed, a case exported twice, a note in a count cell)

@@ -1,23 +1,27 @@
 """Interview truth: who was interviewed and which codes each interview raised.
 
 The number of interviews, of distinct organisations and of interviewees who felt at risk
-are read from the published figures (:mod:`pipeline.published`); nothing here types them.
+are the scenario's values of those figures (:mod:`pipeline.synthetic.scenario`; by default
+the published figures); nothing here types them. How often each code comes up in each
+discipline group is the codebook's (:data:`CODEBOOK`), unless the scenario's
+``interviews.code_rates`` setting changes it.
 The discipline groups and institution types are the interviews schema's vocabulary
 (:mod:`pipeline.interviews.schemas`).
 """
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from pipeline import published
 from pipeline.interviews.schemas import AT_RISK_CODE, GROUP_IDS
 from pipeline.registries import load_organisations
 from pipeline.synthetic.common import largest_remainder
 from pipeline.synthetic.interviews.codebook import CODEBOOK, RARE_CODES
+from pipeline.synthetic.scenario import Scenario, load_scenario
 
 #: the published figures the interviews are calibrated to
 TARGET_KEYS = ("interviews_total", "interview_organisations", "at_risk_interviewees")
@@ -75,15 +79,15 @@ SUPPORT_ROLES: tuple[str, ...] = (
 )
 
 
-def load_targets() -> dict[str, int]:
-    """The interview figures the generator calibrates to, from the published figures."""
-    values = published.values()
+def load_targets(scenario: str | Path | Scenario | None = None) -> dict[str, int]:
+    """The interview figures the generator calibrates to: the scenario's (default: published)."""
+    values = load_scenario(scenario).values()
     return {k: int(values[k]) for k in TARGET_KEYS}
 
 
-def checked_targets() -> dict[str, int]:
+def checked_targets(scenario: str | Path | Scenario | None = None) -> dict[str, int]:
     """:func:`load_targets`, refusing targets that cannot all hold at once."""
-    targets = load_targets()
+    targets = load_targets(scenario)
     if targets["interview_organisations"] > targets["interviews_total"]:
         raise ValueError("interview_organisations exceeds interviews_total")
     if targets["at_risk_interviewees"] > targets["interviews_total"]:
@@ -147,19 +151,44 @@ def role(rng: np.random.Generator, group: str, inst_type: str) -> str:
     return str(rng.choice(roles))
 
 
+def code_rates(scenario: str | Path | Scenario | None = None) -> dict[str, tuple[float, ...]]:
+    """Each code's share of cases raising it per group: the codebook's, or the scenario's.
+
+    The felt-at-risk and rare codes are counted, not drawn at a rate, so a scenario cannot
+    set theirs (ValueError, as for a code the codebook lacks).
+    """
+    rates = {c.code_id: tuple(c.rates) for c in CODEBOOK}
+    given = load_scenario(scenario).assumption("interviews", "code_rates", {})
+    counted = {AT_RISK_CODE, *RARE_CODES}
+    bad = sorted(k for k in given if k not in rates or k in counted)
+    if bad:
+        raise ValueError(
+            f"interviews.code_rates: {bad} are not codes drawn at a rate "
+            f"(the codebook's codes except {sorted(counted)})"
+        )
+    rates.update({k: tuple(float(x) for x in v) for k, v in given.items()})
+    return rates
+
+
 def coding(
-    rng: np.random.Generator, case_ids: list[str], groups: list[str], n_risk: int
+    rng: np.random.Generator,
+    case_ids: list[str],
+    groups: list[str],
+    n_risk: int,
+    rates: dict[str, tuple[float, ...]] | None = None,
 ) -> pd.DataFrame:
     """Coding references per case and code: for each code and group, exactly
-    round(rate * n) cases of the group raise it; felt-at-risk and rare codes as counted."""
+    round(rate * n) cases of the group raise it (``rates``: :func:`code_rates`, by default
+    the codebook's); felt-at-risk and rare codes as counted."""
     refs = pd.DataFrame(0, index=case_ids, columns=[c.code_id for c in CODEBOOK], dtype=int)
     members = {g: [c for c, gg in zip(case_ids, groups, strict=True) if gg == g] for g in GROUPS}
+    rates = rates or {c.code_id: tuple(c.rates) for c in CODEBOOK}
 
     def refcount() -> int:
         return int(min(9, 1 + rng.poisson(1.2)))
 
     for code in CODEBOOK:
-        for g, rate in zip(GROUPS, code.rates, strict=True):
+        for g, rate in zip(GROUPS, rates[code.code_id], strict=True):
             pool = members[g]
             k = round(rate * len(pool))
             for cid in rng.choice(pool, size=k, replace=False) if k else []:
@@ -198,5 +227,5 @@ def summarise(cases: pd.DataFrame, refs: pd.DataFrame, targets: dict[str, int]) 
     }
     for key in TARGET_KEYS:
         if truth[key] != targets[key]:
-            raise AssertionError(f"{key}: {truth[key]} generated, {targets[key]} published")
+            raise AssertionError(f"{key}: {truth[key]} generated, {targets[key]} targeted")
     return truth

@@ -39,11 +39,13 @@ from pipeline.synthetic.interviews.truth import (
     case_organisations,
     checked_targets,
     choose_organisations,
+    code_rates,
     coding,
     institution_type,
     role,
     summarise,
 )
+from pipeline.synthetic.scenario import Scenario, load_scenario
 
 EXPORT_NAME = "interviews_coding_SYNTHETIC.xlsx"
 CODEBOOK_NAME = "interviews_codebook_SYNTHETIC.csv"
@@ -88,25 +90,29 @@ def _cases(rng: np.random.Generator, targets: dict[str, int]) -> tuple[pd.DataFr
 
 
 @lru_cache(maxsize=4)
-def _build(seed: int) -> _Built:
-    """The clean truth tables and the untidy export's flaws for ``seed``."""
-    targets = checked_targets()
+def _build(seed: int, scenario: Scenario) -> _Built:
+    """The clean truth tables and the untidy export's flaws for ``seed`` and ``scenario``."""
+    targets = checked_targets(scenario)
+    rates = code_rates(scenario)
     rng = np.random.default_rng(seed)
     cases, groups = _cases(rng, targets)
     case_ids = list(cases["case_id"])
-    refs = coding(rng, case_ids, groups, targets["at_risk_interviewees"])
+    refs = coding(rng, case_ids, groups, targets["at_risk_interviewees"], rates)
     return _Built(targets, cases, refs, untidiness(rng, case_ids, refs))
 
 
-def make_truth(seed: int = DEFAULT_SEED) -> dict[str, Any]:
-    """What a correct cleaner must recover from the export generated with ``seed``.
+def make_truth(
+    seed: int = DEFAULT_SEED, scenario: str | Path | Scenario | None = None
+) -> dict[str, Any]:
+    """What a correct cleaner must recover from the export generated with ``seed`` (and
+    ``scenario``, default the reference).
 
     Keys: interviews_total, interview_organisations, at_risk_interviewees, code_counts
     (code_id -> cases raising it), code_counts_by_group (group -> code_id -> cases),
     org_ids (sorted), cases (DataFrame: case_id, org_id, discipline_group, ...),
     references, duplicate_cases, rejected_cells.
     """
-    b = _build(seed)
+    b = _build(seed, load_scenario(scenario))
     return summarise(b.cases.copy(), b.refs.copy(), b.targets)
 
 
@@ -146,11 +152,16 @@ def _matrix_sheet(wb: Workbook, b: _Built) -> None:
         wm.append(row)
 
 
-def generate(out_dir: Path | str, seed: int = DEFAULT_SEED) -> list[Path]:
-    """Write the synthetic export and codebook into ``out_dir``; return their paths (sorted)."""
+def generate(
+    out_dir: Path | str, seed: int = DEFAULT_SEED, scenario: str | Path | Scenario | None = None
+) -> list[Path]:
+    """Write the synthetic export and codebook into ``out_dir``; return their paths (sorted).
+
+    ``scenario`` (default: the reference, the published figures) sets the calibration.
+    """
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
-    b = _build(seed)
+    b = _build(seed, load_scenario(scenario))
     wb = Workbook()
     _cases_sheet(wb, b)
     _matrix_sheet(wb, b)

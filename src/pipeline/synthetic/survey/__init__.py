@@ -1,7 +1,8 @@
 """Synthetic survey export in Qualtrics' CSV layout, calibrated to the published figures.
 
 The real survey data are confidential, so the pipeline ships a synthetic export with the
-same shape and the same headline figures. :func:`generate` writes
+same shape and the same headline figures (or, given a scenario, the scenario's:
+:mod:`pipeline.synthetic.scenario`). :func:`generate` writes
 ``survey_export_SYNTHETIC.csv``; :func:`make_truth` returns what the cleaning must recover
 from it (one row per valid response); :func:`personal_values` lists every personal value
 written, for leak tests.

@@ -1,21 +1,25 @@
-"""Survey truth: who answered and what, calibrated to the published figures.
+"""Survey truth: who answered and what, calibrated to a scenario's targets.
 
 The number of valid responses and of distinct organisations, the answers to the "how
 straightforward" question (count and extreme shares) and the respondents who felt at risk
-are read from ``published_figures.yaml`` (:mod:`pipeline.published`); none is typed here.
-Everything else is drawn from seeded, plausible distributions.
+are the scenario's values of those figures (:mod:`pipeline.synthetic.scenario`; by default
+the published figures of ``published_figures.yaml``); none is typed here. Everything else
+is drawn from seeded, plausible distributions; the ranking of the motivations and the mean
+agreement with each challenge follow the scenario's ``survey`` settings where it sets them
+(:class:`AnswerModel`).
 """
 
 from __future__ import annotations
 
 import itertools
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-from pipeline import published
 from pipeline.survey.instrument import Scale
+from pipeline.synthetic.scenario import Scenario, load_scenario
 
 #: the published figures the survey is calibrated to
 TARGET_KEYS = (
@@ -29,6 +33,7 @@ TARGET_KEYS = (
 # Relative pull of each driver (scale order); counts must come out strictly in this order.
 DRIVER_PROBS = (0.8, 0.62, 0.48, 0.34, 0.2, 0.1)
 DRIVER_RANK = (0, 1, 2, 3, 5, 4)  # index into the scale labels, most chosen first
+# Mean agreement (1-5) with each challenge item (the default of ``survey.challenge_means``).
 CHALLENGE_MEANS = {
     "challenge_funding": 4.1,
     "challenge_geopolitics": 4.0,
@@ -44,10 +49,47 @@ DISCIPLINE_PROBS = (0.42, 0.16, 0.24, 0.13, 0.05)
 EXPERIENCE_PROBS = (0.14, 0.26, 0.3, 0.3)
 
 
-def load_targets() -> dict[str, Any]:
-    """The survey figures the generator calibrates to, from the published figures."""
-    values = published.values()
+def load_targets(scenario: str | Path | Scenario | None = None) -> dict[str, Any]:
+    """The survey figures the generator calibrates to: the scenario's (default: published)."""
+    values = load_scenario(scenario).values()
     return {k: values[k] for k in TARGET_KEYS}
+
+
+@dataclass(frozen=True)
+class AnswerModel:
+    """The answer distributions no figure fixes: motivations and challenge ratings.
+
+    ``driver_probs`` (scale order) is each motivation's chance of being ticked and
+    ``driver_rank`` (indexes into the scale, most chosen first) the order their counts must
+    come out in; ``challenge_means`` the mean agreement (1-5) with each challenge item.
+    """
+
+    driver_probs: tuple[float, ...] = DRIVER_PROBS
+    driver_rank: tuple[int, ...] = DRIVER_RANK
+    challenge_means: dict[str, float] = field(default_factory=lambda: dict(CHALLENGE_MEANS))
+
+
+def answer_model(scenario: Scenario, scales: dict[str, Scale]) -> AnswerModel:
+    """The scenario's ``survey`` settings over the defaults (unknown labels or keys: ValueError)."""
+    means = scenario.assumption("survey", "challenge_means", {})
+    unknown = sorted(set(means) - set(CHALLENGE_MEANS))
+    if unknown:
+        raise ValueError(
+            f"survey.challenge_means: unknown items {unknown}; use {list(CHALLENGE_MEANS)}"
+        )
+    model = AnswerModel(
+        challenge_means={k: float(means.get(k, v)) for k, v in CHALLENGE_MEANS.items()}
+    )
+    order = scenario.assumption("survey", "driver_order")
+    if order is None:
+        return model
+    labels = list(scales["drivers"].labels)
+    if sorted(order) != sorted(labels):
+        raise ValueError(f"survey.driver_order must list every motivation once: {labels}")
+    rank = tuple(labels.index(x) for x in order)
+    pull = sorted(DRIVER_PROBS, reverse=True)
+    probs = tuple(pull[rank.index(j)] for j in range(len(labels)))
+    return AnswerModel(probs, rank, model.challenge_means)
 
 
 def count_for_share(share: float, n: int) -> int:
@@ -80,16 +122,21 @@ def choose_organisations(
     return feat, chosen, org_of
 
 
-def strict_drivers(rng: np.random.Generator, n: int, none_idx: set[int]) -> list[list[int]]:
-    """Sample multi-select answers until the counts follow DRIVER_RANK strictly."""
+def strict_drivers(
+    rng: np.random.Generator, n: int, none_idx: set[int], model: AnswerModel | None = None
+) -> list[list[int]]:
+    """Sample multi-select answers until the counts follow ``model.driver_rank`` strictly."""
+    model = model or AnswerModel()
     for _ in range(10_000):
-        picks = [[j for j, p in enumerate(DRIVER_PROBS) if rng.random() < p] for _ in range(n)]
+        picks = [
+            [j for j, p in enumerate(model.driver_probs) if rng.random() < p] for _ in range(n)
+        ]
         for i in none_idx:
             picks[i] = []
         if any(not p for i, p in enumerate(picks) if i not in none_idx):
             continue
-        counts = [sum(j in p for p in picks) for j in range(len(DRIVER_PROBS))]
-        ranked = [counts[j] for j in DRIVER_RANK]
+        counts = [sum(j in p for p in picks) for j in range(len(model.driver_probs))]
+        ranked = [counts[j] for j in model.driver_rank]
         if all(a >= b + 2 for a, b in itertools.pairwise(ranked)):
             return picks
     raise RuntimeError("could not draw a strictly ranked set of drivers")
@@ -111,7 +158,10 @@ class Calibrated:
 
 
 def calibrated_answers(
-    rng: np.random.Generator, targets: dict[str, Any], scales: dict[str, Scale]
+    rng: np.random.Generator,
+    targets: dict[str, Any],
+    scales: dict[str, Scale],
+    model: AnswerModel | None = None,
 ) -> Calibrated:
     """Straightforwardness, felt-at-risk and drivers answers, shuffled over respondents."""
     n_valid = int(targets["survey_responses"])
@@ -135,11 +185,14 @@ def calibrated_answers(
     )
     rng.shuffle(risk_answers)
     none_idx = {int(rng.integers(n_valid))}
-    return Calibrated(sf_answers, risk_answers, strict_drivers(rng, n_valid, none_idx))
+    return Calibrated(sf_answers, risk_answers, strict_drivers(rng, n_valid, none_idx, model))
 
 
-def other_answers(rng: np.random.Generator, scales: dict[str, Scale]) -> dict[str, str]:
+def other_answers(
+    rng: np.random.Generator, scales: dict[str, Scale], model: AnswerModel | None = None
+) -> dict[str, str]:
     """Role, discipline, experience and the challenge ratings of one respondent."""
+    means = (model or AnswerModel()).challenge_means
     roles = scales["role"].labels
     disciplines = scales["discipline"].labels
     experience = scales["experience4"].labels
@@ -149,6 +202,6 @@ def other_answers(rng: np.random.Generator, scales: dict[str, Scale]) -> dict[st
         "discipline": disciplines[int(rng.choice(len(disciplines), p=list(DISCIPLINE_PROBS)))],
         "experience": experience[int(rng.choice(len(experience), p=list(EXPERIENCE_PROBS)))],
     }
-    for key, mean in CHALLENGE_MEANS.items():
+    for key, mean in means.items():
         ans[key] = "" if rng.random() < 0.03 else likert(rng, mean, agree)
     return ans

@@ -23,6 +23,7 @@ import pandas as pd
 from pipeline.io import atomic_write_bytes
 from pipeline.survey.instrument import Question, Scale, load_questions, load_scales
 from pipeline.synthetic import DEFAULT_SEED
+from pipeline.synthetic.scenario import Scenario, load_scenario
 from pipeline.synthetic.survey.noise import (
     COMMENTS,
     FEATURED,
@@ -39,7 +40,9 @@ from pipeline.synthetic.survey.noise import (
 )
 from pipeline.synthetic.survey.truth import (
     CHALLENGE_MEANS,
+    AnswerModel,
     Calibrated,
+    answer_model,
     calibrated_answers,
     choose_organisations,
     load_targets,
@@ -99,6 +102,7 @@ def _valid_record(
     org: tuple[str, tuple[str, ...]],
     forced: str | None,
     calibrated: Calibrated,
+    model: AnswerModel,
 ) -> Record:
     """Respondent ``i``'s export row and the truth the cleaning must recover from it."""
     rng = ctx.rng
@@ -106,7 +110,7 @@ def _valid_record(
     p = ctx.people.person(i, channel)
     org_id, variants = org
     org_text = typed_organisation(rng, variants, forced)
-    other = other_answers(rng, ctx.scales)
+    other = other_answers(rng, ctx.scales, model)
     drv_labels = ctx.scales["drivers"].labels
     drivers = calibrated.drivers[i]
     ans: dict[str, str] = {
@@ -174,6 +178,7 @@ def _records(
     targets: dict[str, Any],
     scales: dict[str, Scale],
     questions: tuple[Question, ...],
+    model: AnswerModel,
 ) -> tuple[list[Record], list[str]]:
     """Every response of the export (valid ones first, then the junk) and the personal data."""
     n_valid = int(targets["survey_responses"])
@@ -188,14 +193,21 @@ def _records(
         example = FEATURED[names[idx]]
         if example in unis[idx][1]:
             forced[org_of.index(idx)] = example
-    calibrated = calibrated_answers(rng, targets, scales)
+    calibrated = calibrated_answers(rng, targets, scales, model)
     ctx = Context(rng, scales, questions, PersonalData(rng, n_valid + 6))
     comment_slots = rng.permutation(n_valid)[: len(COMMENTS) + 4]
     starts = _starts(rng, n_valid + 4)
     comment_of = {int(s): COMMENTS[k] for k, s in enumerate(comment_slots[: len(COMMENTS)])}
     records = [
         _valid_record(
-            ctx, i, starts[i], comment_of.get(i, ""), unis[org_of[i]], forced.get(i), calibrated
+            ctx,
+            i,
+            starts[i],
+            comment_of.get(i, ""),
+            unis[org_of[i]],
+            forced.get(i),
+            calibrated,
+            model,
         )
         for i in range(n_valid)
     ]
@@ -206,10 +218,12 @@ def _records(
 
 
 @lru_cache(maxsize=4)
-def _build(seed: int) -> _Built:
+def _build(seed: int, scenario: Scenario) -> _Built:
     rng = np.random.default_rng(seed)
     questions = load_questions()
-    records, personal = _records(rng, load_targets(), load_scales(), questions)
+    scales = load_scales()
+    model = answer_model(scenario, scales)
+    records, personal = _records(rng, load_targets(scenario), scales, questions, model)
     records.sort(key=lambda r: r[0])
     header = _header(questions)
     rows = [[rec[c] for c in header[0]] for _, rec, _ in records]
@@ -219,9 +233,9 @@ def _build(seed: int) -> _Built:
     )
 
 
-def render(seed: int = DEFAULT_SEED) -> bytes:
-    """The export's bytes (UTF-8 with BOM, CRLF line ends) for ``seed``."""
-    built = _build(seed)
+def render(seed: int = DEFAULT_SEED, scenario: str | Path | Scenario | None = None) -> bytes:
+    """The export's bytes (UTF-8 with BOM, CRLF line ends) for ``seed`` and ``scenario``."""
+    built = _build(seed, load_scenario(scenario))
     buf = io.StringIO(newline="")
     writer = csv.writer(buf, lineterminator="\r\n", quoting=csv.QUOTE_MINIMAL)
     writer.writerows(built.header)
@@ -229,21 +243,28 @@ def render(seed: int = DEFAULT_SEED) -> bytes:
     return b"\xef\xbb\xbf" + buf.getvalue().encode("utf-8")
 
 
-def generate(out_dir: Path, seed: int = DEFAULT_SEED) -> list[Path]:
-    """Write ``survey_export_SYNTHETIC.csv`` into ``out_dir`` (e.g. ``data/raw/survey``)."""
+def generate(
+    out_dir: Path, seed: int = DEFAULT_SEED, scenario: str | Path | Scenario | None = None
+) -> list[Path]:
+    """Write ``survey_export_SYNTHETIC.csv`` into ``out_dir`` (e.g. ``data/raw/survey``),
+    calibrated to ``scenario`` (default: the reference, the published figures)."""
     path = Path(out_dir) / FILENAME
-    atomic_write_bytes(path, render(seed))
+    atomic_write_bytes(path, render(seed, scenario))
     return [path]
 
 
-def make_truth(seed: int = DEFAULT_SEED) -> pd.DataFrame:
+def make_truth(
+    seed: int = DEFAULT_SEED, scenario: str | Path | Scenario | None = None
+) -> pd.DataFrame:
     """One row per valid response, in file order, with the answers the cleaning must return.
 
     ``comments`` holds the expected redacted text, ``comments_raw`` what the export holds.
     """
-    return _build(seed).truth.copy()
+    return _build(seed, load_scenario(scenario)).truth.copy()
 
 
-def personal_values(seed: int = DEFAULT_SEED) -> list[str]:
+def personal_values(
+    seed: int = DEFAULT_SEED, scenario: str | Path | Scenario | None = None
+) -> list[str]:
     """Every personal value written into the export (for leak tests)."""
-    return list(_build(seed).personal)
+    return list(_build(seed, load_scenario(scenario)).personal)
