@@ -19,8 +19,9 @@ from typing import Any
 import pandas as pd
 
 from pipeline import published
-from pipeline.biblio.analysis import copubs_share_of_uk_by_year, year_counts
-from pipeline.biblio.chapter import clean_bibliometrics, find_group_by
+from pipeline.biblio.clean import clean_bibliometrics
+from pipeline.biblio.findings import copubs_share_of_uk_by_year
+from pipeline.biblio.read import find_group_by, year_counts
 from pipeline.centres import centres_findings, clean_centres
 from pipeline.centres.chapter import stage_findings
 from pipeline.interviews import clean_interviews, interviews_findings
