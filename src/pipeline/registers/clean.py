@@ -340,6 +340,19 @@ def _review_line(
     }
 
 
+def _duplicate_line(label: str, row: int, values: dict[str, Any], first: dict[str, Any]) -> dict:
+    differs = [f for f in ("category", "date_listed", "country", "source") if first[f] != values[f]]
+    return {
+        "source_file": label,
+        "source_row": row,
+        "duplicate_of_file": first["source_file"],
+        "duplicate_of_row": first["source_row"],
+        "organisation": values["organisation"],
+        "list_name": values["list_name"],
+        "differs": ", ".join(differs),
+    }
+
+
 def _take_row(
     acc: _Rows,
     label: str,
@@ -348,44 +361,30 @@ def _take_row(
     resolver: OrganisationResolver,
     years: tuple[int, int],
 ) -> None:
+    """File one input row as a reject, a duplicate or a kept entry (and maybe for review)."""
     values, rejects = _row_problems(label, row, cells, years)
     match = Match()
     if values["organisation"]:
         match = match_names([values["organisation"], *values["aliases"]], resolver)
     if match.conflict:
         names = "; ".join(f"{_org_name(resolver, i)} ({i})" for i in match.conflict)
+        reason = f"name or aliases match several organisations: {names}"
         rejects.append(
             {
                 "source_file": label,
                 "source_row": row,
                 "column": "Organisation name",
                 "value": values["organisation"],
-                "reason": f"name or aliases match several organisations: {names}",
+                "reason": reason,
             }
         )
     if rejects:
         acc.rejects.extend(rejects)
         return
-    key = (
-        match.org_id or "name:" + normalise_name(values["organisation"]),
-        normalise_name(values["list_name"]),
-    )
+    org_key = match.org_id or "name:" + normalise_name(values["organisation"])
+    key = (org_key, normalise_name(values["list_name"]))
     if key in acc.seen:
-        first = acc.seen[key]
-        differs = [
-            f for f in ("category", "date_listed", "country", "source") if first[f] != values[f]
-        ]
-        acc.duplicates.append(
-            {
-                "source_file": label,
-                "source_row": row,
-                "duplicate_of_file": first["source_file"],
-                "duplicate_of_row": first["source_row"],
-                "organisation": values["organisation"],
-                "list_name": values["list_name"],
-                "differs": ", ".join(differs),
-            }
-        )
+        acc.duplicates.append(_duplicate_line(label, row, values, acc.seen[key]))
         return
     entry = {
         **values,

@@ -34,7 +34,14 @@ def _parser() -> argparse.ArgumentParser:
         "fact about a list, not a judgement.",
     )
     sub = p.add_subparsers(dest="command", required=True, metavar="{clean,screen,edition}")
-    c = sub.add_parser("clean", help="clean register files into entries + quality tables")
+    _clean_parser(sub.add_parser("clean", help="clean register files into entries + tables"))
+    _screen_parser(sub.add_parser("screen", help="screen the cleaned centres against entries"))
+    e = sub.add_parser("edition", help="copy the reference register into the raw-input folder")
+    e.add_argument("--out", type=Path, default=RAW_DIR, help="folder (default %(default)s)")
+    return p
+
+
+def _clean_parser(c: argparse.ArgumentParser) -> None:
     c.add_argument(
         "inputs", nargs="+", type=Path, help="register files (.csv/.xlsx) or folders holding them"
     )
@@ -59,7 +66,9 @@ def _parser() -> argparse.ArgumentParser:
         help="latest valid listing year (%(default)s)",
     )
     c.add_argument("--ref-dir", type=Path, default=None, help="reference registry folder")
-    s = sub.add_parser("screen", help="screen the cleaned centres against cleaned entries")
+
+
+def _screen_parser(s: argparse.ArgumentParser) -> None:
     s.add_argument(
         "--entries",
         type=Path,
@@ -92,9 +101,6 @@ def _parser() -> argparse.ArgumentParser:
         help="whether the centres are invented (auto: from the centres input name)",
     )
     s.add_argument("--ref-dir", type=Path, default=None, help="reference registry folder")
-    e = sub.add_parser("edition", help="copy the reference register into the raw-input folder")
-    e.add_argument("--out", type=Path, default=RAW_DIR, help="folder (default %(default)s)")
-    return p
 
 
 def _clean(args: argparse.Namespace) -> int:
