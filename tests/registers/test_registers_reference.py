@@ -52,3 +52,10 @@ def test_the_edition_input_is_the_reference_register() -> None:
     assert RAW.read_bytes() == REGISTER.read_bytes()
     (table,) = read_register(RAW)
     assert not table.warnings
+
+
+def test_write_edition_copies_the_reference_register(tmp_path: Path) -> None:
+    from pipeline.registers.clean import write_edition
+
+    (path,) = write_edition(tmp_path / "registers", seed=1)
+    assert path.read_bytes() == REGISTER.read_bytes()

@@ -27,7 +27,13 @@ from typing import Any
 
 import pandas as pd
 
-from pipeline.io import atomic_write_csv, atomic_write_json, atomic_write_parquet
+from pipeline.io import (
+    atomic_write_bytes,
+    atomic_write_csv,
+    atomic_write_json,
+    atomic_write_parquet,
+    repo_root,
+)
 from pipeline.registers import schemas
 from pipeline.registers.read import HEADER_VARIANTS, INPUT_SUFFIXES, RawRegister, read_register
 from pipeline.registries import (
@@ -49,6 +55,7 @@ __all__ = [
     "parse_country",
     "parse_date",
     "split_alias_cell",
+    "write_edition",
     "write_outputs",
 ]
 
@@ -428,6 +435,20 @@ def discover_inputs(folder: str | Path, files: str | Iterable[str | Path] = "aut
         if not p.is_file():
             raise FileNotFoundError(f"registers: {p}: no such file (parameter `registers`)")
     return paths
+
+
+#: The reference register of public facts, relative to the repository root.
+REFERENCE_REGISTER = Path("data") / "reference" / "registers" / "public_lists.csv"
+
+
+def write_edition(out_dir: str | Path, seed: int | None = None) -> list[Path]:
+    """Copy the reference register into ``out_dir`` byte for byte: the edition's register input.
+
+    ``seed`` is accepted (and unused) so the function fits the synthetic generators' calling
+    convention: the register holds checked public facts, nothing in it is generated.
+    """
+    source = repo_root() / REFERENCE_REGISTER
+    return [atomic_write_bytes(Path(out_dir) / source.name, source.read_bytes())]
 
 
 def _frames(acc: _Rows) -> dict[str, pd.DataFrame]:

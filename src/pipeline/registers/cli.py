@@ -22,7 +22,6 @@ from pipeline.registers.clean import (
     YEAR_MIN_DEFAULT,
 )
 
-REFERENCE_REGISTER = Path("data") / "reference" / "registers" / "public_lists.csv"
 RAW_DIR = Path("data") / "raw" / "registers"
 
 
@@ -162,11 +161,10 @@ def _screen(args: argparse.Namespace) -> int:
 
 
 def _edition(args: argparse.Namespace) -> int:
-    from pipeline.io import atomic_write_bytes, repo_root
+    from pipeline.registers.clean import REFERENCE_REGISTER, write_edition
 
-    source = repo_root() / REFERENCE_REGISTER
-    target = atomic_write_bytes(args.out / source.name, source.read_bytes())
-    print(f"registers: copied {source} -> {target}")
+    (target,) = write_edition(args.out)
+    print(f"registers: copied {REFERENCE_REGISTER} -> {target}")
     return 0
 
 
