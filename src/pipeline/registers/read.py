@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from pipeline.io import csv_field_limit
+from pipeline.io import csv_field_limit, csv_records
 
 __all__ = [
     "FIELDS",
@@ -217,15 +217,14 @@ def read_csv(path: Path) -> RawRegister:
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=_sniff(text))
     rows: list[list[Any]] = []
     starts: list[int] = []
-    line = 0
     try:
         with csv_field_limit():
-            for record in reader:
-                starts.append(line + 1)
+            for line, record in csv_records(reader):
+                starts.append(line)
                 rows.append([c if c.strip() else None for c in record])
-                line = reader.line_num
     except csv.Error as exc:
-        raise RegistersInputError(f"{label}: line {line + 1}: malformed CSV ({exc})") from exc
+        where = f"line {reader.line_num}"
+        raise RegistersInputError(f"{label}: {where}: malformed CSV ({exc})") from exc
     return _table(label, rows, starts)
 
 
