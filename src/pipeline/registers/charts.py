@@ -23,6 +23,7 @@ import pandas as pd
 from pipeline import theme
 
 __all__ = [
+    "INVENTED_MARK",
     "STATUS_COLOURS",
     "STATUS_LISTED",
     "STATUS_NOT_LISTED",
@@ -40,8 +41,8 @@ STATUS_LISTED = "A partner is on a register"
 STATUS_NOT_LISTED = "No partner on a register"
 #: Legend order and colours (Okabe-Ito): listed in orange, the rest in blue.
 STATUS_COLOURS = {STATUS_LISTED: theme.ORANGE, STATUS_NOT_LISTED: theme.BLUE}
-INVENTED = "invented (synthetic edition)"
-RECORDED = "as recorded in the centres input"
+#: Appended to every centre name of a synthetic edition in the display table.
+INVENTED_MARK = "[invented centre]"
 
 
 def sector_split_frame(by_sector: pd.DataFrame) -> pd.DataFrame:
@@ -105,14 +106,21 @@ def _year(v: object) -> str:
 
 
 def listed_table(listed: pd.DataFrame) -> pd.DataFrame:
-    """One row per centre, listed partner and register entry, in the screen's order."""
+    """One row per centre, listed partner and register entry, in the screen's order.
+
+    In a synthetic edition each centre's name carries :data:`INVENTED_MARK`, so every row says
+    the centre is invented; sectors of the NSI Act carry "(NSI Act)".
+    """
+    mark = [f" {INVENTED_MARK}" if v else "" for v in listed["centre_invented"]]
+    sector = [
+        f"{label} (NSI Act)" if sensitive else str(label)
+        for label, sensitive in zip(listed["sector_label"], listed["sensitive_sector"], strict=True)
+    ]
     return pd.DataFrame(
         {
-            "Centre": listed["centre"],
-            "The centre is": [INVENTED if v else RECORDED for v in listed["centre_invented"]],
+            "Centre": [f"{c}{m}" for c, m in zip(listed["centre"], mark, strict=True)],
             "Founded": listed["year_established"].astype(int),
-            "NSI sector": listed["sector_label"],
-            "Sensitive sector": ["yes" if v else "no" for v in listed["sensitive_sector"]],
+            "NSI sector": sector,
             "Partner": listed["organisation"],
             "List": listed["list_name"],
             "Category": listed["category"],
