@@ -491,6 +491,74 @@ def build_biblio_empty_folder(dest: Path) -> Path:
     return folder
 
 
+# --------------------------------------------------------------------------- registers
+REGISTER_HEADER = [
+    "Organisation name",
+    "Aliases",
+    "Country",
+    "List name",
+    "Category",
+    "Date listed",
+    "Source",
+]
+REGISTER_ROWS: list[list[Any]] = [
+    [
+        "Tianjin University",
+        None,
+        "CN",
+        "Test list",
+        "export control",
+        dt.datetime(2020, 12, 18),
+        "https://example.org/a",
+    ],
+    [
+        "Harbin Institute of Technology",
+        "HIT",
+        "CN",
+        "Test list",
+        "export control",
+        2020,
+        "https://example.org/a",
+    ],
+]
+
+
+def build_registers_wrong_sheet(dest: Path) -> Path:
+    """A workbook whose only sheet is a budget, not a register."""
+    wb = _workbook()
+    ws = wb.active
+    ws.title = "Budget"
+    ws.append(["Cost code", "Amount (GBP)", "Approved"])
+    ws.append(["A-1", 1000, "yes"])
+    return _save(wb, dest / "register_wrong_sheet.xlsx")
+
+
+def build_registers_wrong_sheet_first(dest: Path) -> Path:
+    """A cover sheet first, the register (with a spreadsheet date and a year cell) second."""
+    wb = _workbook()
+    wb.active.title = "Read me"
+    wb.active.append(["The register is on the next sheet."])
+    data = wb.create_sheet("Lists")
+    data.append(REGISTER_HEADER)
+    for r in REGISTER_ROWS:
+        data.append(r)
+    return _save(wb, dest / "register_second_sheet.xlsx")
+
+
+def build_registers_corrupt_xlsx(dest: Path) -> Path:
+    """Bytes that are not a workbook, under an .xlsx name."""
+    path = dest / "register_corrupt.xlsx"
+    path.write_bytes(b"PK\x03\x04" + bytes(range(256)) * 4)
+    return path
+
+
+def build_registers_empty_xlsx(dest: Path) -> Path:
+    """A zero-byte .xlsx."""
+    path = dest / "register_empty.xlsx"
+    path.write_bytes(b"")
+    return path
+
+
 BUILDERS: dict[str, Callable[[Path], Path]] = {
     name[len("build_") :]: fn for name, fn in globals().items() if name.startswith("build_")
 }

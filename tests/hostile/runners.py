@@ -14,12 +14,12 @@ import pandas as pd
 
 from . import corpus
 
-KINDS = ("centres", "survey", "interviews", "biblio")
+KINDS = ("centres", "survey", "interviews", "biblio", "registers")
 
 
 @dataclass
 class Outcome:
-    """What a reader returned, normalised across the four kinds."""
+    """What a reader returned, normalised across the kinds."""
 
     main: pd.DataFrame
     rejects: pd.DataFrame
@@ -141,11 +141,37 @@ def run_biblio(path: Path, case: dict[str, Any], tmp: Path) -> Outcome:
     )
 
 
+def run_registers(path: Path, case: dict[str, Any], tmp: Path) -> Outcome:
+    from pipeline.registers import clean_registers
+    from pipeline.registers.clean import check_accounting
+
+    r = clean_registers([path])
+    acc = r.accounting
+    check_accounting(acc)
+    assert len(r.entries) == acc["kept"]
+    assert len(r.duplicates) == acc["duplicates"]
+    assert r.rejects[["source_file", "source_row"]].drop_duplicates().shape[0] == acc["rejected"]
+    kept = set(zip(r.entries["source_file"], r.entries["source_row"], strict=True))
+    assert not kept & set(zip(r.rejects["source_file"], r.rejects["source_row"], strict=True))
+    return Outcome(
+        main=r.entries,
+        rejects=r.rejects,
+        raw=acc["raw_rows"],
+        kept=acc["kept"],
+        duplicates=acc["duplicates"],
+        rejected=acc["rejected"],
+        unresolved=r.review["organisation"].astype(str).tolist(),
+        warnings=list(r.warnings),
+        result=r,
+    )
+
+
 RUNNERS = {
     "centres": run_centres,
     "survey": run_survey,
     "interviews": run_interviews,
     "biblio": run_biblio,
+    "registers": run_registers,
 }
 
 
@@ -162,4 +188,8 @@ def error_class(kind: str) -> type[BaseException]:
         from pipeline.interviews import InterviewsInputError
 
         return InterviewsInputError
+    if kind == "registers":
+        from pipeline.registers import RegistersInputError
+
+        return RegistersInputError
     return ValueError

@@ -80,6 +80,7 @@ FORMULA_CASES = [
     ("interviews", None, "interviews_html", None),
     ("biblio", "openalex_broken.jsonl", None, "'=HYPERLINK"),
     ("biblio", "scopus_html_formula.csv", None, None),
+    ("registers", "formula_injection.csv", None, "'=HYPERLINK"),
 ]
 
 
@@ -103,6 +104,8 @@ def test_written_outputs_hold_no_live_formula(
             from pipeline.centres import write_outputs
         elif kind == "survey":
             from pipeline.survey import write_outputs
+        elif kind == "registers":
+            from pipeline.registers import write_outputs
         else:
             from pipeline.interviews import write_outputs
         written = write_outputs(result, out_dir)
