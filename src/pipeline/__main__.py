@@ -23,6 +23,15 @@ COMMANDS: dict[tuple[str, ...], tuple[str, str]] = {
         "clean an NVivo-style interview coding export",
     ),
     ("biblio", "ingest"): ("pipeline.biblio.cli", "ingest bibliometric exports into works.parquet"),
+    ("registers", "clean"): ("pipeline.registers.cli", "clean registers of listed organisations"),
+    ("registers", "screen"): (
+        "pipeline.registers.cli",
+        "screen the cleaned centres' partners against cleaned registers",
+    ),
+    ("registers", "edition"): (
+        "pipeline.registers.cli",
+        "copy the reference register of public listings into data/raw/registers",
+    ),
     ("network",): (
         "pipeline.network.cli",
         "network analysis of the centres' organisations (GraphML too)",
@@ -47,11 +56,12 @@ GROUP_HELP = {
     "survey": "the survey export",
     "interviews": "the interview coding export",
     "biblio": "bibliometric exports",
+    "registers": "registers of listed organisations and the due-diligence screen",
     "plots": "DVC plots",
 }
 
 #: modules whose ``cli`` parses the sub-command word itself (``ingest ...``)
-KEEP_SUBCOMMAND = {"pipeline.biblio.cli"}
+KEEP_SUBCOMMAND = {"pipeline.biblio.cli", "pipeline.registers.cli"}
 HELP = {"-h", "--help", "help"}
 
 

@@ -89,6 +89,7 @@ ENTRIES: dict[str, Entry] = {
     ),
     "raw.good_practices": _E("raw.synthesis", "good_practices.csv", "good practices"),
     "raw.edition": _E("raw", "EDITION.yaml", "whether the inputs are the synthetic edition"),
+    "raw.registers": _E("raw", "registers", "registers of listed organisations (.csv or .xlsx)"),
     # ---------------------------------------------------------------- centres (clean_centres)
     "processed.centres": _E("processed", "centres.parquet", "one row per centre"),
     "processed.organisations": _E("processed", "organisations.parquet", "partner organisations"),
@@ -163,6 +164,10 @@ ENTRIES: dict[str, Entry] = {
         "processed", "organisations_projection.graphml", "organisation co-partnership graph"
     ),
     "processed.network_lorenz": _E("processed", "network_lorenz.csv", "Lorenz curve points"),
+    # ---------------------------------------------------------------- due diligence
+    "processed.registers": _E(
+        "processed", "registers", "cleaned register entries and the due-diligence screen"
+    ),
     # ---------------------------------------------------------------- reference registries
     "reference.organisations": _E("reference", "organisations.csv", "organisation registry"),
     "reference.provinces": _E("reference", "provinces.csv", "Chinese province-level units"),
@@ -183,6 +188,9 @@ ENTRIES: dict[str, Entry] = {
         "reference", "published_figures.yaml", "the brief's published figures (typed once)"
     ),
     "reference.geo": _E("reference", "geo", "boundary layers and city coordinates"),
+    "reference.registers": _E(
+        "reference", "registers", "the reference register of checked public listings"
+    ),
     # ---------------------------------------------------------------- metrics
     "metrics.stage_findings": _E("metrics", "findings", "findings.<stage> files, one per chapter"),
     "metrics.findings": _E("metrics", "findings.json", "every chapter's findings, merged"),

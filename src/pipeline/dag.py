@@ -173,6 +173,17 @@ _CHAPTERS: tuple[Stage, ...] = (
         findings=True,
     ),
     Stage(
+        "phase3_due_diligence",
+        inputs=(
+            "raw.registers",
+            *CENTRES_TABLES,
+            "processed.centres_accounting",
+            *_ref("organisations", "nsi_sectors"),
+        ),
+        outputs=_proc("registers"),
+        findings=True,
+    ),
+    Stage(
         "phase3_triangulation",
         inputs=(
             # centres per organisation: from the network metrics, else counted from the links

@@ -16,6 +16,7 @@ what depends on it:
 ``interviews/``       the interview coding export (.xlsx) and codebook
 ``bibliometrics/``    OpenAlex sample (JSONL.gz), sidecar metadata, group_by counts
 ``synthesis/``        recommendations (illustrative scores) and good practices
+``registers/``        the reference register of checked public listings (copied, not made up)
 ====================  ==================================================
 
 The same seed and scenario always give the same bytes.
@@ -31,6 +32,7 @@ from pathlib import Path
 import yaml
 
 from pipeline.io import atomic_write_text
+from pipeline.registers.clean import write_edition as registers_edition
 from pipeline.synthetic import DEFAULT_SEED, biblio, centres, interviews, recommendations, survey
 from pipeline.synthetic.scenario import (
     Scenario,
@@ -66,6 +68,8 @@ def _generators(scale: int) -> dict[str, Generator]:
         "interviews": lambda out, seed, scen: interviews.generate(out, seed, scenario=scen),
         "bibliometrics": lambda out, seed, scen: biblio.generate(out, seed, scenario=scen),
         "synthesis": lambda out, seed, _scen: recommendations.generate(out, seed),
+        # checked public facts about lists, copied rather than generated
+        "registers": lambda out, seed, _scen: registers_edition(out, seed),
     }
 
 
