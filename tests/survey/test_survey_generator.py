@@ -82,8 +82,7 @@ def test_same_seed_same_bytes(tmp_path: Path, run_fresh) -> None:
 
 def test_committed_export_matches_generator() -> None:
     committed = REPO / "data" / "raw" / "survey" / gen.FILENAME
-    if not committed.exists():
-        pytest.skip("synthetic export not generated in this checkout")
+    assert committed.exists(), f"{committed} is committed and missing"
     assert committed.read_bytes() == gen.render(SEED)
 
 
