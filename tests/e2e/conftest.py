@@ -56,10 +56,15 @@ def copy_project(dest: Path) -> Path:
     return dest
 
 
-def clean_env() -> dict[str, str]:
+#: PYTHONHASHSEED of run A and run B: different, so an output that depends on the order in
+#: which a set or a str-keyed hash is iterated differs between the two runs and is caught.
+HASH_SEEDS = {"a": "1", "b": "2"}
+
+
+def clean_env(hashseed: str = "0") -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("PIPELINE_", "PYTEST_"))}
     env["PATH"] = f"{BIN}{os.pathsep}{env.get('PATH', '')}"
-    env["PYTHONHASHSEED"] = "0"
+    env["PYTHONHASHSEED"] = hashseed
     return env
 
 
@@ -74,16 +79,17 @@ def can_go_offline() -> bool:
     return probe.returncode == 0
 
 
-def dvc(root: Path, *args: str, offline: bool = False, timeout: int = 1800) -> subprocess.CompletedProcess:
+def dvc(root: Path, *args: str, offline: bool = False, timeout: int = 1800,
+        hashseed: str = "0") -> subprocess.CompletedProcess:
     cmd = [str(BIN / "dvc"), *args]
     if offline:
         cmd = [*OFFLINE_PREFIX, *cmd]
-    return subprocess.run(cmd, check=False, cwd=root, env=clean_env(), capture_output=True, text=True, timeout=timeout)
+    return subprocess.run(cmd, check=False, cwd=root, env=clean_env(hashseed), capture_output=True, text=True, timeout=timeout)
 
 
-def run_pipeline(root: Path, offline: bool) -> Run:
+def run_pipeline(root: Path, offline: bool, hashseed: str = "0") -> Run:
     start = time.perf_counter()
-    result = dvc(root, "repro", offline=offline)
+    result = dvc(root, "repro", offline=offline, hashseed=hashseed)
     seconds = time.perf_counter() - start
     log = result.stdout + result.stderr
     if result.returncode != 0:
@@ -103,11 +109,15 @@ def tree_hashes(root: Path, *folders: str) -> dict[str, str]:
 
 @pytest.fixture(scope="session")
 def runs(tmp_path_factory) -> tuple[Run, Run]:
-    """Run A (offline when possible) and run B, cold, in two different folders."""
+    """Run A (offline when possible) and run B, cold, in two different folders, each with its
+    own PYTHONHASHSEED (:data:`HASH_SEEDS`)."""
     a = copy_project(tmp_path_factory.mktemp("run_a") / "project")
     b = copy_project(tmp_path_factory.mktemp("run_b") / "elsewhere" / "project")
     offline = can_go_offline()
-    return run_pipeline(a, offline=offline), run_pipeline(b, offline=False)
+    return (
+        run_pipeline(a, offline=offline, hashseed=HASH_SEEDS["a"]),
+        run_pipeline(b, offline=False, hashseed=HASH_SEEDS["b"]),
+    )
 
 
 @pytest.fixture(scope="session")
