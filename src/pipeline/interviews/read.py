@@ -168,8 +168,10 @@ def find_sheet(
             f"one, or name the one to read with the `{param}` parameter"
         )
     if visible:
-        note = f"{file}: hidden sheet {{!r}} was not read (the {what} sheet is {visible[0]!r})"
-        return visible[0], [note.format(n) for n in hidden]
+        return visible[0], [
+            f"{file}: hidden sheet {n!r} was not read (the {what} sheet is {visible[0]!r})"
+            for n in hidden
+        ]
     if hidden:
         raise InterviewsInputError(
             f"{file}: the only {what} sheet(s) ({', '.join(hidden)}) are hidden; a hidden sheet "
