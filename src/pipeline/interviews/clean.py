@@ -404,8 +404,13 @@ def write_outputs(result: InterviewsResult, out_dir: Path | str) -> list[Path]:
 
 
 def run(
-    export_path: Path | str, codebook_path: Path | str, out_dir: Path | str
+    export_path: Path | str,
+    codebook_path: Path | str,
+    out_dir: Path | str,
+    case_sheet: str | None = None,
+    matrix_sheet: str | None = None,
 ) -> tuple[InterviewsResult, list[Path]]:
     """Clean the export with its codebook and write the outputs into ``out_dir``."""
-    result = clean_interviews(export_path, codebook_path)
+    sheets = {"case_sheet": case_sheet, "matrix_sheet": matrix_sheet}
+    result = clean_interviews(export_path, codebook_path, **sheets)
     return result, write_outputs(result, out_dir)
