@@ -184,8 +184,7 @@ def test_findings_keys_and_string_years() -> None:
 
 def test_bundled_extracts_hit_the_published_figures() -> None:
     """End to end on the committed synthetic group_by files (read with the ingestion reader)."""
-    if not RAW.exists():
-        pytest.skip("data/raw/bibliometrics not present")
+    assert RAW.is_dir(), f"{RAW} is committed and missing"
     uk = RAW / "openalex_group_by_uk_by_year_SYNTHETIC.json"
     uk_cn = RAW / "openalex_group_by_uk_cn_by_year_SYNTHETIC.json"
     table = published_vs_computed(

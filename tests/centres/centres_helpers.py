@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
+import subprocess
+import sys
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -183,3 +186,9 @@ def write_registry(d: Path) -> Path:
     for name, text in REGISTRY.items():
         (d / name).write_text(text, encoding="utf-8")
     return d
+
+
+def run_fresh(code: str, *args: object, hashseed: int) -> None:
+    """Run ``code`` in a new Python process with its own ``PYTHONHASHSEED`` (own set order)."""
+    env = {**os.environ, "PYTHONHASHSEED": str(hashseed), "PYTHONPATH": str(REPO / "src")}
+    subprocess.run([sys.executable, "-c", code, *map(str, args)], check=True, env=env)

@@ -13,7 +13,6 @@ from centres_helpers import assert_accounting, write_registry
 @pytest.fixture(scope="session")
 def ref_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A tiny, fixed registry so tests do not depend on the curated lists' growth."""
-    pytest.importorskip("pipeline.registries")
     return write_registry(tmp_path_factory.mktemp("reference"))
 
 

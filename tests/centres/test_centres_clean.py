@@ -12,9 +12,10 @@ from typing import Any
 import openpyxl
 import pandas as pd
 import pytest
-from centres_helpers import HEADER, assert_accounting, row, write_csv, write_xlsx
+from centres_helpers import HEADER, assert_accounting, row, run_fresh, write_csv, write_xlsx
 
 from pipeline.centres import CentresInputError, write_outputs
+from pipeline.centres.clean import OUTPUT_FILES
 
 Clean = Callable[..., Any]
 
@@ -357,15 +358,24 @@ def test_gbk_csv_with_chinese_names(tmp_path: Path, clean: Clean) -> None:
     assert list(r.unresolved["value"]) == ["剑桥大学"]
 
 
-def test_outputs_are_deterministic_and_sorted(tmp_path: Path, clean: Clean) -> None:
+CLEAN_IN_A_PROCESS = """
+import sys
+from pathlib import Path
+from pipeline.centres import clean_centres, write_outputs
+write_outputs(clean_centres(sys.argv[1], ref_dir=Path(sys.argv[2])), Path(sys.argv[3]))
+"""
+
+
+def test_outputs_are_deterministic_and_sorted(tmp_path: Path, clean: Clean, ref_dir: Path) -> None:
+    """Two separate processes with different hash seeds (so different set orders) agree."""
     p = write_xlsx(tmp_path / "d.xlsx", _mixed_rows())
     digests = []
-    for k in range(2):
+    for k, hashseed in enumerate((1, 2)):
         out = tmp_path / f"out{k}"
-        paths = write_outputs(clean(p), out)
-        digests.append({q.name: hashlib.sha256(q.read_bytes()).hexdigest() for q in paths})
+        run_fresh(CLEAN_IN_A_PROCESS, p, ref_dir, out, hashseed=hashseed)
+        digests.append({q.name: hashlib.sha256(q.read_bytes()).hexdigest() for q in out.iterdir()})
         assert not list(out.glob("*.tmp")) and not list(out.glob(".*"))
-    assert digests[0] == digests[1]
+    assert digests[0] == digests[1] and len(digests[0]) == len(OUTPUT_FILES)
     r = clean(p)
     assert list(r.centres["centre_id"]) == sorted(r.centres["centre_id"])
     cp = r.centre_partners

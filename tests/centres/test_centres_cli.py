@@ -86,3 +86,22 @@ def test_outputs_get_the_permissions_of_a_plain_file(
         os.umask(previous)
     modes = {stat.S_IMODE(p.stat().st_mode) for p in (root / "centres_clean").iterdir()}
     assert modes == {0o644}
+
+
+def test_two_sheets_with_a_table_stop_until_sheet_names_one(
+    tmp_path: Path, ref_dir: Path, monkeypatch: pytest.MonkeyPatch, capsys
+) -> None:
+    import openpyxl
+
+    path = tmp_path / "two.xlsx"
+    write_xlsx(path, [row()], notes_sheet=False)
+    wb = openpyxl.load_workbook(path)
+    old = wb.copy_worksheet(wb["Centres"])
+    old.title = "Centres 2019"
+    wb.save(path)
+    monkeypatch.chdir(tmp_path)
+    assert cli([str(path), "--ref-dir", str(ref_dir)]) == 1
+    err = capsys.readouterr().err
+    assert "'Centres'" in err and "'Centres 2019'" in err and "`sheet`" in err
+    assert cli([str(path), "--ref-dir", str(ref_dir), "--sheet", "Centres 2019"]) == 0
+    assert "centres kept:     1" in capsys.readouterr().out

@@ -17,12 +17,12 @@ from pipeline.centres.fields import (
 )
 from pipeline.centres.read import (
     CentresInputError,
-    decode_bytes,
     find_header_row,
     header_key,
     match_header,
     read_table,
 )
+from pipeline.io import decode_text
 
 
 # ----------------------------------------------------------------------------- years
@@ -269,12 +269,12 @@ def test_csv_encodings_round_trip(tmp_path: Path, encoding: str) -> None:
     assert t.rows[0][0] == 2  # line 2 of the file
 
 
-def test_decode_bytes_order() -> None:
-    assert decode_bytes("é,a".encode())[1] == "utf-8"
-    assert decode_bytes("北京,a".encode("gbk"))[1] == "gb18030"
-    assert decode_bytes("Café, Zoë".encode("cp1252"))[1] == "cp1252"
-    assert decode_bytes("x".encode("utf-16"))[1] == "utf-16"
-    assert decode_bytes(b"\xef\xbb\xbfx")[1] == "utf-8-sig"
+def test_decode_order() -> None:
+    assert decode_text("é,a".encode())[1] == "utf-8"
+    assert decode_text("北京,a".encode("gbk"))[1] == "gb18030"
+    assert decode_text("Café, Zoë".encode("cp1252"))[1] == "cp1252"
+    assert decode_text("x".encode("utf-16"))[1] == "utf-16"
+    assert decode_text(b"\xef\xbb\xbfx")[1] == "utf-8-sig"
 
 
 @pytest.mark.parametrize("delimiter", [",", ";", "\t"])

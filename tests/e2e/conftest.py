@@ -73,10 +73,15 @@ def copy_project(dest: Path) -> Path:
     return dest
 
 
-def clean_env() -> dict[str, str]:
+#: PYTHONHASHSEED of run A and run B: different, so an output that depends on the order in
+#: which a set or a str-keyed hash is iterated differs between the two runs and is caught.
+HASH_SEEDS = {"a": "1", "b": "2"}
+
+
+def clean_env(hashseed: str = "0") -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("PIPELINE_", "PYTEST_"))}
     env["PATH"] = f"{BIN}{os.pathsep}{env.get('PATH', '')}"
-    env["PYTHONHASHSEED"] = "0"
+    env["PYTHONHASHSEED"] = hashseed
     return env
 
 
@@ -97,6 +102,7 @@ def dvc(
     offline: bool = False,
     timeout: int = 1800,
     env: dict[str, str] | None = None,
+    hashseed: str = "0",
 ) -> subprocess.CompletedProcess:
     cmd = [str(BIN / "dvc"), *args]
     if offline:
@@ -105,17 +111,17 @@ def dvc(
         cmd,
         check=False,
         cwd=root,
-        env={**clean_env(), **(env or {})},
+        env={**clean_env(hashseed), **(env or {})},
         capture_output=True,
         text=True,
         timeout=timeout,
     )
 
 
-def run_pipeline(root: Path, offline: bool, trace: Path | None = None) -> Run:
+def run_pipeline(root: Path, offline: bool, trace: Path | None = None, hashseed: str = "0") -> Run:
     start = time.perf_counter()
     env = {"PIPELINE_TRACE_READS": str(trace)} if trace else None
-    result = dvc(root, "repro", offline=offline, env=env)
+    result = dvc(root, "repro", offline=offline, env=env, hashseed=hashseed)
     seconds = time.perf_counter() - start
     log = result.stdout + result.stderr
     if result.returncode != 0:
@@ -135,14 +141,15 @@ def tree_hashes(root: Path, *folders: str) -> dict[str, str]:
 
 @pytest.fixture(scope="session")
 def runs(tmp_path_factory) -> tuple[Run, Run]:
-    """Run A (offline when possible, reads recorded) and run B, cold, in two different folders."""
+    """Run A (offline when possible, reads recorded) and run B, cold, in two different folders,
+    each with its own PYTHONHASHSEED (:data:`HASH_SEEDS`)."""
     base_a = tmp_path_factory.mktemp("run_a")
     a = copy_project(base_a / "project")
     b = copy_project(tmp_path_factory.mktemp("run_b") / "elsewhere" / "project")
     offline = can_go_offline()
     return (
-        run_pipeline(a, offline=offline, trace=base_a / "trace"),
-        run_pipeline(b, offline=False),
+        run_pipeline(a, offline=offline, trace=base_a / "trace", hashseed=HASH_SEEDS["a"]),
+        run_pipeline(b, offline=False, hashseed=HASH_SEEDS["b"]),
     )
 
 

@@ -46,7 +46,7 @@ def run_centres(path: Path, case: dict[str, Any], tmp: Path) -> Outcome:
     from pipeline.centres import clean_centres
     from pipeline.centres.clean import check_accounting
 
-    r = clean_centres(path)
+    r = clean_centres(path, sheet=case.get("sheet"))
     acc = r.accounting
     check_accounting(acc)
     assert len(r.centres) == acc["centres"]
@@ -87,6 +87,7 @@ def run_survey(path: Path, case: dict[str, Any], tmp: Path) -> Outcome:
         duplicates=acc["duplicates"],
         rejected=acc["rejected"],
         unresolved=r.unresolved["organisation_text"].astype(str).tolist(),
+        warnings=list(acc["warnings"]),
         result=r,
     )
 
@@ -95,7 +96,9 @@ def run_interviews(path: Path, case: dict[str, Any], tmp: Path) -> Outcome:
     from pipeline.interviews import clean_interviews
 
     codebook = tmp / case["codebook"] if "codebook" in case else corpus.CODEBOOK
-    r = clean_interviews(path, codebook)
+    r = clean_interviews(
+        path, codebook, case_sheet=case.get("case_sheet"), matrix_sheet=case.get("matrix_sheet")
+    )
     acc = r.accounting
     for block in ("cases_sheet", "matrix_rows"):
         b = acc[block]
@@ -113,6 +116,7 @@ def run_interviews(path: Path, case: dict[str, Any], tmp: Path) -> Outcome:
         duplicates=cs["duplicates"],
         rejected=cs["rejected"],
         unresolved=list(acc["unresolved_organisations"]),
+        warnings=list(acc["warnings"]),
         result=r,
     )
 

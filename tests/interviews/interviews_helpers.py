@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import functools
+import os
 import shutil
+import subprocess
+import sys
 import tempfile
 from pathlib import Path
 from typing import Any
@@ -57,3 +60,9 @@ def findings(seed: int = SEED) -> dict[str, Any]:
 
     r = cleaned(seed)
     return interviews_findings(r.cases, r.codes_long, r.codebook)
+
+
+def run_fresh(code: str, *args: object, hashseed: int) -> None:
+    """Run ``code`` in a new Python process with its own ``PYTHONHASHSEED`` (own set order)."""
+    env = {**os.environ, "PYTHONHASHSEED": str(hashseed), "PYTHONPATH": str(REPO / "src")}
+    subprocess.run([sys.executable, "-c", code, *map(str, args)], check=True, env=env)

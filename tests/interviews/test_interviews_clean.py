@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from interviews_helpers import SEED, cleaned, copy_generated, figure
+from interviews_helpers import SEED, cleaned, copy_generated, figure, generated, run_fresh
 from openpyxl import load_workbook
 
-from pipeline.interviews import InterviewsInputError, clean_interviews, write_outputs
+from pipeline.interviews import InterviewsInputError, clean_interviews
 from pipeline.interviews.clean import parse_reference_count
 from pipeline.interviews.read import column_letter, parse_code_header
 from pipeline.synthetic.interviews import CODEBOOK_NAME, EXPORT_NAME, MATRIX_SHEET, make_truth
@@ -97,11 +97,21 @@ def test_duplicate_case_row_is_counted_once(tmp_path: Path) -> None:
     assert res.cases["case_id"].is_unique
 
 
+CLEAN_IN_A_PROCESS = """
+import sys
+from pipeline.interviews.clean import run
+run(sys.argv[1], sys.argv[2], sys.argv[3])
+"""
+
+
 def test_outputs_are_written_and_deterministic(tmp_path: Path) -> None:
+    """Two separate processes with different hash seeds (so different set orders) agree."""
     res = cleaned()
-    paths = write_outputs(res, tmp_path / "a")
-    write_outputs(res, tmp_path / "b")
-    names = sorted(p.name for p in paths)
+    folder = generated()
+    for sub, hashseed in (("a", 1), ("b", 2)):
+        export, book = folder / EXPORT_NAME, folder / CODEBOOK_NAME
+        run_fresh(CLEAN_IN_A_PROCESS, export, book, tmp_path / sub, hashseed=hashseed)
+    names = sorted(p.name for p in (tmp_path / "a").iterdir())
     assert names == sorted(
         [
             "interviews_cases.parquet",

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import csv
 import io
+import os
+import subprocess
+import sys
 from collections.abc import Callable
 from pathlib import Path
 
@@ -57,3 +60,15 @@ def write_variant(tmp_path: Path) -> Callable[..., Path]:
         return path
 
     return _write
+
+
+@pytest.fixture()
+def run_fresh() -> Callable[..., None]:
+    """Run code in a new Python process with its own ``PYTHONHASHSEED`` (own set order)."""
+    src = Path(__file__).resolve().parents[2] / "src"
+
+    def _run(code: str, *args: object, hashseed: int) -> None:
+        env = {**os.environ, "PYTHONHASHSEED": str(hashseed), "PYTHONPATH": str(src)}
+        subprocess.run([sys.executable, "-c", code, *map(str, args)], check=True, env=env)
+
+    return _run

@@ -145,8 +145,7 @@ def test_same_seed_same_bytes(tmp_path: Path) -> None:
 
 
 def test_committed_files_match_generator(out_dir: Path) -> None:
-    if not COMMITTED.exists():
-        pytest.skip("data/raw/bibliometrics not present")
+    assert COMMITTED.is_dir(), f"{COMMITTED} is committed and missing"
     for name in NAMES:
         assert _sha(out_dir / name) == _sha(COMMITTED / name), f"regenerate {name} (seed {SEED})"
 

@@ -223,10 +223,8 @@ def test_blank_province_with_city_in_china(data_rows, truth) -> None:
 
 
 def test_provinces_resolve_to_truth(data_rows, truth) -> None:
-    try:
-        from pipeline.registries import ProvinceResolver
-    except ImportError:  # pragma: no cover
-        pytest.skip("registry resolvers not available")
+    from pipeline.registries import ProvinceResolver
+
     resolver = ProvinceResolver()
     want = dict(zip(truth.centres["name"], truth.centres["province_code"], strict=True))
     for r in data_rows:
@@ -299,10 +297,8 @@ def test_invalid_row_without_year_or_partner(data_rows) -> None:
 
 
 def test_invalid_row_with_only_unknown_partners(data_rows, truth) -> None:
-    try:
-        from pipeline.registries import OrganisationResolver
-    except ImportError:  # pragma: no cover
-        pytest.skip("registry resolvers not available")
+    from pipeline.registries import OrganisationResolver
+
     resolver = OrganisationResolver()
     names = set(truth.centres["name"])
     strays = [
@@ -327,11 +323,9 @@ def test_accounting_matches_the_sheet(rows, data_rows, truth) -> None:
 
 
 def test_cleaner_recovers_the_truth(book, truth) -> None:
-    """Integration: the cleaner, when present, gives back the truth tables exactly."""
-    try:
-        from pipeline.centres.clean import clean_centres
-    except ImportError:  # pragma: no cover
-        pytest.skip("centres cleaner not available")
+    """Integration: the cleaner gives back the truth tables exactly."""
+    from pipeline.centres.clean import clean_centres
+
     res = clean_centres(book)
     acc = plan_workbook(truth, SEED).accounting
     for k in ("raw_rows", "non_data_rows", "centres", "duplicates", "rejected"):
@@ -367,8 +361,7 @@ def test_scale_100_is_fast(tmp_path) -> None:
 def test_bundled_workbook_is_current(book) -> None:
     """The committed synthetic workbook equals a fresh generation (regenerate if not)."""
     bundled = REPO / "data" / "raw" / "centres" / "centres_SYNTHETIC.xlsx"
-    if not bundled.exists():
-        pytest.skip("no bundled synthetic workbook (replaced by real data?)")
+    assert bundled.exists(), f"{bundled} is committed; regenerate it if it went missing"
     assert _sha(bundled) == _sha(book), (
         "data/raw/centres/centres_SYNTHETIC.xlsx is stale: run "
         "`python -m pipeline reference generate --only centres`"

@@ -338,11 +338,9 @@ def test_research_area_text_classifies_back(truth) -> None:
         assert got == want, (row.research_area_text, got, want)
 
 
-def test_research_area_text_uses_rules_of_the_cleaner_if_present(truth) -> None:
-    try:
-        from pipeline.registries import classify_research_area
-    except ImportError:  # pragma: no cover
-        pytest.skip("registry classifier not available")
+def test_research_area_text_uses_rules_of_the_cleaner(truth) -> None:
+    from pipeline.registries import classify_research_area
+
     for row in truth.centres.itertuples():
         res = classify_research_area(row.research_area_text)
         assert res.topic == row.topic

@@ -88,12 +88,15 @@ def clean_centres(
     year_min: int = YEAR_MIN_DEFAULT,
     year_max: int = YEAR_MAX_DEFAULT,
     ref_dir: Path | None = None,
+    sheet: str | None = None,
 ) -> CentresResult:
     """Read and clean a centres workbook/CSV; see the module docstring for the outputs.
 
-    Raises :class:`CentresInputError` when the file cannot be read as a centres table.
+    ``sheet`` names the worksheet to read (None or ``"auto"``: the one visible sheet that
+    holds a centres table). Raises :class:`CentresInputError` when the file cannot be read
+    as a centres table.
     """
-    table = read_table(path)
+    table = read_table(path, sheet)
     reg = CentresRegistry.load(Path(ref_dir) if ref_dir else None, float(fuzzy_threshold))
     log = CleaningLog(Path(path).name, dict(table.columns), list(table.warnings))
     kept = clean_rows(table, reg, log, YearRange(year_min, year_max))
@@ -241,7 +244,7 @@ def row_accounting(
     """Where every row went; raises when the outcomes do not add up to the rows read."""
     accounting = {
         "source_file": log.source_file,
-        "raw_rows": len(table.rows),
+        "raw_rows": len(table.rows) + len(table.malformed),
         "non_data_rows": log.non_data_rows,
         "centres": len(tables["centres"]),
         "duplicates": len(tables["duplicates"]),

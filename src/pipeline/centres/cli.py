@@ -35,6 +35,7 @@ DEFAULTS = {
     "fuzzy_threshold": FUZZY_THRESHOLD_DEFAULT,
     "year_min": YEAR_MIN_DEFAULT,
     "year_max": YEAR_MAX_DEFAULT,
+    "sheet": "auto",
 }
 
 
@@ -84,6 +85,11 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--ref-dir", type=Path, help="reference registry folder (default: data/reference)"
     )
+    p.add_argument(
+        "--sheet",
+        help="the worksheet of a workbook to read (default: the one visible sheet that holds "
+        "a centres table; several such sheets, or only hidden ones, stop with their names)",
+    )
     return p
 
 
@@ -94,6 +100,7 @@ def settings(args: argparse.Namespace) -> dict[str, Any]:
         "fuzzy_threshold": args.fuzzy_threshold,
         "year_min": args.year_min,
         "year_max": args.year_max,
+        "sheet": args.sheet,
     }
     return stage_settings(DEFAULTS, args.params, STAGE, overrides)
 
@@ -119,6 +126,7 @@ def cli(argv: list[str] | None = None) -> int:
             year_min=int(run["year_min"]),
             year_max=int(run["year_max"]),
             ref_dir=args.ref_dir,
+            sheet=run["sheet"],
         )
     except CentresInputError as exc:
         print(f"error: {exc}", file=sys.stderr)

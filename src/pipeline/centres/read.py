@@ -4,15 +4,20 @@ The reader's job ends at "rows of cells with the row number a user sees": it fin
 the header row, maps headers to canonical fields, and hands back the raw cell values (numbers,
 dates and text untouched) for :mod:`pipeline.centres.clean` to parse.
 
-* ``.xlsx``: openpyxl in read-only mode; the sheet whose header row matches best wins; formula
-  cells give their cached value, or the formula text when no value was cached.
-* ``.csv``: any encoding a spreadsheet program writes (BOM sniffing, then UTF-8, GB18030 and
-  cp1252), comma/semicolon/tab/pipe delimiters, quoted fields with embedded line breaks.
+* ``.xlsx``: refused before parsing when it is encrypted, not a zip, or would inflate past the
+  limits of :func:`pipeline.io.check_xlsx`; then openpyxl in read-only mode. The sheet read is
+  the one named by ``sheet``, else the one visible sheet holding every required column:
+  several such sheets are an error naming them, and a hidden sheet is never read unless named.
+  Formula cells give their cached value, or the formula text when no value was cached.
+* ``.csv``: decoded by :func:`pipeline.io.decode_text` (a byte-order mark, UTF-8, or one legacy
+  encoding for the whole file with a warning; mixed encodings are an error naming the lines),
+  comma/semicolon/tab/pipe delimiters, quoted fields with embedded line breaks. A record whose
+  number of fields is not the header's is set aside whole (``RawTable.malformed``), never
+  padded or cut to fit.
 """
 
 from __future__ import annotations
 
-import codecs
 import csv
 import datetime as dt
 import re
@@ -25,7 +30,16 @@ from typing import Any
 import openpyxl
 
 from pipeline.centres.headers import HEADER_VARIANTS, PARTNER_FIELDS, REQUIRED
-from pipeline.io import CsvSyntaxError, csv_text_records, find_input
+from pipeline.io import (
+    CsvSyntaxError,
+    EncodingError,
+    XlsxRefused,
+    check_xlsx,
+    csv_text_spans,
+    decode_text,
+    find_input,
+    split_field_counts,
+)
 
 #: Where the pipeline looks for the centres file, and the kinds of file it picks there.
 RAW_DIR = "data/raw/centres"
@@ -53,7 +67,9 @@ class RawTable:
 
     ``rows`` holds ``(source_row, {field: value})`` for every line below the header up to the
     last non-empty one (blank lines included, so they can be counted); ``source_row`` is the
-    1-based spreadsheet row (xlsx) or the line where the record starts (csv).
+    1-based spreadsheet row (xlsx) or the line where the record starts (csv). ``malformed``
+    holds ``(source_row, reason)`` of each CSV record below the header that was set aside
+    because its number of fields is not the header's.
     """
 
     source_file: str
@@ -67,6 +83,7 @@ class RawTable:
     delimiter: str | None = None
     ignored_columns: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    malformed: list[tuple[int, str]] = field(default_factory=list)
 
 
 # --------------------------------------------------------------------------- header matching
@@ -249,6 +266,33 @@ def _ignored_warnings(source_file: str, mapped: _HeaderMap) -> list[str]:
     ]
 
 
+def _field_count_check(
+    rows: list[list[Any]], numbers: list[int], last_lines: list[int], width: int
+) -> tuple[list[list[Any]], list[int], list[tuple[int, str]]]:
+    """CSV rows below the header with the header's field count, and the others set aside.
+
+    A record of one field passes (a note below the table, or a lone name, which the cleaner
+    judges); see :func:`pipeline.io.split_field_counts` for the rest.
+    """
+    spans = [
+        (n, last, ["" if c is None else str(c) for c in r])
+        for r, n, last in zip(rows, numbers, last_lines, strict=True)
+    ]
+    good, bad = split_field_counts(spans, width, single_field_ok=True)
+    keep = {first for first, _, _ in good}
+    kept = [(r, n) for r, n in zip(rows, numbers, strict=True) if n in keep]
+    malformed = [(b.first_line, f"malformed row: {b.reason}") for b in bad]
+    return [r for r, _ in kept], [n for _, n in kept], malformed
+
+
+def _header_width(header: list[Any]) -> int:
+    """Columns of the header row up to its last non-blank cell."""
+    width = len(header)
+    while width and _is_blank(header[width - 1]):
+        width -= 1
+    return width
+
+
 def _build_table(
     source_file: str,
     rows: list[list[Any]],
@@ -256,7 +300,9 @@ def _build_table(
     *,
     sheet: str | None = None,
     sheets_seen: list[str] | None = None,
+    last_lines: list[int] | None = None,
 ) -> RawTable:
+    """The table below the header row; with ``last_lines`` (CSV) field counts are checked."""
     h_idx, score = _header_row(source_file, rows, sheets_seen)
     header = rows[h_idx]
     mapped = _map_header(header)
@@ -271,7 +317,13 @@ def _build_table(
             sheet=sheet,
             sheets_seen=sheets_seen,
         )
-    body, extras = _body_rows(rows[h_idx + 1 :], row_numbers[h_idx + 1 :], mapped, len(header))
+    below, numbers = rows[h_idx + 1 :], row_numbers[h_idx + 1 :]
+    malformed: list[tuple[int, str]] = []
+    if last_lines is not None:
+        below, numbers, malformed = _field_count_check(
+            below, numbers, last_lines[h_idx + 1 :], _header_width(header)
+        )
+    body, extras = _body_rows(below, numbers, mapped, len(header))
     return RawTable(
         source_file=source_file,
         columns=mapped.columns,
@@ -282,6 +334,7 @@ def _build_table(
         sheet=sheet,
         ignored_columns=mapped.ignored,
         warnings=_ignored_warnings(source_file, mapped),
+        malformed=malformed,
     )
 
 
@@ -340,8 +393,20 @@ def _has_formulas(path: Path) -> bool:
     return False
 
 
-def _sheet_candidate(name: str, wb_v: Any, wb_f: Any | None) -> tuple[Any, ...]:
-    """``(complete, score, rows, numbers)`` of one sheet: how well its header row matches."""
+@dataclass
+class _Sheet:
+    """One sheet of a workbook as read: its rows and how well its header row matches."""
+
+    name: str
+    position: int
+    hidden: bool
+    complete: bool  # the header row has every required column
+    score: int
+    rows: list[list[Any]]
+    numbers: list[int]
+
+
+def _read_sheet(name: str, position: int, wb_v: Any, wb_f: Any | None) -> _Sheet:
     ws_v = wb_v[name]
     ws_f = wb_f[name] if wb_f is not None else None
     for ws in (ws_v, ws_f):
@@ -351,100 +416,119 @@ def _sheet_candidate(name: str, wb_v: Any, wb_f: Any | None) -> tuple[Any, ...]:
     h_idx, score = find_header_row(rows)
     matched = {match_header(c) for c in rows[h_idx]} - {None} if rows else set()
     complete = bool(rows) and not _missing_required(matched)
-    return complete, score, rows, numbers
+    hidden = getattr(ws_v, "sheet_state", "visible") != "visible"
+    return _Sheet(name, position, hidden, complete, score, rows, numbers)
 
 
-def read_xlsx(path: Path) -> RawTable:
-    """Read the best-matching sheet of an .xlsx workbook.
+def _named(names: list[str]) -> str:
+    return ", ".join(repr(n) for n in names)
 
-    A sheet with every required column beats one without; then the best header score; then
-    the earlier sheet.
+
+def _choose_sheet(source: str, sheets: list[_Sheet]) -> tuple[_Sheet, list[str]]:
+    """The sheet to read when none is named, and warnings about hidden tables left unread.
+
+    Exactly one visible sheet may hold every required column; several are an error naming
+    them, and so is a table found only on hidden sheets. With no complete sheet, the visible
+    sheet whose header matches best is returned (its missing columns are then reported).
     """
-    source = str(path)
+    complete = [sh for sh in sheets if sh.complete]
+    visible = [sh for sh in complete if not sh.hidden]
+    hidden = [sh.name for sh in complete if sh.hidden]
+    if len(visible) > 1:
+        names = _named([sh.name for sh in visible])
+        raise CentresInputError(
+            f"{source}: several sheets hold a centres table ({names}); keep one, or name the "
+            "one to read with the `sheet` parameter"
+        )
+    if visible:
+        warnings = [
+            f"{source}: hidden sheet {name!r} also holds a centres table; it was not read "
+            f"(sheet {visible[0].name!r} was)"
+            for name in hidden
+        ]
+        return visible[0], warnings
+    if hidden:
+        raise CentresInputError(
+            f"{source}: the centres table is only on hidden sheet(s) {_named(hidden)}; a hidden "
+            "sheet is never read silently - unhide the sheet to read, or name it with the "
+            "`sheet` parameter"
+        )
+    shown = [sh for sh in sheets if not sh.hidden] or sheets
+    return max(shown, key=lambda sh: (sh.score, -sh.position)), []
+
+
+def _open_both(path: Path, source: str) -> tuple[Any, Any | None]:
+    """The workbook with cached values and, when some sheet holds formulas, with formulas."""
     if path.stat().st_size == 0:
         raise CentresInputError(f"{source}: the file is empty - no header row found")
+    try:
+        check_xlsx(path)
+    except XlsxRefused as exc:
+        raise CentresInputError(f"{source}: cannot open as an .xlsx workbook: {exc}") from exc
     try:
         wb_v = _open_workbook(path, data_only=True)
         # a second, formula-text pass is needed only when some sheet holds formulas
         wb_f = _open_workbook(path, data_only=False) if _has_formulas(path) else None
     except Exception as exc:  # BadZipFile, InvalidFileException, KeyError ...
         raise CentresInputError(f"{source}: cannot open as an .xlsx workbook ({exc})") from exc
+    return wb_v, wb_f
+
+
+def _sheets_to_read(source: str, names: list[str], sheet: str | None) -> list[str]:
+    if sheet is None:
+        return names
+    if sheet not in names:
+        raise CentresInputError(
+            f"{source}: no sheet {sheet!r}, which the `sheet` parameter names (sheets: "
+            f"{_named(names)})"
+        )
+    return [sheet]
+
+
+def read_xlsx(path: Path, sheet: str | None = None) -> RawTable:
+    """Read the centres table of an .xlsx workbook: sheet ``sheet``, or the one that holds it.
+
+    Without ``sheet``, the one visible sheet with every required column is read (see
+    :func:`_choose_sheet`); hidden sheets holding a table too are named in the warnings.
+    """
+    source = str(path)
+    wb_v, wb_f = _open_both(path, source)
     try:
-        sheets = list(wb_v.sheetnames)
-        candidates = [(*_sheet_candidate(n, wb_v, wb_f), -i, n) for i, n in enumerate(sheets)]
+        names = list(wb_v.sheetnames)
+        wanted = _sheets_to_read(source, names, sheet)
+        sheets = [_read_sheet(n, names.index(n), wb_v, wb_f) for n in wanted]
     finally:
         wb_v.close()
         if wb_f is not None:
             wb_f.close()
-    if not candidates:
+    if not sheets:
         raise CentresInputError(f"{source}: the workbook has no sheets")
-    complete, _, rows, numbers, _, name = max(candidates, key=lambda c: (c[0], c[1], c[4]))
-    if not complete and not any(any(not _is_blank(c) for c in r) for r in rows):
+    chosen, warnings = (sheets[0], []) if sheet is not None else _choose_sheet(source, sheets)
+    if not chosen.complete and not any(any(not _is_blank(c) for c in r) for r in chosen.rows):
         raise CentresInputError(
             f"{source}: the file is empty - no header row found "
-            f"(sheets looked at: {', '.join(sheets)})"
+            f"(sheets looked at: {', '.join(wanted)})"
         )
-    return _build_table(source, rows, numbers, sheet=name, sheets_seen=sheets)
+    table = _build_table(source, chosen.rows, chosen.numbers, sheet=chosen.name, sheets_seen=names)
+    table.warnings = warnings + table.warnings
+    return table
 
 
 # --------------------------------------------------------------------------- csv
-_BOMS = (
-    (codecs.BOM_UTF32_LE, "utf-32"),
-    (codecs.BOM_UTF32_BE, "utf-32"),
-    (codecs.BOM_UTF8, "utf-8-sig"),
-    (codecs.BOM_UTF16_LE, "utf-16"),
-    (codecs.BOM_UTF16_BE, "utf-16"),
-)
-
-
-def decode_bytes(data: bytes) -> tuple[str, str]:
-    """Decode file bytes; return ``(text, encoding)``.
-
-    Order: byte-order mark; BOM-less UTF-16 (NUL-byte pattern); UTF-8; GB18030 (a superset of
-    GBK/GB2312); cp1252 last (it accepts almost anything, so it never comes first).
-    """
-    for bom, enc in _BOMS:
-        if data.startswith(bom):
-            try:
-                return data.decode(enc), enc
-            except UnicodeDecodeError:
-                continue  # e.g. UTF-16 LE text starting with U+0000 looks like UTF-32
-    sample = data[:4000]
-    if len(sample) >= 4:
-        even_nul = sample[0::2].count(0) / max(1, len(sample[0::2]))
-        odd_nul = sample[1::2].count(0) / max(1, len(sample[1::2]))
-        if odd_nul > 0.3 and even_nul < 0.05:
-            try:
-                return data.decode("utf-16-le"), "utf-16-le"
-            except UnicodeDecodeError:
-                pass
-        if even_nul > 0.3 and odd_nul < 0.05:
-            try:
-                return data.decode("utf-16-be"), "utf-16-be"
-            except UnicodeDecodeError:
-                pass
-    for enc in ("utf-8", "gb18030", "cp1252"):
-        try:
-            return data.decode(enc), enc
-        except UnicodeDecodeError:
-            continue
-    return data.decode("latin-1"), "latin-1"
-
-
 _DELIMITERS = (",", ";", "\t", "|")
 
 
-def _parse_csv(text: str, delimiter: str) -> tuple[list[list[Any]], list[int]]:
-    """Parse CSV text; return rows (blank cells as None) and the line each record starts on.
+def _parse_csv(text: str, delimiter: str) -> tuple[list[list[Any]], list[int], list[int]]:
+    """Parse CSV text: rows (blank cells as None), and the first and last line of each record.
 
-    Long free-text cells are read whole (:func:`pipeline.io.csv_text_records`).
+    Long free-text cells are read whole (:func:`pipeline.io.csv_text_spans`).
     """
     try:
-        records = csv_text_records(text, delimiter)
+        spans = csv_text_spans(text, delimiter)
     except CsvSyntaxError as exc:
         raise CentresInputError(f"line {exc.line}: malformed CSV ({exc.error})") from exc
-    rows = [[c if c.strip() else None for c in values] for _, values in records]
-    return rows, [start for start, _ in records]
+    rows = [[c if c.strip() else None for c in values] for _, _, values in spans]
+    return rows, [first for first, _, _ in spans], [last for _, last, _ in spans]
 
 
 def sniff_delimiter(text: str) -> str:
@@ -457,7 +541,7 @@ def sniff_delimiter(text: str) -> str:
     best, best_score = sniffed, -1
     for d in (sniffed, *(x for x in _DELIMITERS if x != sniffed)):
         try:
-            rows, _ = _parse_csv(sample, d)
+            rows, _, _ = _parse_csv(sample, d)
         except CentresInputError:
             continue
         _, score = find_header_row(rows)
@@ -466,13 +550,22 @@ def sniff_delimiter(text: str) -> str:
     return best
 
 
+def decode_file(path: Path, data: bytes) -> tuple[str, str, str | None]:
+    """``(text, encoding, warning)`` of a CSV's bytes; a mixed-encoding file is an error."""
+    try:
+        text, encoding, warning = decode_text(data)
+    except EncodingError as exc:
+        raise CentresInputError(f"{path}: {exc}") from exc
+    return text, encoding, (f"{path}: {warning}" if warning else None)
+
+
 def read_csv(path: Path) -> RawTable:
     """Read a delimited text file in any common spreadsheet-export encoding."""
     source = str(path)
     data = path.read_bytes()
     if not data.strip():
         raise CentresInputError(f"{source}: the file is empty - no header row found")
-    text, encoding = decode_bytes(data)
+    text, encoding, warning = decode_file(path, data)
     text = text.lstrip("\ufeff")
     if not text.strip():
         raise CentresInputError(f"{source}: the file is empty - no header row found")
@@ -484,14 +577,15 @@ def read_csv(path: Path) -> RawTable:
         delimiter = sniff_delimiter(text)
         body = text
     try:
-        rows, starts = _parse_csv(body, delimiter)
+        rows, starts, lasts = _parse_csv(body, delimiter)
     except CentresInputError as exc:
         raise CentresInputError(f"{source}: {exc}") from exc
     if hint:
-        starts = [n + 1 for n in starts]
-    table = _build_table(source, rows, starts)
+        starts, lasts = [n + 1 for n in starts], [n + 1 for n in lasts]
+    table = _build_table(source, rows, starts, last_lines=lasts)
     table.encoding = encoding
     table.delimiter = delimiter
+    table.warnings = ([warning] if warning else []) + table.warnings
     return table
 
 
@@ -507,16 +601,26 @@ def resolve_input(workbook: str | Path = "auto", folder: str | Path = RAW_DIR) -
     return find_input(workbook, folder, INPUT_SUFFIXES, what="centres input", param="workbook")
 
 
-def read_table(path: str | Path) -> RawTable:
-    """Read ``path`` (.xlsx/.xlsm or .csv/.tsv/.txt) into a :class:`RawTable`."""
+def read_table(path: str | Path, sheet: str | None = None) -> RawTable:
+    """Read ``path`` (.xlsx/.xlsm or .csv/.tsv/.txt) into a :class:`RawTable`.
+
+    ``sheet`` names the worksheet of a workbook to read (None or ``"auto"``: the one sheet
+    that holds the table); for a CSV it has no meaning and is reported as ignored.
+    """
     p = Path(path)
     if not p.exists():
         raise CentresInputError(f"{p}: file not found")
+    sheet = None if sheet is None or str(sheet).strip().lower() in ("", "auto") else str(sheet)
     suffix = p.suffix.lower()
     if suffix in (".xlsx", ".xlsm"):
-        return read_xlsx(p)
+        return read_xlsx(p, sheet)
     if suffix in (".csv", ".tsv", ".txt"):
-        return read_csv(p)
+        table = read_csv(p)
+        if sheet is not None:
+            table.warnings.insert(
+                0, f"{p}: the `sheet` parameter ({sheet!r}) was ignored: a CSV has no sheets"
+            )
+        return table
     if suffix == ".xls":
         raise CentresInputError(f"{p}: legacy .xls is not supported; save it as .xlsx or .csv")
     raise CentresInputError(f"{p}: unsupported file type {suffix!r} (expected .xlsx or .csv)")

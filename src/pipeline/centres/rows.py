@@ -108,12 +108,23 @@ class Partners:
 def clean_rows(
     table: RawTable, reg: CentresRegistry, log: CleaningLog, years: YearRange
 ) -> list[dict[str, Any]]:
-    """The kept centre records of ``table`` in file order (duplicates not yet dropped)."""
+    """The kept centre records of ``table`` in file order (duplicates not yet dropped).
+
+    CSV records the reader set aside (wrong number of fields) are rejected whole first.
+    """
+    for number, reason in table.malformed:
+        log.reject(number, [("", "", reason)])
     kept = []
-    for (number, cells), extras in zip(table.rows, table.extra_cells, strict=True):
+    notes_from = notes_start(table)
+    for i, ((number, cells), extras) in enumerate(zip(table.rows, table.extra_cells, strict=True)):
         row = Row(number, cells, {k: cell_text(v) for k, v in cells.items()})
-        if is_non_data(row, extras, table.first_column):
+        if is_non_data(row, extras, table.first_column, below_table=i >= notes_from):
             log.non_data_rows += 1
+            if [k for k, v in row.text.items() if v] == ["name"]:
+                log.warnings.append(
+                    f"{log.source_file} row {number}: only the {log.label('name')!r} cell is "
+                    "filled, below the table after a blank row: read as a note, not a centre"
+                )
             continue
         record = clean_row(row, reg, log, years)
         if record is not None:
@@ -121,8 +132,32 @@ def clean_rows(
     return kept
 
 
-def is_non_data(row: Row, extras: dict[str, Any], first_column: str | None) -> bool:
-    """Blank rows, trailing notes (one cell: first column, No. or Notes) and repeated headers."""
+def _filled(cells: dict[str, Any], extras: dict[str, Any]) -> int:
+    return sum(cell_text(v) is not None for v in (*cells.values(), *extras.values()))
+
+
+def notes_start(table: RawTable) -> int:
+    """Index into ``table.rows`` where notes below the table may begin.
+
+    That is the first blank row after the last row with two or more filled cells (notes are
+    set off from the table by a blank row); ``len(table.rows)`` when there is none.
+    """
+    counts = [
+        _filled(cells, extras)
+        for (_, cells), extras in zip(table.rows, table.extra_cells, strict=True)
+    ]
+    last_data = max((i for i, n in enumerate(counts) if n >= 2), default=-1)
+    return next((i for i in range(last_data + 1, len(counts)) if counts[i] == 0), len(counts))
+
+
+def is_non_data(
+    row: Row, extras: dict[str, Any], first_column: str | None, *, below_table: bool = False
+) -> bool:
+    """Blank rows, notes (one cell: first column, No. or Notes) and repeated headers.
+
+    A row whose one filled cell is the centre name is a centre row (rejected for what it
+    lacks) unless it sits below the table after a blank row, where it is a note.
+    """
     filled = [k for k, v in row.text.items() if v is not None]
     filled_extra = [k for k, v in extras.items() if cell_text(v) is not None]
     total = len(filled) + len(filled_extra)
@@ -135,7 +170,11 @@ def is_non_data(row: Row, extras: dict[str, Any], first_column: str | None) -> b
     ):
         return True
     if total == 1:
-        return bool(filled_extra) or filled[0] in {first_column, "notes", "no"}
+        if filled_extra:
+            return True
+        if filled[0] == "name":
+            return below_table
+        return filled[0] in {first_column, "notes", "no"}
     return False
 
 

@@ -329,10 +329,22 @@ def clean_interviews(
     codebook_path: Path | str,
     resolver: Any | None = None,
     org_names: dict[str, str] | None = None,
+    case_sheet: str | None = None,
+    matrix_sheet: str | None = None,
 ) -> InterviewsResult:
-    """Read, validate and clean the export; see the module docstring for the rules."""
+    """Read, validate and clean the export; see the module docstring for the rules.
+
+    ``case_sheet`` / ``matrix_sheet`` name the sheets to read (None or ``"auto"``: the one
+    visible sheet whose name says what it holds).
+    """
     codebook = read_codebook(codebook_path)
-    raw = read_export(export_path, codebook, codebook_file=Path(codebook_path).name)
+    raw = read_export(
+        export_path,
+        codebook,
+        codebook_file=Path(codebook_path).name,
+        case_sheet=_named_sheet(case_sheet),
+        matrix_sheet=_named_sheet(matrix_sheet),
+    )
     resolver = resolver if resolver is not None else default_resolver()
     org_names = org_names if org_names is not None else organisation_names()
     cases, rej_cases, case_block = clean_cases(raw, resolver, org_names)
@@ -352,8 +364,16 @@ def clean_interviews(
         "cases_without_coding": sorted(set(cases["case_id"]) - set(codes_long["case_id"])),
         "unresolved_organisations": unresolved_names(cases),
         "rejects_rows": len(rejects),
+        "warnings": list(raw.warnings),
     }
     return InterviewsResult(cases, codes_long, code_counts, rejects, accounting, codebook)
+
+
+def _named_sheet(value: str | None) -> str | None:
+    """A sheet parameter: None for "pick it" (None, empty or ``auto``), else the name."""
+    if value is None or str(value).strip().lower() in ("", "auto"):
+        return None
+    return str(value)
 
 
 def rejects_table(rejects: list[dict[str, Any]]) -> pd.DataFrame:
@@ -384,8 +404,13 @@ def write_outputs(result: InterviewsResult, out_dir: Path | str) -> list[Path]:
 
 
 def run(
-    export_path: Path | str, codebook_path: Path | str, out_dir: Path | str
+    export_path: Path | str,
+    codebook_path: Path | str,
+    out_dir: Path | str,
+    case_sheet: str | None = None,
+    matrix_sheet: str | None = None,
 ) -> tuple[InterviewsResult, list[Path]]:
     """Clean the export with its codebook and write the outputs into ``out_dir``."""
-    result = clean_interviews(export_path, codebook_path)
+    sheets = {"case_sheet": case_sheet, "matrix_sheet": matrix_sheet}
+    result = clean_interviews(export_path, codebook_path, **sheets)
     return result, write_outputs(result, out_dir)

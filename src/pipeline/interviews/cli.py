@@ -19,7 +19,13 @@ from pipeline.io import stage_settings
 #: The params.yaml section the pipeline's own cleaning stage reads.
 STAGE = "clean_interviews"
 DEFAULT_OUT = Path("interviews_clean")
-DEFAULTS: dict[str, Any] = {"raw_dir": RAW_DIR, "export_path": "auto", "codebook_path": "auto"}
+DEFAULTS: dict[str, Any] = {
+    "raw_dir": RAW_DIR,
+    "export_path": "auto",
+    "codebook_path": "auto",
+    "case_sheet": "auto",
+    "matrix_sheet": "auto",
+}
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -47,6 +53,12 @@ def _parser() -> argparse.ArgumentParser:
         type=Path,
         help="the codebook (default: the single .csv file in the --raw folder)",
     )
+    for what, option in (("case", "--case-sheet"), ("framework matrix", "--matrix-sheet")):
+        p.add_argument(
+            option,
+            help=f"the {what} sheet of the export (default: the one visible sheet named like "
+            "it; several candidates, or only hidden ones, stop with their names)",
+        )
     p.add_argument(
         "--out",
         type=Path,
@@ -69,6 +81,8 @@ def settings(args: argparse.Namespace) -> dict[str, Any]:
         "raw_dir": args.raw,
         "export_path": args.export,
         "codebook_path": args.codebook,
+        "case_sheet": args.case_sheet,
+        "matrix_sheet": args.matrix_sheet,
     }
     return stage_settings(DEFAULTS, args.params, STAGE, overrides)
 
@@ -86,7 +100,8 @@ def cli(argv: list[str] | None = None) -> int:
         print(f"error: {exc}", file=sys.stderr)
         return 1
     try:
-        result, paths = run(export, codebook, args.out)
+        sheets = {k: chosen[k] for k in ("case_sheet", "matrix_sheet")}
+        result, paths = run(export, codebook, args.out, **sheets)
     except InterviewsInputError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1

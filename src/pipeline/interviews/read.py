@@ -7,6 +7,13 @@ header row and the code hierarchy into each column header, e.g.
 ``Nodes\\Benefits\\Complementarity`` or ``A : Benefits\\Complementarity``. This module
 finds the header rows, maps each matrix column to a codebook entry and returns the
 raw cell values untouched, with their sheet row numbers, for :mod:`.clean` to judge.
+
+A matrix column maps to a code only when its whole path (after the ``Nodes``/``Codes`` root
+folder) is a codebook path, or when its header is a code id: a column whose path is not in the
+codebook is an error naming it, never matched on its last segment. The case sheet and the
+matrix are the one visible sheet whose name says so, or the sheets named by ``case_sheet`` and
+``matrix_sheet``: several candidates are an error naming them, and a hidden sheet is never read
+unless named. The workbook is checked by :func:`pipeline.io.check_xlsx` before it is parsed.
 """
 
 from __future__ import annotations
@@ -21,7 +28,7 @@ import pandas as pd
 from openpyxl import load_workbook
 
 from pipeline.interviews.schemas import CODEBOOK_SCHEMA
-from pipeline.io import find_input
+from pipeline.io import XlsxRefused, check_xlsx, find_input
 
 #: Where the pipeline looks for the export and the codebook.
 RAW_DIR = "data/raw/interviews"
@@ -63,6 +70,7 @@ class RawExport:
     case_sheet: str = "Cases"
     matrix_sheet: str = "Framework matrix"
     matrix_case_column: str = "A (Case)"
+    warnings: list[str] = field(default_factory=list)
 
 
 def _norm_label(value: Any) -> str:
@@ -128,15 +136,47 @@ def read_codebook(path: Path | str) -> pd.DataFrame:
     return df.sort_values("code_id", kind="stable").reset_index(drop=True)
 
 
-def _find_sheet(names: list[str], wanted: tuple[str, ...], file: str, what: str) -> str:
-    normed = {_norm_label(n): n for n in names}
-    for w in wanted:
-        if w in normed:
-            return normed[w]
-    for w in wanted:
-        for key, original in normed.items():
-            if w in key:
-                return original
+def _sheet_candidates(wb: Any, wanted: tuple[str, ...]) -> tuple[list[str], list[str]]:
+    """Visible and hidden sheets whose normalised name is, or contains, one of ``wanted``."""
+    found = [n for n in wb.sheetnames if any(w in _norm_label(n) for w in wanted)]
+    hidden = [n for n in found if getattr(wb[n], "sheet_state", "visible") != "visible"]
+    return [n for n in found if n not in hidden], hidden
+
+
+def find_sheet(
+    wb: Any, wanted: tuple[str, ...], file: str, what: str, named: str | None = None
+) -> tuple[str, list[str]]:
+    """The sheet holding ``what``, and warnings about hidden candidates left unread.
+
+    ``named`` (a parameter) wins when the workbook has it. Otherwise the one visible sheet
+    whose name is or contains one of ``wanted`` is taken; several are an error naming them,
+    and so is a candidate found only among hidden sheets.
+    """
+    param = "case_sheet" if what == "case" else "matrix_sheet"
+    names = list(wb.sheetnames)
+    if named is not None:
+        if named not in names:
+            raise InterviewsInputError(
+                f"{file}: no sheet {named!r}, which the `{param}` parameter names (sheets: "
+                f"{', '.join(names)})"
+            )
+        return named, []
+    visible, hidden = _sheet_candidates(wb, wanted)
+    if len(visible) > 1:
+        raise InterviewsInputError(
+            f"{file}: several sheets could be the {what} sheet ({', '.join(visible)}); keep "
+            f"one, or name the one to read with the `{param}` parameter"
+        )
+    if visible:
+        return visible[0], [
+            f"{file}: hidden sheet {n!r} was not read (the {what} sheet is {visible[0]!r})"
+            for n in hidden
+        ]
+    if hidden:
+        raise InterviewsInputError(
+            f"{file}: the only {what} sheet(s) ({', '.join(hidden)}) are hidden; a hidden sheet "
+            f"is never read silently - unhide it, or name it with the `{param}` parameter"
+        )
     raise InterviewsInputError(
         f"{file}: no {what} sheet found (looked for {', '.join(wanted)}; sheets: "
         f"{', '.join(names)})"
@@ -222,6 +262,37 @@ def _read_cases(
     return df, labels
 
 
+def _display_path(header: Any) -> str:
+    """A header's code path as typed (letter prefix and root folder dropped), for messages."""
+    text = _LETTER_PREFIX.sub("", unicodedata.normalize("NFKC", str(header or "")).strip())
+    parts = [p.strip() for p in re.split(r"\\+", text) if p.strip()]
+    while parts and parts[0].casefold() in _ROOT_FOLDERS:
+        parts = parts[1:]
+    return "\\".join(parts) or str(header)
+
+
+def _unknown_code(
+    where: str, header: Any, parts: tuple[str, ...], codebook: pd.DataFrame, book: str
+) -> InterviewsInputError:
+    """The error for a matrix column whose path is not a codebook path."""
+    same_leaf = sorted(
+        str(path)
+        for path in codebook["code_path"]
+        if parts and parse_code_header(path)[-1:] == parts[-1:]
+    )
+    hint = ""
+    if same_leaf:
+        hint = (
+            f"; the codebook has {', '.join(same_leaf)} with the same last "
+            "segment, but codes are matched on their whole path: rename the column or add its "
+            "path to the codebook"
+        )
+    return InterviewsInputError(
+        f"{where} ({str(header)!r}): code path '{_display_path(header)}' is not in the codebook "
+        f"{book}{hint}"
+    )
+
+
 def map_code_columns(
     headers: list[tuple[int, Any]],
     codebook: pd.DataFrame,
@@ -229,29 +300,26 @@ def map_code_columns(
     sheet: str,
     codebook_file: str = "codebook",
 ) -> dict[int, str]:
-    """Map matrix column index -> code_id; an unknown code raises :class:`InterviewsInputError`."""
+    """Map matrix column index -> code_id on the whole path (or a code id as the header).
+
+    A path that is not in the codebook raises :class:`InterviewsInputError` naming the column:
+    matching on the last segment alone would file ``Risks\\Funding`` under
+    ``Challenges\\Funding``.
+    """
     by_path = {
         parse_code_header(p): c
         for p, c in zip(codebook["code_path"], codebook["code_id"], strict=True)
     }
-    leaves: dict[str, list[str]] = {}
-    for parts, cid in by_path.items():
-        leaves.setdefault(parts[-1], []).append(cid)
     by_id = {c.casefold(): c for c in codebook["code_id"]}
     out: dict[int, str] = {}
     for j, header in headers:
         parts = parse_code_header(header)
         cid = by_path.get(parts)
-        if cid is None and parts and len(leaves.get(parts[-1], [])) == 1:
-            cid = leaves[parts[-1]][0]
         if cid is None and len(parts) == 1:
             cid = by_id.get(parts[0])
         if cid is None:
-            shown = "\\".join(parts) or str(header)
-            raise InterviewsInputError(
-                f"{file}: sheet '{sheet}', column {column_letter(j + 1)} ({header!r}): code "
-                f"'{shown}' is not in the codebook {codebook_file}"
-            )
+            where = f"{file}: sheet '{sheet}', column {column_letter(j + 1)}"
+            raise _unknown_code(where, header, parts, codebook, codebook_file)
         if cid in out.values():
             raise InterviewsInputError(
                 f"{file}: sheet '{sheet}', column {column_letter(j + 1)} ({header!r}): code "
@@ -288,37 +356,54 @@ def _read_matrix(
     return matrix, labels, f"{column_letter(first + 1)} ({header[first]})"
 
 
+def _open(p: Path, file: str) -> Any:
+    try:
+        check_xlsx(p)
+    except XlsxRefused as exc:
+        raise InterviewsInputError(f"{file}: cannot open as an XLSX workbook: {exc}") from exc
+    try:
+        # data_only=False: a formula typed into a count cell is seen (and rejected), not
+        # silently replaced by its cached value or by nothing.
+        return load_workbook(p, read_only=True, data_only=False)
+    except Exception as exc:
+        raise InterviewsInputError(f"{file}: cannot open as an XLSX workbook ({exc})") from exc
+
+
 def read_export(
-    path: Path | str, codebook: pd.DataFrame, codebook_file: str = "codebook"
+    path: Path | str,
+    codebook: pd.DataFrame,
+    codebook_file: str = "codebook",
+    case_sheet: str | None = None,
+    matrix_sheet: str | None = None,
 ) -> RawExport:
-    """Read the case sheet and the framework matrix of an NVivo-style XLSX export."""
+    """Read the case sheet and the framework matrix of an NVivo-style XLSX export.
+
+    ``case_sheet`` / ``matrix_sheet`` name the sheets to read (None: the one visible sheet
+    whose name says what it holds, see :func:`find_sheet`).
+    """
     p = Path(path)
     file = p.name
     if not p.exists():
         raise InterviewsInputError(f"{file}: export file not found")
+    wb = _open(p, file)
     try:
-        # data_only=False: a formula typed into a count cell is seen (and rejected), not
-        # silently replaced by its cached value or by nothing.
-        wb = load_workbook(p, read_only=True, data_only=False)
-    except Exception as exc:
-        raise InterviewsInputError(f"{file}: cannot open as an XLSX workbook ({exc})") from exc
-    try:
-        case_sheet = _find_sheet(wb.sheetnames, CASE_SHEET_NAMES, file, "case")
-        matrix_sheet = _find_sheet(wb.sheetnames, MATRIX_SHEET_NAMES, file, "framework matrix")
-        cases, case_labels = _read_cases(_sheet_rows(wb, case_sheet), file, case_sheet)
-        mrows = _sheet_rows(wb, matrix_sheet)
+        cases_at, notes = find_sheet(wb, CASE_SHEET_NAMES, file, "case", case_sheet)
+        matrix_at, more = find_sheet(wb, MATRIX_SHEET_NAMES, file, "framework matrix", matrix_sheet)
+        cases, case_labels = _read_cases(_sheet_rows(wb, cases_at), file, cases_at)
+        mrows = _sheet_rows(wb, matrix_at)
     finally:
         wb.close()
-    matrix, labels, case_column = _read_matrix(mrows, codebook, file, matrix_sheet, codebook_file)
+    matrix, labels, case_column = _read_matrix(mrows, codebook, file, matrix_at, codebook_file)
     return RawExport(
         source_file=file,
         cases=cases,
         matrix=matrix,
         matrix_columns=labels,
         case_columns=case_labels,
-        case_sheet=case_sheet,
-        matrix_sheet=matrix_sheet,
+        case_sheet=cases_at,
+        matrix_sheet=matrix_at,
         matrix_case_column=case_column,
+        warnings=notes + more,
     )
 
 

@@ -153,6 +153,21 @@ def check_instrument_columns(raw: RawExport, qcols: dict[str, Question]) -> None
         )
 
 
+def absent_questions(qcols: dict[str, Question], source_file: str) -> list[str]:
+    """A warning for each optional question of the instrument that the export does not hold.
+
+    Required questions are refused earlier (:func:`check_instrument_columns`); an optional
+    one is cleaned as not asked, and the chapters say so instead of giving a figure.
+    """
+    present = {q.key for q in qcols.values()}
+    return [
+        f"{source_file}: optional question {q.id} ({q.key}: {q.text!r}) is not in the export; "
+        "it is reported as not asked"
+        for q in load_questions()
+        if q.key not in present
+    ]
+
+
 def default_resolver(threshold: float) -> Resolve:
     """Resolve typed organisations with the registry's :class:`OrganisationResolver`."""
     resolver = OrganisationResolver(load_organisations(), threshold=threshold)
@@ -203,7 +218,9 @@ def clean_export(
         questions=questions_table(raw, qcols, anon.dropped, anon.extra_columns),
         rejects=counts.table,
         unresolved=unresolved_table(orgs.unresolved),
-        accounting=survey_accounting(raw, source_file, len(kept), counts, anon, orgs, params),
+        accounting=survey_accounting(
+            raw, source_file, len(kept), counts, anon, orgs, params, qcols
+        ),
         column_map={c: q.key for c, q in qcols.items()},
     )
     validate_outputs(result)
@@ -232,6 +249,7 @@ def survey_accounting(
     anon: Anonymised,
     orgs: OrgMatches,
     params: CleanParams,
+    qcols: dict[str, Question],
 ) -> dict[str, Any]:
     """How the export was read, where every row went, what was removed for privacy.
 
@@ -248,7 +266,7 @@ def survey_accounting(
         "layout": raw.layout,
         "encoding": raw.encoding,
         "delimiter": raw.delimiter,
-        "warnings": list(raw.warnings),
+        "warnings": list(raw.warnings) + absent_questions(qcols, source_file),
         "raw_rows": raw.raw_rows,
         "kept": kept,
         "rejected": counts.rejected,

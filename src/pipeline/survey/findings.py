@@ -55,8 +55,17 @@ def _organisation_findings(responses: pd.DataFrame) -> dict[str, Any]:
 
 
 def _straightforward_findings(responses: pd.DataFrame) -> dict[str, Any]:
+    """How straightforward partnerships were; ``None`` figures when the export lacks Q8."""
     scale = load_scales()["straightforward4"]
-    answers = responses.get(_key_of(scale="straightforward4"), pd.Series(dtype=object))
+    key = _key_of(scale="straightforward4")
+    if key not in responses.columns:  # not asked: no count, no share (never zero)
+        return {
+            "survey_straightforward_n": None,
+            "survey_very_straightforward_share": None,
+            "survey_not_straightforward_share": None,
+            "straightforward_counts": [],
+        }
+    answers = responses[key]
     answered = int(answers.notna().sum())
     return {
         "survey_straightforward_n": answered,
@@ -121,15 +130,23 @@ def _challenge_findings(responses: pd.DataFrame) -> dict[str, list[dict[str, Any
     }
 
 
+def questions_not_asked(responses: pd.DataFrame) -> list[str]:
+    """Keys of the instrument's questions that the cleaned responses do not hold."""
+    return [q.key for q in load_questions() if q.key not in responses.columns]
+
+
 def survey_findings(responses: pd.DataFrame, answers_long: pd.DataFrame) -> dict[str, Any]:
     """Headline survey figures from ``survey_responses`` and ``survey_answers_long``.
 
     Shares are percentages rounded to one decimal place, of the respondents who
     answered the question (``None`` when nobody did). Organisations count the
-    distinct registry ``org_id`` values, never the ``unresolved`` placeholder.
+    distinct registry ``org_id`` values, never the ``unresolved`` placeholder. A question
+    the export did not include is listed in ``questions_not_asked``, and its figures are
+    ``None`` (not asked is not the same as nobody answering).
     """
     return {
         "survey_responses": len(responses),
+        "questions_not_asked": questions_not_asked(responses),
         **_organisation_findings(responses),
         **_straightforward_findings(responses),
         **_driver_findings(responses, answers_long),

@@ -7,16 +7,21 @@ Supported layouts (detected from the rows themselves):
 * ``qualtrics-2row`` -- the legacy layout: ids and question text, no ImportId row;
 * ``plain`` -- an ordinary CSV with one header row.
 
-Encodings: UTF-8 with or without a byte-order mark, UTF-16 (with a BOM, or
-without one when the NUL pattern gives it away), then GB18030 (a superset of the
-GBK/GB2312 that Chinese-locale spreadsheet programs write) and Windows-1252 as a
-last resort; a fallback encoding is reported with a :class:`SurveyEncodingWarning`
-and recorded in ``RawExport.warnings``. Cells of any length are read (the csv
-module's 128 KiB default limit is raised). Delimiters: comma, semicolon or tab, taken from the header line.
+Encodings (:func:`pipeline.io.decode_text`): UTF-8 with or without a byte-order
+mark, UTF-16 (with a BOM, or without one when the NUL pattern gives it away); a
+file that is UTF-8 nowhere is read as GB18030 (the GBK/GB2312 that Chinese-locale
+spreadsheet programs write) or Windows-1252, reported with a
+:class:`SurveyEncodingWarning` and recorded in ``RawExport.warnings``. A file
+that is UTF-8 on some lines only is refused, naming the lines. Cells of any
+length are read (the csv module's 128 KiB default limit is raised). Delimiters:
+comma, semicolon or tab, taken from the header line.
 
 Every data row keeps ``source_row``: the physical line number (1-based) on
 which the record starts, so a message or a reject points at the right line
-even when a quoted answer spans several lines.
+even when a quoted answer spans several lines. A record whose number of fields
+is not the header's is never padded or cut to fit: it is listed in
+``RawExport.malformed`` with its lines (both halves of a record cut in two by an
+unquoted line break are one malformed record).
 """
 
 from __future__ import annotations
@@ -31,7 +36,15 @@ from pathlib import Path
 
 import pandas as pd
 
-from pipeline.io import CsvSyntaxError, csv_text_records, find_input
+from pipeline.io import (
+    CsvSyntaxError,
+    EncodingError,
+    Span,
+    csv_text_spans,
+    decode_text,
+    find_input,
+    split_field_counts,
+)
 from pipeline.survey.instrument import Question, Scale, load_questions, load_scales
 
 
@@ -41,11 +54,6 @@ class SurveyInputError(ValueError):
 
 class SurveyEncodingWarning(UserWarning):
     """The export was not UTF-8/UTF-16 and was decoded with a fallback encoding."""
-
-
-#: Encodings tried, in order, when the bytes are not UTF-8: GB18030 accepts only well-formed
-#: GBK/GB18030 byte pairs, so it goes before cp1252, which accepts almost anything.
-FALLBACK_ENCODINGS = ("gb18030", "cp1252")
 
 
 #: Where the pipeline looks for the export, and the kinds of file it picks there.
@@ -122,45 +130,15 @@ class RawExport:
 
 
 def _decode(data: bytes, path: Path) -> tuple[str, str, str | None]:
-    """Decode export bytes: ``(text, encoding name, warning or None)``."""
-    if data.startswith(codecs.BOM_UTF8):
-        return data[len(codecs.BOM_UTF8) :].decode("utf-8"), "utf-8-sig", None
-    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        return data.decode("utf-16"), "utf-16", None
-    head = data[:400]
-    if head and head.count(b"\x00") >= len(head) // 4:
-        enc = "utf-16-le" if head[1::2].count(b"\x00") > head[0::2].count(b"\x00") else "utf-16-be"
-        try:
-            return data.decode(enc), enc, None
-        except UnicodeDecodeError as exc:
-            raise SurveyInputError(
-                f"{path}: looks like UTF-16 but cannot be decoded: {exc}"
-            ) from exc
+    """Decode export bytes: ``(text, encoding name, warning or None)``.
+
+    Raises :class:`SurveyInputError` naming the file and the lines for mixed encodings.
+    """
     try:
-        return data.decode("utf-8"), "utf-8", None
-    except UnicodeDecodeError as exc:
-        where = f"{exc.reason} at byte {exc.start}"
-    for enc in FALLBACK_ENCODINGS:
-        try:
-            text = data.decode(enc)
-        except UnicodeDecodeError:
-            continue
-        return (
-            text,
-            enc,
-            (
-                f"{path}: not UTF-8 ({where}); decoded as {enc} - check that non-ASCII answers "
-                "read correctly, or re-export the file as UTF-8"
-            ),
-        )
-    return (
-        data.decode("cp1252", errors="replace"),
-        "cp1252",
-        (
-            f"{path}: not UTF-8 ({where}), GB18030 or cp1252; decoded as cp1252 with undecodable "
-            "bytes replaced by U+FFFD - re-export the file as UTF-8"
-        ),
-    )
+        text, encoding, warning = decode_text(data)
+    except EncodingError as exc:
+        raise SurveyInputError(f"{path}: {exc}") from exc
+    return text, encoding, (f"{path}: {warning}" if warning else None)
 
 
 def decode(data: bytes, path: Path) -> tuple[str, str]:
@@ -290,13 +268,13 @@ def _unique_columns(header: list[str]) -> list[str]:
     return out
 
 
-def _records(text: str, path: Path, delimiter: str) -> list[tuple[int, list[str]]]:
-    """Non-blank CSV records with the line each starts on."""
+def _records(text: str, path: Path, delimiter: str) -> list[Span]:
+    """Non-blank CSV records with the first and last line of each."""
     try:
-        records = csv_text_records(text, delimiter)
+        spans = csv_text_spans(text, delimiter)
     except CsvSyntaxError as exc:
         raise SurveyInputError(f"{path}: line {exc.line}: cannot parse CSV: {exc.error}") from exc
-    return [(start, rec) for start, rec in records if rec and any(c.strip() for c in rec)]
+    return [span for span in spans if span[2] and any(c.strip() for c in span[2])]
 
 
 @dataclass
@@ -317,10 +295,10 @@ class _Header:
         return "qualtrics-ids-importid" if self.import_ids else "plain"
 
 
-def _header(records: list[tuple[int, list[str]]]) -> _Header:
+def _header(records: list[Span]) -> _Header:
     """Column ids from the first record; question text and ImportIds from the next two."""
-    header = _Header(_unique_columns(records[0][1]))
-    for _, rec in records[1:3]:
+    header = _Header(_unique_columns(records[0][2]))
+    for _, _, rec in records[1:3]:
         if _is_import_id_row(rec):
             for col, cell in zip(header.columns, rec, strict=False):
                 try:
@@ -336,19 +314,17 @@ def _header(records: list[tuple[int, list[str]]]) -> _Header:
 
 
 def _data_rows(
-    records: list[tuple[int, list[str]]], n: int
+    records: list[Span], n: int
 ) -> tuple[list[list[str]], list[int], list[tuple[int, str]]]:
-    """Rows padded to ``n`` cells, their lines, and the lines of rows with too many cells."""
-    rows: list[list[str]] = []
-    source_rows: list[int] = []
-    malformed: list[tuple[int, str]] = []
-    for start, rec in records:
-        if len(rec) > n and any(c.strip() for c in rec[n:]):
-            malformed.append((start, f"{len(rec)} fields but the header has {n}"))
-            continue
-        rows.append((rec + [""] * n)[:n])
-        source_rows.append(start)
-    return rows, source_rows, malformed
+    """Rows with the header's ``n`` fields, their lines, and ``(line, reason)`` of the others.
+
+    Blank cells past the header's last column are dropped; a record with any other number
+    of fields is set aside whole (see :func:`pipeline.io.split_field_counts`).
+    """
+    good, bad = split_field_counts(records, n)
+    rows = [values[:n] for _, _, values in good]
+    source_rows = [first for first, _, _ in good]
+    return rows, source_rows, [(b.first_line, b.reason) for b in bad]
 
 
 def parse_text(text: str, path: Path, encoding: str = "utf-8") -> RawExport:
