@@ -52,7 +52,29 @@ from pipeline.registries import normalise_name
 DOI_PREFIX = re.compile(r"^(?:https?://(?:dx\.)?doi\.org/|doi:\s*|doi\s+)", re.IGNORECASE)
 TOKEN_SPLIT = re.compile(r"\s*[;,|\n]\s*")
 STOPWORDS = frozenset(
-    "a an and are at by for from how in into is of on or the to what when why with".split()
+    [
+        "a",
+        "an",
+        "and",
+        "are",
+        "at",
+        "by",
+        "for",
+        "from",
+        "how",
+        "in",
+        "into",
+        "is",
+        "of",
+        "on",
+        "or",
+        "the",
+        "to",
+        "what",
+        "when",
+        "why",
+        "with",
+    ]
 )
 ISSUE_COLUMNS = ["source_file", "source_row", "column", "value", "reason"]
 TEXT_FIELDS = ("container", "publisher", "volume", "issue", "pages", "number")
@@ -220,7 +242,10 @@ def _resolve_list(cell: str, vocab: Any, column: str, required: bool) -> tuple[l
     for token in _tokens(cell):
         code = vocab.resolve(token)
         if code is None:
-            return [], f"unknown {column.rstrip('s').replace('_', ' ')} {token!r} (known: {vocab.known()})"
+            return (
+                [],
+                f"unknown {column.rstrip('s').replace('_', ' ')} {token!r} (known: {vocab.known()})",
+            )
         if code not in codes:
             codes.append(code)
     if required and not codes:
@@ -350,7 +375,9 @@ def _duplicates_frame(dups: list[dict], refs: pd.DataFrame, kept: list[dict]) ->
             "source_file": d["source_file"],
             "source_row": int(d["source_row"]),
             "title": d["title"],
-            "duplicate_of": key_of[(kept[d["_kept"]]["source_file"], kept[d["_kept"]]["source_row"])],
+            "duplicate_of": key_of[
+                (kept[d["_kept"]]["source_file"], kept[d["_kept"]]["source_row"])
+            ],
             "matched_on": d["_matched"],
         }
         for d in dups
@@ -370,9 +397,9 @@ def check_accounting(acc: Mapping[str, Any]) -> None:
     """Raise AssertionError when a table does not account for its rows."""
     lib, cod = acc["library"], acc["coding"]
     assert lib["raw_records"] == lib["kept"] + lib["duplicates"] + lib["rejected"], lib
-    assert cod["raw_rows"] == cod["matched"] + cod["unmatched"] + cod["duplicates"] + cod[
-        "rejected"
-    ], cod
+    assert (
+        cod["raw_rows"] == cod["matched"] + cod["unmatched"] + cod["duplicates"] + cod["rejected"]
+    ), cod
     assert acc["references_coded"] + acc["references_without_coding"] == lib["kept"], acc
 
 

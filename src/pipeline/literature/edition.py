@@ -35,7 +35,27 @@ _RIS_TYPE = {"article": "JOUR", "report": "RPRT", "government": "GOVDOC", "webpa
 _BIB_TYPE = {"article": "article", "report": "techreport", "book": "book"}
 _CSL_TYPE = {"article": "article-journal", "report": "report", "government": "report",
              "webpage": "webpage", "news": "article-newspaper", "book": "book"}  # fmt: skip
-_SMALL = frozenset("a an and as at but by for from in into of on or the to with".split())
+_SMALL = frozenset(
+    [
+        "a",
+        "an",
+        "and",
+        "as",
+        "at",
+        "but",
+        "by",
+        "for",
+        "from",
+        "in",
+        "into",
+        "of",
+        "on",
+        "or",
+        "the",
+        "to",
+        "with",
+    ]
+)
 
 
 def load_registry(ref_dir: Path | str | None = None) -> list[dict[str, str]]:

@@ -571,8 +571,7 @@ def _coding_rows(source: str, table: list[tuple[int, list[Any]]]) -> CodingRead:
     rows = []
     for number, cells in table[1:]:
         values = {
-            name: _clean(cells[i] if i < len(cells) else None) or ""
-            for name, i in mapping.items()
+            name: _clean(cells[i] if i < len(cells) else None) or "" for name, i in mapping.items()
         }
         if any(values.values()):
             rows.append((number, values))
@@ -609,7 +608,9 @@ def _csv_table(path: Path, encoding: str) -> list[tuple[int, list[Any]]]:
     delimiter = max((",", ";", "\t"), key=first.count)
     with csv_field_limit():
         reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-        return [(line, cells) for line, cells in csv_records(reader) if any(c.strip() for c in cells)]
+        return [
+            (line, cells) for line, cells in csv_records(reader) if any(c.strip() for c in cells)
+        ]
 
 
 def read_coding(path: Path, encoding: str = "auto") -> CodingRead:
