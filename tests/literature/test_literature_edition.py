@@ -13,7 +13,7 @@ from pipeline.io import repo_root
 from pipeline.literature import clean_literature, load_coding_scheme
 from pipeline.literature.bibliography import bibtex_string
 from pipeline.literature.cli import cli
-from pipeline.literature.edition import FILES, load_registry, render
+from pipeline.literature.edition import FILES, load_registry, render, write_edition
 
 ROOT = repo_root()
 RAW = ROOT / "data" / "raw" / "literature"
@@ -30,10 +30,12 @@ def cleaned():
     return clean_literature(RAW, CODING)
 
 
-def test_committed_exports_are_what_the_registry_renders(registry) -> None:
+def test_committed_edition_is_what_the_generator_writes(registry, tmp_path: Path) -> None:
     for name, text in render(registry).items():
         assert (RAW / name).read_text(encoding="utf-8") == text, f"{name} differs from the registry"
-    assert set(FILES.values()) <= {p.name for p in RAW.iterdir()}
+    written = {p.name: p.read_bytes() for p in write_edition(tmp_path)}
+    committed = {p.name: p.read_bytes() for p in RAW.iterdir() if p.name != "README.md"}
+    assert written == committed
 
 
 def test_registry_rows_are_complete_and_verified(registry) -> None:
@@ -86,7 +88,7 @@ def test_cli_clean_and_edition(tmp_path: Path, capsys) -> None:
     assert "records: " in capsys.readouterr().out
     assert (tmp_path / "o" / "literature.bib").exists()
     assert cli(["edition", "--out", str(tmp_path / "e")]) == 0
-    for name in FILES.values():
+    for name in [*FILES.values(), CODING.name, "EDITION.yaml"]:
         assert (tmp_path / "e" / name).read_bytes() == (RAW / name).read_bytes()
     (tmp_path / "bad.ris").write_bytes("TY  - JOUR\nTI  - caf\u00e9\n".encode("cp1252"))
     assert cli(["clean", str(tmp_path / "bad.ris"), "--coding", str(CODING), "--out",

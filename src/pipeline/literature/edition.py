@@ -1,4 +1,4 @@
-"""Write the reference edition of the literature library from the verified registry.
+"""Write the reference edition of the literature input.
 
 The registry ``data/reference/literature/references.csv`` lists real, checkable
 publications on UK–China research collaboration and research security, each with the
@@ -10,17 +10,20 @@ realistic duplicate: the second copy spells its DOI in capitals and its title in
 case, as another reference manager would, so the cleaning's duplicate detection has
 work to do.
 
-The coding sheet beside them (``coding_PARTLY_SYNTHETIC.csv``) is not generated: it is
-the reviewers' own input, kept by hand, and marks which rows were checked against an
-abstract or landing page and which are synthetic.
+Beside them it writes the coding sheet (``coding_PARTLY_SYNTHETIC.csv``) from the
+edition's hand coding (``edition_coding.csv`` in this package: themes, source type,
+country and what each coding was checked against, an abstract, a landing page, or
+nothing, i.e. synthetic), with each reference's title added for the reader, and the
+``EDITION.yaml`` note saying which part is synthetic.
 
-``python -m pipeline literature edition --out data/raw/literature`` rewrites the three
-export files; the same registry gives the same bytes.
+``python -m pipeline literature edition --out data/raw/literature`` rewrites the five
+files; the same registry and coding give the same bytes.
 """
 
 from __future__ import annotations
 
 import csv
+import io
 import json
 import re
 from pathlib import Path
@@ -30,6 +33,25 @@ from pipeline.registries import reference_dir
 
 REGISTRY = Path("literature") / "references.csv"
 FILES = {"ris": "library.ris", "bib": "library_colleague.bib", "json": "library_group.json"}
+CODING_FILE = "coding_PARTLY_SYNTHETIC.csv"
+EDITION_CODING = Path(__file__).with_name("edition_coding.csv")
+EDITION_NOTE = """\
+# Reference edition of the literature input (Phase 1 literature review).
+# The LIBRARY is real: every record is a real, checkable publication whose DOI or web
+# address was verified; what was checked and what was found is recorded per reference in
+# data/reference/literature/references.csv (see the README there).
+# The CODING is partly synthetic: {coding} says, per reference, whether
+# its themes were checked against the abstract, against the landing page, or not checked
+# at all (coding_basis = synthetic); the chapter shows which.
+# Replace these files with your own export(s) and coding sheet and delete this file.
+synthetic: partial
+label: Reference edition of the literature library (real publications, partly synthetic coding)
+library_files: [{files}]
+coding_file: {coding}
+synthetic_part: theme coding of rows whose coding_basis is synthetic
+generator: python -m pipeline literature edition --out data/raw/literature
+registry: data/reference/literature/references.csv
+"""
 _RIS_TYPE = {"article": "JOUR", "report": "RPRT", "government": "GOVDOC", "webpage": "ELEC",
              "news": "NEWS", "book": "BOOK"}  # fmt: skip
 _BIB_TYPE = {"article": "article", "report": "techreport", "book": "book"}
@@ -148,7 +170,28 @@ def render(rows: list[dict[str, str]]) -> dict[str, str]:
     }  # fmt: skip
 
 
+def coding_sheet(rows: list[dict[str, str]], coding_path: Path = EDITION_CODING) -> str:
+    """The coding sheet's text: the edition's coding with each reference's title added."""
+    titles = {r["key"]: r["title"] for r in rows}
+    with coding_path.open(encoding="utf-8", newline="") as fh:
+        coding = list(csv.DictReader(fh))
+    missing = sorted(set(titles) - {c["ref_id"] for c in coding})
+    if missing:
+        raise ValueError(f"{coding_path.name}: no coding for {', '.join(missing)}")
+    buf = io.StringIO()
+    writer = csv.writer(buf, lineterminator="\n")
+    columns = ["ref_id", "title", "themes", "evidence_themes", "source_type", "country",
+               "coding_basis", "notes"]  # fmt: skip
+    writer.writerow(columns)
+    for row in sorted(coding, key=lambda c: c["ref_id"]):
+        writer.writerow([titles[row["ref_id"]] if c == "title" else row[c] for c in columns])
+    return buf.getvalue()
+
+
 def write_edition(out_dir: Path | str, ref_dir: Path | str | None = None) -> list[Path]:
-    """Write the three export files into ``out_dir`` (atomically)."""
-    texts = render(load_registry(ref_dir))
+    """Write the exports, the coding sheet and the edition note into ``out_dir``."""
+    rows = load_registry(ref_dir)
+    texts = render(rows)
+    texts[CODING_FILE] = coding_sheet(rows)
+    texts["EDITION.yaml"] = EDITION_NOTE.format(coding=CODING_FILE, files=", ".join(FILES.values()))
     return [atomic_write_text(Path(out_dir) / name, text) for name, text in sorted(texts.items())]
