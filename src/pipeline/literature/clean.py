@@ -21,7 +21,8 @@ then:
    no reference, and references that no row codes, are listed.
 
 Every table accounts for its rows: records read = kept + duplicates + rejected, and
-coding rows = matched + unmatched + duplicates + rejected.
+coding rows = kept (matched) + duplicates + rejected (a row that matches no reference is
+rejected too, and also listed with the references that no row codes).
 """
 
 from __future__ import annotations
@@ -78,6 +79,7 @@ STOPWORDS = frozenset(
 )
 ISSUE_COLUMNS = ["source_file", "source_row", "column", "value", "reason"]
 TEXT_FIELDS = ("container", "publisher", "volume", "issue", "pages", "number")
+NO_REFERENCE = "matches no reference of the library (by ref_id, DOI or title)"
 
 
 @dataclass(frozen=True)
@@ -306,8 +308,8 @@ def apply_coding(
     coded: dict[int, dict] = {}
     rejects: list[dict] = []
     unmatched: list[dict] = []
-    counts = {"raw_rows": len(coding.rows), "matched": 0, "unmatched": 0, "duplicates": 0,
-              "rejected": 0}  # fmt: skip
+    counts = {"raw_rows": len(coding.rows), "kept": 0, "duplicates": 0, "rejected": 0,
+              "unmatched": 0}  # fmt: skip
     for number, values in coding.rows:
         label = values.get("ref_id") or values.get("doi") or values.get("title") or ""
         entry, column, reason = _coding_entry(values, scheme)
@@ -316,8 +318,10 @@ def apply_coding(
             rejects.append(_row_issue(src, number, column, values.get(column, ""), reason))
             counts["rejected"] += 1
         elif target is None:
+            rejects.append(_row_issue(src, number, "ref_id", label, NO_REFERENCE))
             unmatched.append({"kind": "coding row without a reference", "source_file": src,
                               "source_row": number, "key": label})  # fmt: skip
+            counts["rejected"] += 1
             counts["unmatched"] += 1
         elif target in coded:
             first = coded[target]["coding_row"]
@@ -326,7 +330,7 @@ def apply_coding(
             counts["duplicates"] += 1
         else:
             coded[target] = {**entry, "coding_row": number}
-            counts["matched"] += 1
+            counts["kept"] += 1
     return coded, rejects, unmatched, counts
 
 
@@ -397,9 +401,8 @@ def check_accounting(acc: Mapping[str, Any]) -> None:
     """Raise AssertionError when a table does not account for its rows."""
     lib, cod = acc["library"], acc["coding"]
     assert lib["raw_records"] == lib["kept"] + lib["duplicates"] + lib["rejected"], lib
-    assert (
-        cod["raw_rows"] == cod["matched"] + cod["unmatched"] + cod["duplicates"] + cod["rejected"]
-    ), cod
+    assert cod["raw_rows"] == cod["kept"] + cod["duplicates"] + cod["rejected"], cod
+    assert cod["unmatched"] <= cod["rejected"], cod
     assert acc["references_coded"] + acc["references_without_coding"] == lib["kept"], acc
 
 

@@ -65,8 +65,8 @@ def _clean(args: argparse.Namespace) -> int:
     print(
         f"records: {lib['raw_records']} read = {lib['kept']} kept + {lib['duplicates']} "
         f"duplicates + {lib['rejected']} rejected; coding rows: {cod['raw_rows']} = "
-        f"{cod['matched']} matched + {cod['unmatched']} unmatched + {cod['duplicates']} "
-        f"duplicates + {cod['rejected']} rejected"
+        f"{cod['kept']} kept + {cod['duplicates']} duplicates + {cod['rejected']} rejected "
+        f"({cod['unmatched']} matching no reference)"
     )
     for path in write_outputs(result, args.out):
         print(f"wrote {path}")
