@@ -58,6 +58,15 @@ def test_ris_unknown_tag_is_noted_and_malformed_tag_line_rejects_the_record() ->
     assert "PB - RAND" in out.rejects[0]["value"]
 
 
+def test_ris_continuation_line_that_looks_like_a_tag_is_kept() -> None:
+    record = ris({**ARTICLE, "AB": "Collaboration across two countries."}).replace(
+        "countries.", "countries.\nUK - China links grew."
+    )
+    out = LibraryRead()
+    read_ris(record, "lib.ris", out)
+    assert not out.rejects and len(out.records) == 1
+
+
 def test_ris_text_outside_records_is_noted() -> None:
     out = LibraryRead()
     read_ris("Exported from a reference manager\n\n" + ris(ARTICLE), "lib.ris", out)

@@ -9,8 +9,8 @@ can be pointed at in an editor:
   missing is rejected, never merged into the next one), and each record is parsed
   with :mod:`rispy`. Tags rispy does not know are reported, not silently dropped; a
   line that looks like a tag but is not laid out as one (two capitals, two spaces,
-  hyphen, space) rejects its record, as it would otherwise be glued onto the
-  previous field.
+  hyphen, space) rejects its record when the tag is one RIS defines (``TI - ...``),
+  as it would otherwise be glued onto the previous field; other lines are continuations.
 * **BibTeX** (``.bib``): parsed with :mod:`bibtexparser` 2.x; blocks it cannot parse
   (unbalanced braces, a missing ``=``, a repeated key) are rejected with its reason.
   Names are split with BibTeX's rules; a braced name (``{RAND Europe}``) is kept as
@@ -242,7 +242,10 @@ def _ris_line_problems(lines: list[str], start: int) -> tuple[list[tuple[int, st
         if tag:
             if tag.group(1) not in TAG_KEY_MAPPING or tag.group(1) == "UK":
                 unknown.append((start + offset, tag.group(1)))
-        elif RIS_LOOSE_TAG.match(line):
+        elif (loose := RIS_LOOSE_TAG.match(line)) and (loose.group(1) or loose.group(2)) in (
+            set(TAG_KEY_MAPPING) - {"UK"}
+        ):
+            # a known tag laid out wrongly; other text is a continuation line ("UK - China ...")
             return unknown, f"line {start + offset}: {line.strip()[:40]!r}"
     return unknown, None
 
