@@ -23,6 +23,14 @@ COMMANDS: dict[tuple[str, ...], tuple[str, str]] = {
         "clean an NVivo-style interview coding export",
     ),
     ("biblio", "ingest"): ("pipeline.biblio.cli", "ingest bibliometric exports into works.parquet"),
+    ("literature", "clean"): (
+        "pipeline.literature.cli",
+        "clean reference-manager exports and a coding sheet (the literature library)",
+    ),
+    ("literature", "edition"): (
+        "pipeline.literature.cli",
+        "rewrite the reference edition of the library from the verified registry",
+    ),
     ("registers", "clean"): ("pipeline.registers.cli", "clean registers of listed organisations"),
     ("registers", "screen"): (
         "pipeline.registers.cli",
@@ -56,12 +64,13 @@ GROUP_HELP = {
     "survey": "the survey export",
     "interviews": "the interview coding export",
     "biblio": "bibliometric exports",
+    "literature": "the literature library (Phase 1 review)",
     "registers": "registers of listed organisations and the due-diligence screen",
     "plots": "DVC plots",
 }
 
 #: modules whose ``cli`` parses the sub-command word itself (``ingest ...``)
-KEEP_SUBCOMMAND = {"pipeline.biblio.cli", "pipeline.registers.cli"}
+KEEP_SUBCOMMAND = {"pipeline.biblio.cli", "pipeline.literature.cli", "pipeline.registers.cli"}
 HELP = {"-h", "--help", "help"}
 
 

@@ -89,6 +89,9 @@ ENTRIES: dict[str, Entry] = {
     ),
     "raw.good_practices": _E("raw.synthesis", "good_practices.csv", "good practices"),
     "raw.edition": _E("raw", "EDITION.yaml", "whether the inputs are the synthetic edition"),
+    "raw.literature": _E(
+        "raw", "literature", "reference-manager exports (RIS, BibTeX, CSL-JSON) and a coding sheet"
+    ),
     "raw.registers": _E("raw", "registers", "registers of listed organisations (.csv or .xlsx)"),
     # ---------------------------------------------------------------- centres (clean_centres)
     "processed.centres": _E("processed", "centres.parquet", "one row per centre"),
@@ -164,9 +167,28 @@ ENTRIES: dict[str, Entry] = {
         "processed", "organisations_projection.graphml", "organisation co-partnership graph"
     ),
     "processed.network_lorenz": _E("processed", "network_lorenz.csv", "Lorenz curve points"),
+    # ---------------------------------------------------------------- literature
+    "processed.literature": _E(
+        "processed", "literature", "cleaned references, their theme codes and the library's log"
+    ),
+    "processed.literature_accounting": _E(
+        "processed.literature", "literature_accounting.json", "records and coding rows counted"
+    ),
+    "processed.literature_rejects": _E(
+        "processed.literature", "literature_rejects.csv", "records and coding rows set aside"
+    ),
+    "processed.literature_bib": _E(
+        "processed.literature", "literature.bib", "the library as BibTeX, for the bibliography"
+    ),
     # ---------------------------------------------------------------- due diligence
     "processed.registers": _E(
         "processed", "registers", "cleaned register entries and the due-diligence screen"
+    ),
+    "processed.registers_accounting": _E(
+        "processed.registers", "registers_accounting.json", "register rows counted"
+    ),
+    "processed.registers_rejects": _E(
+        "processed.registers", "registers_rejects.csv", "register rows set aside"
     ),
     # ---------------------------------------------------------------- reference registries
     "reference.organisations": _E("reference", "organisations.csv", "organisation registry"),
@@ -188,6 +210,9 @@ ENTRIES: dict[str, Entry] = {
         "reference", "published_figures.yaml", "the brief's published figures (typed once)"
     ),
     "reference.geo": _E("reference", "geo", "boundary layers and city coordinates"),
+    "reference.literature": _E(
+        "reference", "literature", "the verified reference library and its coding scheme"
+    ),
     "reference.registers": _E(
         "reference", "registers", "the reference register of checked public listings"
     ),

@@ -146,6 +146,12 @@ _CHAPTERS: tuple[Stage, ...] = (
         outputs=_proc("copubs_by_year"),
         findings=True,
     ),
+    Stage(
+        "phase1_literature",
+        inputs=("raw.literature", "reference.literature", "reference.evidence_themes"),
+        outputs=_proc("literature"),
+        findings=True,
+    ),
     # ------------------------------------------------------------ Phase 2
     Stage(
         "phase2_centres",
@@ -215,6 +221,8 @@ _APPENDICES: tuple[Stage, ...] = (
             *_proc("survey_accounting", "survey_rejects", "survey_unresolved"),
             *_proc("interviews_accounting", "interviews_rejects"),
             *_proc("bibliometrics_accounting", "bibliometrics_rejects"),
+            *_proc("literature_accounting", "literature_rejects"),
+            *_proc("registers_accounting", "registers_rejects"),
         ),
     ),
     Stage(
@@ -248,6 +256,7 @@ def _build_stages() -> tuple[Stage, ...]:
             "project.book_config",
             "project.toc",
             "raw",
+            "processed.literature_bib",
             *(f"generated.{n}" for n in notebooks),
         ),
         outputs=("project.book_build", "project.edition_page", "project.vega_bundle"),

@@ -559,6 +559,55 @@ def build_registers_empty_xlsx(dest: Path) -> Path:
     return path
 
 
+# --------------------------------------------------------------------------- literature
+LITERATURE_CODING_HEADER = ["ref_id", "themes", "evidence_themes", "source_type", "country",
+                            "coding_basis"]  # fmt: skip
+LITERATURE_CODING: dict[str, list[list[str]]] = {
+    # the two references every literature input holds (ids ok1 and ok2)
+    "default": [
+        ["ok1", "benefit; risk", "expertise", "peer-reviewed", "UK", "abstract"],
+        ["ok2", "risk | good practice", "dual_use", "think tank", "GB", "landing page"],
+    ],
+    # a theme code nobody defined, and a source type outside the scheme
+    "unknown_theme": [
+        ["ok1", "benefit; dragons", "", "peer-reviewed", "UK", "abstract"],
+        ["ok2", "risk", "", "tabloid", "GB", "synthetic"],
+    ],
+}
+
+
+def literature_coding(dest: Path, variant: str = "default") -> Path:
+    """Write the named coding-sheet variant as CSV into ``dest`` and return its path."""
+    path = dest / f"coding_{variant}.csv"
+    path.write_bytes(_csv_bytes([LITERATURE_CODING_HEADER, *LITERATURE_CODING[variant]]))
+    return path
+
+
+def build_literature_cp1252(dest: Path) -> Path:
+    """An EndNote RIS export written in Windows-1252 (accented author name, not UTF-8)."""
+    text = (INPUTS / "literature" / "ok.ris").read_text("utf-8")
+    text = text.replace("Tester, Ada", "Müller, Zoë")
+    path = dest / "endnote_cp1252.ris"
+    path.write_bytes(text.encode("cp1252"))
+    return path
+
+
+def build_literature_utf16(dest: Path) -> Path:
+    """The RIS export saved as UTF-16 with a byte-order mark (read correctly)."""
+    text = (INPUTS / "literature" / "ok.ris").read_text("utf-8")
+    path = dest / "utf16.ris"
+    path.write_bytes(text.replace("Tester, Ada", "Müller, Zoë").encode("utf-16"))
+    return path
+
+
+def build_literature_endnote_txt_crlf(dest: Path) -> Path:
+    """EndNote's RIS as a ``.txt`` file with a UTF-8 BOM and CRLF line ends."""
+    text = (INPUTS / "literature" / "ok.ris").read_text("utf-8")
+    path = dest / "endnote_export.txt"
+    path.write_bytes(b"\xef\xbb\xbf" + text.replace("\n", "\r\n").encode("utf-8"))
+    return path
+
+
 BUILDERS: dict[str, Callable[[Path], Path]] = {
     name[len("build_") :]: fn for name, fn in globals().items() if name.startswith("build_")
 }

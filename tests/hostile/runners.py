@@ -14,7 +14,7 @@ import pandas as pd
 
 from . import corpus
 
-KINDS = ("centres", "survey", "interviews", "biblio", "registers")
+KINDS = ("centres", "survey", "interviews", "biblio", "registers", "literature")
 
 
 @dataclass
@@ -170,12 +170,37 @@ def run_registers(path: Path, case: dict[str, Any], tmp: Path) -> Outcome:
     )
 
 
+def run_literature(path: Path, case: dict[str, Any], tmp: Path) -> Outcome:
+    from pipeline.literature import clean_literature
+    from pipeline.literature.clean import check_accounting
+
+    coding = corpus.literature_coding(tmp, case.get("coding", "default"))
+    r = clean_literature([path], coding)
+    acc = r.accounting
+    check_accounting(acc)
+    lib = acc["library"]
+    assert len(r.references) == lib["kept"]
+    assert len(r.duplicates) == lib["duplicates"]
+    assert (r.rejects["source_file"] == path.name).sum() == lib["rejected"], r.rejects
+    return Outcome(
+        main=r.references,
+        rejects=r.rejects,
+        raw=lib["raw_records"],
+        kept=lib["kept"],
+        duplicates=lib["duplicates"],
+        rejected=lib["rejected"],
+        warnings=[f"{n.column}: {n.reason}" for n in r.notes.itertuples(index=False)],
+        result=r,
+    )
+
+
 RUNNERS = {
     "centres": run_centres,
     "survey": run_survey,
     "interviews": run_interviews,
     "biblio": run_biblio,
     "registers": run_registers,
+    "literature": run_literature,
 }
 
 
@@ -196,4 +221,8 @@ def error_class(kind: str) -> type[BaseException]:
         from pipeline.registers import RegistersInputError
 
         return RegistersInputError
+    if kind == "literature":
+        from pipeline.literature import LiteratureInputError
+
+        return LiteratureInputError
     return ValueError

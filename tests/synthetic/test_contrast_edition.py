@@ -22,6 +22,7 @@ from pipeline.findings import lookup
 from pipeline.interviews.schemas import GROUP_IDS
 from pipeline.survey.instrument import load_questions, load_scales
 from pipeline.synthetic import DEFAULT_SEED, generate
+from pipeline.synthetic.generate import real_input_names
 from pipeline.synthetic.interviews.truth import GROUPS, code_rates
 from pipeline.synthetic.scenario import Scenario, load_scenario
 from pipeline.synthetic.survey.truth import CHALLENGE_MEANS, DRIVER_RANK
@@ -61,9 +62,9 @@ def _files(folder: Path) -> list[str]:
 
 def test_contrast_edition_has_every_input_with_the_same_synthetic_names(editions) -> None:
     assert _files(editions["contrast"].raw) == _files(editions["reference"].raw)
-    inputs = [f for f in _files(editions["contrast"].raw) if f != "EDITION.yaml"]
-    real = ("good_practices.csv", "public_lists.csv")  # paraphrased list; checked public facts
-    assert all("SYNTHETIC" in f or f.endswith(real) for f in inputs), inputs
+    inputs = [f for f in _files(editions["contrast"].raw) if f.split("/")[-1] != "EDITION.yaml"]
+    real = real_input_names(editions["contrast"].raw)
+    assert all("SYNTHETIC" in f or f.split("/")[-1] in real for f in inputs), inputs
 
 
 def test_edition_file_names_the_scenario(editions) -> None:

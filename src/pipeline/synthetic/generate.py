@@ -16,6 +16,7 @@ what depends on it:
 ``interviews/``       the interview coding export (.xlsx) and codebook
 ``bibliometrics/``    OpenAlex sample (JSONL.gz), sidecar metadata, group_by counts
 ``synthesis/``        recommendations (illustrative scores) and good practices
+``literature/``       a verified library of real publications, its coding partly synthetic
 ``registers/``        the reference register of checked public listings (copied, not made up)
 ====================  ==================================================
 
@@ -32,6 +33,7 @@ from pathlib import Path
 import yaml
 
 from pipeline.io import atomic_write_text
+from pipeline.literature.edition import write_edition as literature_edition
 from pipeline.registers.clean import write_edition as registers_edition
 from pipeline.synthetic import DEFAULT_SEED, biblio, centres, interviews, recommendations, survey
 from pipeline.synthetic.scenario import (
@@ -68,9 +70,32 @@ def _generators(scale: int) -> dict[str, Generator]:
         "interviews": lambda out, seed, scen: interviews.generate(out, seed, scenario=scen),
         "bibliometrics": lambda out, seed, scen: biblio.generate(out, seed, scenario=scen),
         "synthesis": lambda out, seed, _scen: recommendations.generate(out, seed),
+        # real publications, rewritten from the verified registry (coding partly synthetic)
+        "literature": lambda out, _seed, _scen: literature_edition(out),
         # checked public facts about lists, copied rather than generated
         "registers": lambda out, seed, _scen: registers_edition(out, seed),
     }
+
+
+#: inputs of every edition that hold real material, not invented data (their names carry no
+#: SYNTHETIC label): good practices paraphrase the brief's published list, and the register
+#: holds checked public listings
+REAL_INPUTS = ("good_practices.csv", "public_lists.csv")
+
+
+def real_input_names(raw_dir: Path) -> set[str]:
+    """File names under ``raw_dir`` that hold real material rather than generated data.
+
+    Besides :data:`REAL_INPUTS`, the literature library's exports are real publications, as
+    ``literature/EDITION.yaml`` declares (only their theme coding may be synthetic).
+    """
+    names = set(REAL_INPUTS)
+    note = Path(raw_dir) / "literature" / "EDITION.yaml"
+    if note.is_file():
+        names |= set(
+            (yaml.safe_load(note.read_text(encoding="utf-8")) or {}).get("library_files", [])
+        )
+    return names
 
 
 def edition_text(scenario: Scenario, seed: int, given: str | None = None) -> str:
