@@ -2,6 +2,7 @@
 
 import ast
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -65,4 +66,21 @@ def test_every_generated_chapter_is_in_the_toc_and_has_a_stage():
         assert f"book/generated/{path.stem}" in toc, f"{path.stem} missing from _toc.yml"
         assert f"book/generated/{path.stem}.ipynb" in stages["book"]["deps"], (
             f"the book stage must depend on book/generated/{path.stem}.ipynb"
+        )
+
+
+def test_contributing_map_lists_every_chapter_with_its_book_number():
+    """CONTRIBUTING's chapter -> notebook -> stage table follows _toc.yml's numbering."""
+    from pipeline.report import toc_numbers
+
+    numbers = toc_numbers(ROOT / "_toc.yml")
+    text = (ROOT / "CONTRIBUTING.md").read_text(encoding="utf-8")
+    rows = dict(
+        (nb, num) for num, nb in re.findall(r"^\| (\w+) · [^|]*\| `(\w+)\.ipynb`", text, re.M)
+    )
+    for path in NOTEBOOKS:
+        assert path.stem in rows, f"CONTRIBUTING.md has no row for {path.name}"
+        assert rows[path.stem] == numbers[path.stem], (
+            f"CONTRIBUTING.md numbers {path.name} {rows[path.stem]}; the book numbers it "
+            f"{numbers[path.stem]}"
         )
