@@ -75,9 +75,9 @@ def test_contributing_map_lists_every_chapter_with_its_book_number():
 
     numbers = toc_numbers(ROOT / "_toc.yml")
     text = (ROOT / "CONTRIBUTING.md").read_text(encoding="utf-8")
-    rows = dict(
-        (nb, num) for num, nb in re.findall(r"^\| (\w+) · [^|]*\| `(\w+)\.ipynb`", text, re.M)
-    )
+    rows = {
+        nb: num for num, nb in re.findall(r"^\| (\w+) · [^|]*\| `(\w+)\.ipynb`", text, re.MULTILINE)
+    }
     for path in NOTEBOOKS:
         assert path.stem in rows, f"CONTRIBUTING.md has no row for {path.name}"
         assert rows[path.stem] == numbers[path.stem], (
