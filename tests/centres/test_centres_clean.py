@@ -78,6 +78,7 @@ def test_clean_basic_workbook(tmp_path: Path, clean: Clean) -> None:
         "centres": 4,
         "duplicates": 0,
         "rejected": 0,
+        "unresolved_names": 0,
     }
     c = r.centres.set_index("name")
     assert list(r.centres["centre_id"]) == ["C0001", "C0002", "C0003", "C0004"]
@@ -143,10 +144,10 @@ def test_header_only_gives_empty_valid_result(tmp_path: Path, clean: Clean, suff
     r = clean(p)
     assert r.accounting["raw_rows"] == 0 and r.accounting["centres"] == 0
     assert r.centres.empty and r.rejects.empty
-    paths = write_outputs(r, tmp_path / "out")
+    paths = write_outputs(r, tmp_path / "out", restricted=tmp_path / "restricted")
     back = pd.read_parquet(tmp_path / "out" / "centres.parquet")
     assert back.empty and list(back.columns) == list(r.centres.columns)
-    assert len(paths) == 10
+    assert len(paths) == 10  # 9 shared files and the restricted list of unresolved names
 
 
 def test_missing_required_column_names_column_and_file(tmp_path: Path, clean: Clean) -> None:

@@ -491,6 +491,15 @@ def build_biblio_empty_folder(dest: Path) -> Path:
     return folder
 
 
+# --------------------------------------------------------------------------- privacy (issue 19)
+def build_interviews_privacy_person_as_organisation(dest: Path) -> Path:
+    """A person typed where the organisation belongs, and a role naming someone."""
+    cases = [list(r) for r in GOOD_CASES]
+    cases[0][1] = "Prof Q. Xu (personal capacity)"
+    cases[1][4] = "PA to Prof Zebulon Testperson, zt@example.ac.uk"
+    return _interviews(dest, "privacy_person_as_organisation.xlsx", cases=cases)
+
+
 BUILDERS: dict[str, Callable[[Path], Path]] = {
     name[len("build_") :]: fn for name, fn in globals().items() if name.startswith("build_")
 }
