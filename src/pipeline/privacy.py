@@ -110,12 +110,18 @@ class Finding:
 
 
 # =========================================================================== normalising
+#: Letters that Unicode does not decompose, with the plain letter they are typed as.
+_LETTERS_WITHOUT_ACCENT = dict(zip("øØłŁđĐħıßœŒæÆþ", "oOlLdDhisoOaAt", strict=True))
+
+
 @lru_cache(maxsize=4096)
 def _fold_char(ch: str) -> str:
     """One character, compatibility-folded (fullwidth @ -> @) and without accents, if that
     leaves one character; else the character itself (so offsets never move)."""
     if ch.isascii():
         return ch
+    if ch in _LETTERS_WITHOUT_ACCENT:
+        return _LETTERS_WITHOUT_ACCENT[ch]
     folded = unicodedata.normalize("NFKD", ch)
     base = "".join(c for c in folded if not unicodedata.combining(c))
     if len(base) == 1:
@@ -175,141 +181,24 @@ ORCID_RE = re.compile(
     r"(?<![\d-])\d{4}-?\d{4}-?\d{4}-?\d{3}[\dXx](?![\d-])",
     re.IGNORECASE,
 )
-HANDLE_RE = re.compile(r"(?<![\w.@/])@[A-Za-z0-9_](?:[A-Za-z0-9_.]{0,28}[A-Za-z0-9_])?(?![\w@])")
+HANDLE_RE = re.compile(
+    r"(?<![\w.@/])@[A-Za-z0-9_](?:[A-Za-z0-9_.]{0,28}[A-Za-z0-9_])?"
+    r"(?:@[A-Za-z0-9\-]{1,63}(?:\.[A-Za-z0-9\-]{1,63}){1,5})?(?![\w@])"
+)
 _MESSENGERS = r"wechat|weixin|skype|telegram|whatsapp|qq|weibo|twitter|instagram|github|bluesky"
 MESSENGER_RE = re.compile(
-    rf"\b(?:{_MESSENGERS})(?:\s{{0,2}}(?:id|handle|user\s?name|account|number|no\.?))?"
+    rf"\b(?:{_MESSENGERS})(?P<kw>[\s,]{{0,3}}(?:id|handle|user\s?name|account|number|no\.?))?"
     r"(?P<sep>\s{0,2}(?:is|[:：=]|-)\s{0,2}|\s{1,2})(?P<id>@?[\w.\-:+]{3,40})",
     re.IGNORECASE,
 )
-_POSTCODE_AREAS = frozenset(
-    [
-        "AB",
-        "AL",
-        "B",
-        "BA",
-        "BB",
-        "BD",
-        "BH",
-        "BL",
-        "BN",
-        "BR",
-        "BS",
-        "BT",
-        "CA",
-        "CB",
-        "CF",
-        "CH",
-        "CM",
-        "CO",
-        "CR",
-        "CT",
-        "CV",
-        "CW",
-        "DA",
-        "DD",
-        "DE",
-        "DG",
-        "DH",
-        "DL",
-        "DN",
-        "DT",
-        "DY",
-        "E",
-        "EC",
-        "EH",
-        "EN",
-        "EX",
-        "FK",
-        "FY",
-        "G",
-        "GL",
-        "GU",
-        "GY",
-        "HA",
-        "HD",
-        "HG",
-        "HP",
-        "HR",
-        "HS",
-        "HU",
-        "HX",
-        "IG",
-        "IM",
-        "IP",
-        "IV",
-        "JE",
-        "KA",
-        "KT",
-        "KW",
-        "KY",
-        "L",
-        "LA",
-        "LD",
-        "LE",
-        "LL",
-        "LN",
-        "LS",
-        "LU",
-        "M",
-        "ME",
-        "MK",
-        "ML",
-        "N",
-        "NE",
-        "NG",
-        "NN",
-        "NP",
-        "NR",
-        "NW",
-        "OL",
-        "OX",
-        "PA",
-        "PE",
-        "PH",
-        "PL",
-        "PO",
-        "PR",
-        "RG",
-        "RH",
-        "RM",
-        "S",
-        "SA",
-        "SE",
-        "SG",
-        "SK",
-        "SL",
-        "SM",
-        "SN",
-        "SO",
-        "SP",
-        "SR",
-        "SS",
-        "ST",
-        "SW",
-        "SY",
-        "TA",
-        "TD",
-        "TF",
-        "TN",
-        "TQ",
-        "TR",
-        "TS",
-        "TW",
-        "UB",
-        "W",
-        "WA",
-        "WC",
-        "WD",
-        "WF",
-        "WN",
-        "WR",
-        "WS",
-        "WV",
-        "YO",
-        "ZE",
-    ]
+_POSTCODE_AREAS_TEXT = (
+    "AB AL B BA BB BD BH BL BN BR BS BT CA CB CF CH CM CO CR CT CV CW DA DD DE DG DH DL DN DT "
+    "DY E EC EH EN EX FK FY G GL GU GY HA HD HG HP HR HS HU HX IG IM IP IV JE KA KT KW KY L "
+    "LA LD LE LL LN LS LU M ME MK ML N NE NG NN NP NR NW OL OX PA PE PH PL PO PR RG RH RM S "
+    "SA SE SG SK SL SM SN SO SP SR SS ST SW SY TA TD TF TN TQ TR TS TW UB W WA WC WD WF WN WR "
+    "WS WV YO ZE"
 )
+_POSTCODE_AREAS = frozenset(_POSTCODE_AREAS_TEXT.split())
 POSTCODE_RE = re.compile(
     r"\b(?P<area>[A-Za-z]{1,2})(?P<district>\d[A-Za-z\d]?)(?P<sp>\s?)(?P<inward>\d[A-Za-z]{2})\b"
 )
@@ -320,106 +209,31 @@ _TITLES = r"Dr|Doctor|Prof|Professor|Mr|Mrs|Ms|Miss|Mx|Sir|Dame|Lord|Lady|Rev|Re
 TITLE_RE = re.compile(rf"\b(?:{_TITLES})\.?(?=\s)")
 _CUES = (
     r"kind(?:est)?\s+regards|best\s+regards|warm(?:est)?\s+regards|regards|best\s+wishes"
-    r"|many\s+thanks|thanks(?:\s+again)?|thank\s+you|cheers|(?:yours\s+)?sincerely"
+    r"|(?:many\s+)?thanks(?:\s+again)?|thank\s+you|cheers|(?:yours\s+)?sincerely"
     r"|yours\s+(?:faithfully|truly)|all\s+the\s+best|with\s+thanks|best|signed|sent\s+by"
     r"|my\s+name\s+is|name\s*:|i\s+am|i'm|this\s+is|contact|ask\s+for|speak\s+to|signing\s+off"
 )
 CUE_RE = re.compile(
-    rf"(?:^|(?<=[\s.,;:!?(\"'\-]))(?:{_CUES})\s{{0,3}}[,:\-\u2013\u2014]?", re.IGNORECASE
+    rf"(?:^|(?<=[\s.,;:!?(\"'\-]))(?:{_CUES})\s{{0,3}}[,:!.\-\u2013\u2014]?", re.IGNORECASE
 )
 SIG_DASH_RE = re.compile(r"(?:^|\n)\s{0,3}(?:--|\u2014|\u2013)\s{0,2}(?=\S)")
 #: cues after which one capitalised word is not enough (``I am British``)
 _WEAK_CUES = ("i am", "i'm", "this is", "contact", "best")
-_NAME_STOP = frozenset(
-    [
-        "The",
-        "A",
-        "An",
-        "I",
-        "We",
-        "Our",
-        "My",
-        "This",
-        "That",
-        "It",
-        "He",
-        "She",
-        "They",
-        "You",
-        "Your",
-        "In",
-        "On",
-        "At",
-        "For",
-        "And",
-        "Or",
-        "But",
-        "If",
-        "So",
-        "To",
-        "Of",
-        "Team",
-        "Office",
-        "University",
-        "College",
-        "Institute",
-        "School",
-        "Department",
-        "Dept",
-        "Centre",
-        "Center",
-    ]
+_NAME_STOP_TEXT = (
+    "The A An I We Our My This That It He She They You Your In On At For And Or But If So To "
+    "Of Team Office University College Institute School Department Dept Centre Center"
 )
+_NAME_STOP = frozenset(_NAME_STOP_TEXT.split())
 _TOKEN_RE = re.compile(r"[^\W\d_](?:[^\W\d_]|['\u2019\-](?=[^\W\d_])){0,40}\.?")
 WORD_RE = re.compile(r"[^\W\d_](?:[\w'\u2019]|-(?=\w)){0,60}")
 _CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 #: short or common-word name parts are matched only with the capitals they were recorded with
-_COMMON_WORDS = frozenset(
-    [
-        "an",
-        "he",
-        "she",
-        "so",
-        "do",
-        "in",
-        "on",
-        "at",
-        "to",
-        "be",
-        "by",
-        "of",
-        "or",
-        "as",
-        "is",
-        "it",
-        "my",
-        "me",
-        "we",
-        "us",
-        "no",
-        "may",
-        "will",
-        "long",
-        "young",
-        "white",
-        "green",
-        "brown",
-        "black",
-        "king",
-        "hall",
-        "bell",
-        "mark",
-        "rose",
-        "hope",
-        "joy",
-        "grace",
-        "case",
-        "page",
-        "summer",
-        "wood",
-        "park",
-    ]
+_COMMON_WORDS_TEXT = (
+    "an he she so do in on at to be by of or as is it my me we us no may will long young "
+    "white green brown black king hall bell mark rose hope joy grace case page summer wood "
+    "park"
 )
+_COMMON_WORDS = frozenset(_COMMON_WORDS_TEXT.split())
 
 
 # =========================================================================== detectors
@@ -477,7 +291,7 @@ def _handles(text: str, folded: str) -> Iterator[Finding]:
     yield from _spans(HANDLE_RE, folded, "handle", "handle")
     for m in MESSENGER_RE.finditer(folded):
         ident = m.group("id")
-        explicit = m.group("sep").strip() != ""
+        explicit = bool(m.group("kw")) or m.group("sep").strip() != ""
         if explicit or re.search(r"[\d_.@]", ident):
             end = _trim_trailing(folded, m.start("id"), m.end("id"))
             yield Finding("handle", m.start("id"), end, "messenger id")
@@ -529,22 +343,37 @@ def _name_run(text: str, pos: int, limit: int = 4) -> tuple[int, int, int]:
     return start, end, words
 
 
+_LIST_JOIN = re.compile(r"\s{0,2}(?:,|&|\band\b|\bor\b)\s{1,3}")
+
+
+def _name_list(text: str, pos: int, first_words: int) -> Iterator[tuple[int, int]]:
+    """Spans of the names from ``pos``: a run of at least ``first_words`` capitalised words,
+    then any further run of two or more joined to it by "and", "or", "&" or a comma."""
+    start, end, words = _name_run(text, pos)
+    if words < first_words:
+        return
+    yield start, end
+    while (join := _LIST_JOIN.match(text, end)) is not None:
+        start, end2, words = _name_run(text, join.end())
+        if words < 2:
+            return
+        yield start, end2
+        end = end2
+
+
 def _cue_names(text: str, folded: str) -> Iterator[Finding]:
     for m in TITLE_RE.finditer(folded):
-        start, end, words = _name_run(folded, m.end())
-        if words:
-            yield Finding("name", m.start(), end, "title and name")
+        for i, (start, end) in enumerate(_name_list(folded, m.end(), 1)):
+            yield Finding("name", m.start() if i == 0 else start, end, "title and name")
     for m in CUE_RE.finditer(folded):
         cue = re.sub(r"\s+", " ", m.group(0).strip(" ,:-\u2013\u2014")).casefold()
         pos = m.end()
         if TITLE_RE.match(folded, _skip_space(folded, pos)):
             continue  # the title detector covers "Regards, Dr ..."
-        start, end, words = _name_run(folded, pos)
-        if words >= (2 if cue in _WEAK_CUES else 1):
+        for start, end in _name_list(folded, pos, 2 if cue in _WEAK_CUES else 1):
             yield Finding("name", start, end, "signature or introduction")
     for m in SIG_DASH_RE.finditer(folded):
-        start, end, words = _name_run(folded, m.end())
-        if words:
+        for start, end in _name_list(folded, m.end(), 1):
             yield Finding("name", start, end, "signature")
 
 
@@ -584,7 +413,7 @@ def _name_index(names: tuple[str, ...]) -> _NameIndex:
             cjk.append(name)
         elif " " in name:
             continue  # matched word by word
-        elif len(name) <= 2 or name.casefold() in _COMMON_WORDS:
+        elif name.casefold() in _COMMON_WORDS:
             exact.update({name, name.capitalize(), name.upper()})
         else:
             loose.add(_fold(name).casefold())
