@@ -44,6 +44,7 @@ __all__ = [
     "APPROVALS_FILE",
     "EXCERPT_COLUMNS",
     "KINDS",
+    "KIND_LABELS",
     "RESTRICTED_ROOT",
     "TOKENS",
     "WITHHELD",
@@ -85,6 +86,18 @@ TOKENS: dict[str, str] = {
     "postcode": "[postcode removed]",
     "handle": "[handle removed]",
     "name": "[name removed]",
+}
+#: Each kind in words (for cleaning logs).
+KIND_LABELS: dict[str, str] = {
+    "email": "e-mail address",
+    "link": "link",
+    "orcid": "ORCID iD",
+    "ip": "IP address",
+    "phone": "telephone number",
+    "ni_number": "National Insurance number",
+    "postcode": "UK postcode",
+    "handle": "social-media handle or messenger id",
+    "name": "name",
 }
 #: What a shareable output shows in place of a value kept in the restricted folder.
 WITHHELD = "[restricted]"
@@ -420,16 +433,19 @@ def _name_index(names: tuple[str, ...]) -> _NameIndex:
     return _NameIndex(frozenset(loose), frozenset(exact), tuple(sorted(cjk, key=len, reverse=True)))
 
 
-def _own_names(text: str, folded: str, names: tuple[str, ...]) -> Iterator[Finding]:
-    index = _name_index(names)
-    if index.loose or index.exact:
+def _known(word: str, indexes: tuple[_NameIndex, ...]) -> bool:
+    return any(word.casefold() in i.loose or word in i.exact for i in indexes)
+
+
+def _own_names(text: str, folded: str, indexes: tuple[_NameIndex, ...]) -> Iterator[Finding]:
+    if any(i.loose or i.exact for i in indexes):
         for m in WORD_RE.finditer(folded):
             word = m.group(0)
             stem = word[:-2] if word.endswith(("'s", "\u2019s")) else word
             keys = [stem, *stem.split("-")] if "-" in stem else [stem]
-            if any(k.casefold() in index.loose or k in index.exact for k in keys):
+            if any(_known(k, indexes) for k in keys):
                 yield Finding("name", m.start(), m.start() + len(stem), "recorded name")
-    for name in index.cjk:
+    for name in sorted({n for i in indexes for n in i.cjk}, key=len, reverse=True):
         start = text.find(name)
         while start != -1:
             yield Finding("name", start, start + len(name), "recorded name")
@@ -449,17 +465,25 @@ DETECTORS: tuple[Detector, ...] = (
 
 
 # =========================================================================== finding and redacting
-def find_identifiers(text: str, names: Iterable[str] = ()) -> list[Finding]:
-    """Every identifying span of ``text`` (``names``: the person's own recorded names), sorted."""
+def find_identifiers(
+    text: str, names: Iterable[str] = (), others: tuple[str, ...] = ()
+) -> list[Finding]:
+    """Every identifying span of ``text``, sorted.
+
+    ``names``: the person's own recorded names (any length); ``others``: other people's names
+    (e.g. every respondent's, from :func:`name_parts`), kept as one tuple so that it is indexed
+    once for all the texts it is used with.
+    """
     if not isinstance(text, str) or not text.strip():
         return []
     folded = _fold(text)
     found: list[Finding] = []
     for detect in DETECTORS:
         found.extend(f for f in detect(text, folded) if f.end > f.start)
-    own = tuple(sorted({n for n in name_parts(names)}))
-    if own:
-        found.extend(_own_names(text, folded, own))
+    own = tuple(sorted(set(name_parts(names))))
+    indexes = tuple(_name_index(n) for n in (own, tuple(others)) if n)
+    if indexes:
+        found.extend(_own_names(text, folded, indexes))
     return sorted(found, key=lambda f: (f.start, -f.end, KINDS.index(f.kind)))
 
 
@@ -486,14 +510,17 @@ _REPEATED_NAMES = re.compile(
 )
 
 
-def redact(text: str, names: Iterable[str] = ()) -> tuple[str, Counter[str]]:
-    """``text`` with every identifying span replaced by its token, and a count by kind."""
+def redact(
+    text: str, names: Iterable[str] = (), others: tuple[str, ...] = ()
+) -> tuple[str, Counter[str]]:
+    """``text`` with every identifying span replaced by its token, and a count by kind
+    (``names`` and ``others`` as for :func:`find_identifiers`)."""
     counts: Counter[str] = Counter()
     if not isinstance(text, str) or not text:
         return text, counts
     pieces: list[str] = []
     pos = 0
-    for start, end, kind in _merge(find_identifiers(text, names)):
+    for start, end, kind in _merge(find_identifiers(text, names, others)):
         pieces += [text[pos:start], TOKENS[kind]]
         counts[kind] += 1
         pos = end
@@ -577,11 +604,11 @@ EXCERPT_COLUMNS = ["excerpt_id", "text", "redacted", "sha256", "redactions"]
 
 
 def excerpt_record(
-    excerpt_id: str, text: str, names: Iterable[str] = ()
+    excerpt_id: str, text: str, names: Iterable[str] = (), others: tuple[str, ...] = ()
 ) -> tuple[dict[str, str], Counter[str]]:
     """One free-text answer for the restricted folder: the text as typed, its redacted version,
     the hash a reviewer approves and the redactions made (also returned as a count)."""
-    redacted, counts = redact(text, names)
+    redacted, counts = redact(text, names, others)
     record = {
         "excerpt_id": excerpt_id,
         "text": text,

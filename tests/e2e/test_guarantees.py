@@ -341,7 +341,10 @@ def test_payloads_in_raw_inputs_never_run_in_the_book(payload_book) -> None:
         browser.close()
     assert not problems, f"payloads ran or changed pages: {problems}"
     assert shown, "no payload is shown as text anywhere in the book (did the injection reach it?)"
-    assert {"centre name", "survey organisation", "interview organisation"} & shown, shown
+    assert {"centre name", "centre Chinese name", "research area", "funders", "status"} & shown
+    # free text and unresolved names stay in the restricted folder (issue 19): never shown
+    restricted = {"partner", "survey comment", "survey organisation", "interview organisation"}
+    assert not restricted & shown, restricted & shown
 
 
 # --------------------------------------------------------------------------- (6) interruption

@@ -147,15 +147,15 @@ def name_columns(df: pd.DataFrame, question_text: Mapping[str, str]) -> list[str
     return out
 
 
-def recorded_names(df: pd.DataFrame, columns: list[str]) -> list[list[str]]:
-    """Per row: that respondent's own recorded names (any length), then every other
-    respondent's names of three letters or more."""
+def recorded_names(df: pd.DataFrame, columns: list[str]) -> tuple[list[list[str]], tuple[str, ...]]:
+    """``(own, everyone)``: per row, that respondent's own recorded names (any length), and
+    the names of three letters or more of all respondents (redacted from everyone's text)."""
     own = [
         name_parts(str(v) for v in row if isinstance(v, str) and v.strip())
         for row in (df[columns].itertuples(index=False) if columns else [()] * len(df))
     ]
-    everyone = sorted({n for names in own for n in names if len(n) >= 3})
-    return [sorted(set(names) | set(everyone)) for names in own]
+    everyone = tuple(sorted({n for names in own for n in names if len(n) >= 3}))
+    return own, everyone
 
 
 @dataclass
@@ -165,7 +165,8 @@ class Anonymised:
     frame: pd.DataFrame  # questions and platform columns the rules read; nothing else
     response_ids: list[str]  # the platform's response ids: in memory only, for duplicates
     dropped: dict[str, str]  # column -> why it was dropped (names only, never values)
-    names: list[list[str]]  # per row of ``frame``: the names to redact from its free text
+    names: list[list[str]]  # per row of ``frame``: the respondent's own recorded names
+    everyone: tuple[str, ...] = ()  # every respondent's names of 3+ letters (for all texts)
 
 
 def anonymise(
@@ -181,6 +182,6 @@ def anonymise(
     """
     response_ids = df["ResponseId"].tolist() if "ResponseId" in df.columns else [""] * len(df)
     dropped = dropped_columns(df, question_text, qcols, patterns)
-    names = recorded_names(df, name_columns(df, question_text))
+    names, everyone = recorded_names(df, name_columns(df, question_text))
     frame = df.drop(columns=list(dropped))
-    return Anonymised(frame, response_ids, dropped, names)
+    return Anonymised(frame, response_ids, dropped, names, everyone)

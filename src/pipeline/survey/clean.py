@@ -226,7 +226,7 @@ def clean_export(
     counts = rejects_table(rejects + label_rejects)
     names = [anon.names[i] for i in kept.index]
     free_text, redactions = free_text_table(
-        qcols, parsed, rids, kept["source_row"].astype(int).tolist(), names
+        qcols, parsed, rids, kept["source_row"].astype(int).tolist(), names, anon.everyone
     )
     excerpts, excerpt_counts = approved_excerpts(free_text, params.approvals_path)
     unresolved = unresolved_table(orgs.unresolved)

@@ -216,11 +216,13 @@ def free_text_table(
     rids: list[str],
     source_rows: list[int],
     names: list[list[str]],
+    everyone: tuple[str, ...] = (),
 ) -> tuple[pd.DataFrame, Counter[str]]:
     """Every free-text answer with its redacted version (restricted: the review folder only),
     and the redactions made, by kind.
 
-    ``names[i]`` are the names to redact from response ``i``'s answers. ``excerpt_id``
+    ``names[i]`` are response ``i``'s own recorded names, ``everyone`` the names of every
+    respondent (both redacted from its answers). ``excerpt_id``
     (``survey:R012:comments``) and ``sha256`` (of the redacted text) are what a reviewer copies
     into the approvals file to publish an excerpt.
     """
@@ -232,7 +234,7 @@ def free_text_table(
         for i, (rid, text) in enumerate(zip(rids, parsed[col], strict=True)):
             if not text:
                 continue
-            record, counts = excerpt_record(f"survey:{rid}:{q.key}", text, names[i])
+            record, counts = excerpt_record(f"survey:{rid}:{q.key}", text, names[i], everyone)
             total.update(counts)
             rows.append(
                 {
