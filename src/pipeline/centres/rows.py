@@ -25,7 +25,7 @@ from pipeline.centres.fields import (
 from pipeline.centres.headers import PARTNER_FIELDS
 from pipeline.centres.read import RawTable, cell_text, match_header
 from pipeline.centres.resolve import UNCLASSIFIED, CentresRegistry
-from pipeline.privacy import WITHHELD
+from pipeline.privacy import WITHHELD, redact
 
 PARTNER_COLUMNS = PARTNER_FIELDS
 COLUMN_SIDE = {"uk_partners": "UK", "cn_partners": "CN", "other_partners": "other"}
@@ -52,7 +52,8 @@ class CleaningLog:
         return self.labels.get(name, name)
 
     def reject(self, row: int, problems: list[Problem]) -> None:
-        """Count ``row`` as rejected, with one rejects line per problem."""
+        """Count ``row`` as rejected, with one rejects line per problem (identifiers in the value
+        shown are redacted: a hand-typed cell can hold anything)."""
         self.rejected_rows += 1
         for name, value, reason in problems:
             self.rejects.append(
@@ -60,19 +61,20 @@ class CleaningLog:
                     "source_file": self.source_file,
                     "source_row": row,
                     "column": self.label(name),
-                    "value": value,
+                    "value": redact(value)[0],
                     "reason": reason,
                 }
             )
 
     def flag(self, row: int, name: str, value: Any, issue: str) -> None:
-        """Note a kept row for review (and as a warning of the cleaning report)."""
+        """Note a kept row for review (and as a warning of the cleaning report); identifiers in
+        the value shown are redacted."""
         self.review.append(
             {
                 "source_file": self.source_file,
                 "source_row": row,
                 "column": self.label(name),
-                "value": "" if value is None else str(value),
+                "value": "" if value is None else redact(str(value))[0],
                 "issue": issue,
             }
         )
