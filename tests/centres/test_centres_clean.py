@@ -393,7 +393,8 @@ def test_cli_writes_outputs_and_fails_cleanly(
     from pipeline.centres.cli import cli
 
     p = write_xlsx(tmp_path / "cli.xlsx", [row(), row(), row({"Year established": 2035})])
-    code = cli([str(p), "--out", str(tmp_path / "o"), "--ref-dir", str(ref_dir)])
+    where = ["--out", str(tmp_path / "o"), "--restricted", str(tmp_path / "r")]
+    code = cli([str(p), *where, "--ref-dir", str(ref_dir)])
     out = capsys.readouterr().out
     assert code == 0
     assert "centres kept:     1" in out and "duplicates:       1" in out
