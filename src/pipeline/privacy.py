@@ -240,7 +240,7 @@ _NAME_STOP = frozenset(_NAME_STOP_TEXT.split())
 _TOKEN_RE = re.compile(r"[^\W\d_](?:[^\W\d_]|['\u2019\-](?=[^\W\d_])){0,40}\.?")
 WORD_RE = re.compile(r"[^\W\d_](?:[\w'\u2019]|-(?=\w)){0,60}")
 _CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
-#: short or common-word name parts are matched only with the capitals they were recorded with
+#: name parts that are also common words match only with the capitals they were recorded with
 _COMMON_WORDS_TEXT = (
     "an he she so do in on at to be by of or as is it my me we us no may will long young "
     "white green brown black king hall bell mark rose hope joy grace case page summer wood "
