@@ -99,23 +99,31 @@ def test_read_rejects_stacks_inputs_and_keeps_hostile_values_as_text(tmp_path: P
         q.read_rejects({"x": "nope.csv"}, tmp_path)
 
 
-def test_read_unresolved_handles_each_layout(tmp_path: Path) -> None:
+def test_unresolved_counts_come_from_the_accounting_never_names(tmp_path: Path) -> None:
+    _write(tmp_path / "c.json", json.dumps({"raw_rows": 3, "unresolved_names": 2}))
+    _write(tmp_path / "s.json", json.dumps({"raw_rows": 5, "unresolved_names": 0}))
     _write(
-        tmp_path / "u.csv",
-        "source_row,column,value,best_candidate,score\n8,UK partner(s),Northmoor,X [gb-x],53.3\n",
+        tmp_path / "i.json",
+        json.dumps({"cases_sheet": {"raw_rows": 4, "unresolved_names": 1}, "matrix_rows": {}}),
     )
-    _write(
-        tmp_path / "s.csv",
-        "organisation_text,n_responses,response_ids,best_candidate,score\nUni of Nowhere,2,R1,,\n",
-    )
-    _write(tmp_path / "i.json", json.dumps({"unresolved_organisations": ["Mystery Lab"]}))
-    u = q.read_unresolved(
-        {"centres": "u.csv", "survey": "s.csv", "interviews": "i.json#unresolved_organisations"},
-        tmp_path,
-    )
-    assert list(u["name"]) == ["Northmoor", "Uni of Nowhere", "Mystery Lab"]
-    assert u.loc[0, "where"] == "row 8, UK partner(s)" and u.loc[0, "score"] == "53"
-    assert u.loc[1, "where"] == "2 response(s)"
+    _write(tmp_path / "b.json", json.dumps({"totals": {"raw": 9}}))
+    files = {
+        "centres": "c.json",
+        "survey": "s.json",
+        "interviews: cases": "i.json#cases_sheet",
+        "interviews: matrix": "i.json#matrix_rows",
+        "biblio": "b.json#totals",
+    }
+    u = q.read_unresolved_counts(files, tmp_path)
+    assert list(u.columns) == ["input", "unresolved_names"]
+    assert u.to_dict("records") == [
+        {"input": "centres", "unresolved_names": 2},
+        {"input": "survey", "unresolved_names": 0},
+        {"input": "interviews: cases", "unresolved_names": 1},
+    ]
+    _write(tmp_path / "bad.json", json.dumps({"unresolved_names": ["Dr A. Person"]}))
+    with pytest.raises(q.QualityInputError, match="bad.json: unresolved_names is not a count"):
+        q.read_unresolved_counts({"x": "bad.json"}, tmp_path)
 
 
 def test_approximate_years() -> None:

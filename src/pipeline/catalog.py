@@ -62,7 +62,13 @@ ENTRIES: dict[str, Entry] = {
     "processed": _E("", "data/processed", "tidy tables written by the stages"),
     "reference": _E("", "data/reference", "real reference registries and the published figures"),
     "metrics": _E("", "metrics", "DVC metrics files"),
-    "restricted": _E("", "data/restricted", "confidential inputs kept out of git and DVC remotes"),
+    "restricted": _E(
+        "", "data/restricted", "free text and unmatched names: kept out of git, DVC remotes, book"
+    ),
+    "review": _E("", "data/review", "a reviewer's decisions (committed; no personal data)"),
+    "review.approved_excerpts": _E(
+        "review", "approved_excerpts.csv", "redacted excerpts a reviewer approved for publication"
+    ),
     # ---------------------------------------------------------------- project files
     "project.params": _E("", "params.yaml", "the stages' parameters"),
     "project.toc": _E("", "_toc.yml", "the book's table of contents (chapter numbers)"),
@@ -102,11 +108,6 @@ ENTRIES: dict[str, Entry] = {
     "processed.centres_duplicates": _E(
         "processed", "centres_duplicates.csv", "duplicate centre rows"
     ),
-    "processed.centres_unresolved": _E(
-        "processed",
-        "centres_unresolved_organisations.csv",
-        "partner names no registry entry matched",
-    ),
     "processed.centres_review": _E("processed", "centres_review.csv", "matches to review by hand"),
     "processed.centres_accounting": _E(
         "processed", "centres_accounting.json", "centres row counts"
@@ -127,9 +128,6 @@ ENTRIES: dict[str, Entry] = {
         "processed.survey", "survey_accounting.json", "survey row counts"
     ),
     "processed.survey_rejects": _E("processed.survey", "survey_rejects.csv", "quarantined rows"),
-    "processed.survey_unresolved": _E(
-        "processed.survey", "survey_unresolved_organisations.csv", "unmatched organisations"
-    ),
     # ---------------------------------------------------------------- interviews
     "processed.interviews": _E("processed", "interviews", "the cleaned interview coding"),
     "processed.interviews_cases": _E(

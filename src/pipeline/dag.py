@@ -113,21 +113,22 @@ _CHAPTERS: tuple[Stage, ...] = (
         inputs=("raw.centres", *CLEANING_REGISTRIES),
         outputs=(
             *CENTRES_TABLES,
-            *_proc("centres_csv", "centres_rejects", "centres_duplicates", "centres_unresolved"),
+            *_proc("centres_csv", "centres_rejects", "centres_duplicates"),
             *_proc("centres_review", "centres_accounting", "centres_report"),
+            "restricted.centres",
         ),
         findings=True,
     ),
     Stage(
         "clean_survey",
-        inputs=("raw.survey", "reference.organisations"),
-        outputs=_proc("survey"),
+        inputs=("raw.survey", "reference.organisations", "review.approved_excerpts"),
+        outputs=(*_proc("survey"), "restricted.survey"),
         findings=True,
     ),
     Stage(
         "clean_interviews",
         inputs=("raw.interviews", "reference.organisations"),
-        outputs=_proc("interviews"),
+        outputs=(*_proc("interviews"), "restricted.interviews"),
         findings=True,
     ),
     Stage(
@@ -217,8 +218,8 @@ _APPENDICES: tuple[Stage, ...] = (
     Stage(
         "appendix_data_quality",
         inputs=(
-            *_proc("centres_accounting", "centres_rejects", "centres_unresolved", "centres"),
-            *_proc("survey_accounting", "survey_rejects", "survey_unresolved"),
+            *_proc("centres_accounting", "centres_rejects", "centres"),
+            *_proc("survey_accounting", "survey_rejects"),
             *_proc("interviews_accounting", "interviews_rejects"),
             *_proc("bibliometrics_accounting", "bibliometrics_rejects"),
             *_proc("literature_accounting", "literature_rejects"),

@@ -1,4 +1,4 @@
-"""Data quality: every raw row accounted for, every rejected row and unmatched name listed.
+"""Data quality: every raw row accounted for, every rejected row listed, unmatched names counted.
 
 The one home of the row-accounting vocabulary. Cleaning stages write their own accounting
 JSON and rejects CSV (``source_file, source_row, column, value, reason``: see
@@ -8,7 +8,8 @@ that ``raw = kept + duplicates + rejected (+ non-data rows)`` holds for each tab
 * :func:`read_accounting`, :func:`normalise_accounting`, :func:`assert_accounting`,
   :func:`accounting_view` - the accounting records of every input, side by side;
 * :func:`read_rejects` - every rejects file stacked;
-* :func:`read_unresolved` - organisation names no registry entry matched;
+* :func:`read_unresolved_counts` - how many organisation names no registry entry matched, per
+  input (the names themselves are restricted: they stay in ``data/restricted/<input>/``);
 * :func:`read_approximate_years` - centres whose founding year is approximate;
 * :func:`edition_is_synthetic` - whether the inputs behind a build are the synthetic edition.
 
@@ -44,7 +45,7 @@ __all__ = [
     "read_approximate_years",
     "read_rejects",
     "read_text_csv",
-    "read_unresolved",
+    "read_unresolved_counts",
 ]
 
 #: Columns of every ``<input>_rejects.csv``.
@@ -60,7 +61,9 @@ ACCOUNTING_FIELDS: tuple[str, ...] = (
 )
 CHECK_MARK = "\u2713"
 CROSS_MARK = "\u2717"
-UNRESOLVED_COLUMNS = ["input", "name", "where", "best_candidate", "score"]
+UNRESOLVED_COLUMNS = ["input", "unresolved_names"]
+#: Key of an accounting record that counts the organisation names left unmatched.
+UNRESOLVED_KEY = "unresolved_names"
 
 
 class QualityInputError(ValueError):
@@ -264,67 +267,27 @@ def read_rejects(files: Mapping[str, str], processed_dir: Path | str) -> pd.Data
     return out.drop(columns="_row").reset_index(drop=True)
 
 
-def _unresolved_from_json(label: str, full: Path, key: str | None) -> list[dict[str, Any]]:
-    names = _load_json(full, key)
-    if not isinstance(names, list):
-        raise QualityInputError(f"{full.name}: {key!r} is not a list of names")
-    return [
-        {"input": label, "name": str(n), "where": "", "best_candidate": "", "score": ""}
-        for n in names
-    ]
+def read_unresolved_counts(files: Mapping[str, str], processed_dir: Path | str) -> pd.DataFrame:
+    """How many organisation names no registry entry matched: ``input, unresolved_names``.
 
-
-def _score_text(score: str) -> str:
-    try:
-        return f"{float(score):.0f}" if score != "" else ""
-    except ValueError:
-        return score
-
-
-def _unresolved_from_csv(label: str, full: Path) -> list[dict[str, Any]]:
-    import pandas as pd
-
-    df = pd.read_csv(full, dtype=str, keep_default_na=False)
-    if "value" in df.columns:
-        where = [
-            f"row {r}, {c}"
-            for r, c in zip(df.get("source_row", ""), df.get("column", ""), strict=True)
-        ]
-        names = df["value"]
-    elif "organisation_text" in df.columns:
-        where = [f"{n} response(s)" for n in df.get("n_responses", [""] * len(df))]
-        names = df["organisation_text"]
-    else:
-        raise QualityInputError(f"{full.name}: expected a 'value' or 'organisation_text' column")
-    scores = df["score"] if "score" in df.columns else [""] * len(df)
-    candidates = df["best_candidate"] if "best_candidate" in df.columns else [""] * len(df)
-    return [
-        {
-            "input": label,
-            "name": name,
-            "where": where[i],
-            "best_candidate": candidates[i],
-            "score": _score_text(scores[i]),
-        }
-        for i, name in enumerate(names)
-    ]
-
-
-def read_unresolved(files: Mapping[str, str], processed_dir: Path | str) -> pd.DataFrame:
-    """Organisation names no registry entry matched: ``input, name, where, best_candidate, score``.
-
-    Reads the centres list (``source_row, column, value, ...``), the survey list
-    (``organisation_text, n_responses, ...``) or a JSON list (``path#key``).
+    ``files`` is the accounting map of :func:`read_accounting` (label -> ``path[#key]``); the
+    count is the record's ``unresolved_names``. Records without one (inputs that resolve no
+    organisation names, or a second line of the same input) are left out. The names
+    themselves are never read here: they may hold personal data and stay in the restricted
+    folder of each input.
     """
     import pandas as pd
 
-    rows: list[dict[str, Any]] = []
+    rows = []
     for label, rel in files.items():
         full, key = _resolve(processed_dir, rel)
-        if full.suffix == ".json":
-            rows += _unresolved_from_json(label, full, key)
-        else:
-            rows += _unresolved_from_csv(label, full)
+        data = _load_json(full, key)
+        count = data.get(UNRESOLVED_KEY) if isinstance(data, dict) else None
+        if count is None:
+            continue
+        if not isinstance(count, int) or isinstance(count, bool) or count < 0:
+            raise QualityInputError(f"{full.name}: {UNRESOLVED_KEY} is not a count ({count!r})")
+        rows.append({"input": label, "unresolved_names": count})
     return pd.DataFrame(rows, columns=UNRESOLVED_COLUMNS)
 
 

@@ -79,6 +79,7 @@ def test_clean_basic_workbook(tmp_path: Path, clean: Clean) -> None:
         "centres": 4,
         "duplicates": 0,
         "rejected": 0,
+        "unresolved_names": 0,
     }
     c = r.centres.set_index("name")
     assert list(r.centres["centre_id"]) == ["C0001", "C0002", "C0003", "C0004"]
@@ -144,10 +145,10 @@ def test_header_only_gives_empty_valid_result(tmp_path: Path, clean: Clean, suff
     r = clean(p)
     assert r.accounting["raw_rows"] == 0 and r.accounting["centres"] == 0
     assert r.centres.empty and r.rejects.empty
-    paths = write_outputs(r, tmp_path / "out")
+    paths = write_outputs(r, tmp_path / "out", restricted=tmp_path / "restricted")
     back = pd.read_parquet(tmp_path / "out" / "centres.parquet")
     assert back.empty and list(back.columns) == list(r.centres.columns)
-    assert len(paths) == 10
+    assert len(paths) == 10  # 9 shared files and the restricted list of unresolved names
 
 
 def test_missing_required_column_names_column_and_file(tmp_path: Path, clean: Clean) -> None:
@@ -402,7 +403,8 @@ def test_cli_writes_outputs_and_fails_cleanly(
     from pipeline.centres.cli import cli
 
     p = write_xlsx(tmp_path / "cli.xlsx", [row(), row(), row({"Year established": 2035})])
-    code = cli([str(p), "--out", str(tmp_path / "o"), "--ref-dir", str(ref_dir)])
+    where = ["--out", str(tmp_path / "o"), "--restricted", str(tmp_path / "r")]
+    code = cli([str(p), *where, "--ref-dir", str(ref_dir)])
     out = capsys.readouterr().out
     assert code == 0
     assert "centres kept:     1" in out and "duplicates:       1" in out

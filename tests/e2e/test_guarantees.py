@@ -2,6 +2,12 @@
 
 * privacy: no personal value of the synthetic survey export appears in any output of run A
   (processed tables, metrics, executed notebooks, HTML, PDF text);
+* privacy at the restricted boundary (issue 19): in a copy of the project whose inputs carry
+  planted identifiers of every kind (in every free-text field, the organisation answer, an
+  extra question, Forms start and completion times, a centres partner and an interview's
+  organisation and role), none of them appears outside ``data/restricted/``, while every one
+  is in the raw inputs and those of free text in the restricted folder (the scan is not
+  vacuous);
 * safe HTML: a copy of the project whose raw inputs carry script payloads builds a book in
   which no payload runs (no dialog, no page error, no title change, no live element) and the
   payload text is shown as text;
@@ -67,8 +73,18 @@ def _output_text(path: Path) -> str:
         out = subprocess.run(
             ["pdftotext", "-layout", str(path), "-"], check=False, capture_output=True
         )
-        return out.stdout.decode("utf-8", "replace")
+        text = out.stdout.decode("utf-8", "replace")
+        # also as running text: a value broken across lines (or hyphenated) is still found
+        return text + "\n" + " ".join(re.sub(r"-\n\s*", "", text).split())
     return path.read_bytes().decode("utf-8", "replace")
+
+
+def _output_files(root: Path) -> list[Path]:
+    """Every shared output of a build: processed data, metrics, notebooks, HTML, PDF."""
+    files = [p for f in OUTPUT_FOLDERS for p in sorted((root / f).rglob("*")) if p.is_file()]
+    files += sorted((root / "book/_build").rglob("*.pdf"))
+    skip = (".png", ".jpg", ".jpeg", ".gif", ".woff", ".woff2", ".ttf")
+    return [p for p in files if p.suffix.lower() not in skip]
 
 
 def _find_values(text: str, values: list[str]) -> list[str]:
@@ -97,14 +113,11 @@ def test_no_personal_value_of_the_survey_reaches_any_output(built) -> None:
     root = built.root
     values = personal_values(_edition_seed(root))
     assert len(values) > 20, "the synthetic export should hold personal values to look for"
-    files = [p for f in OUTPUT_FOLDERS for p in sorted((root / f).rglob("*")) if p.is_file()]
-    files += sorted((root / "book/_build").rglob("*.pdf"))
+    files = _output_files(root)
     assert any(p.suffix == ".pdf" for p in files), "no PDF was built"
     assert any(p.suffix == ".parquet" for p in files), "no processed table was written"
     leaks: dict[str, list[str]] = {}
     for path in files:
-        if path.suffix.lower() in (".png", ".jpg", ".jpeg", ".gif", ".woff", ".woff2", ".ttf"):
-            continue
         found = _find_values(_output_text(path), values)
         if found:
             leaks[str(path.relative_to(root))] = found[:10]
@@ -299,11 +312,21 @@ def _inject_centres(root: Path) -> None:
     wb.save(path)
 
 
-def _inject_survey(root: Path) -> None:
+def _read_export(root: Path) -> tuple[Path, bool, list[list[str]]]:
     (path,) = sorted((root / "data/raw/survey").glob("*.csv"))
     data = path.read_bytes()
-    bom = data.startswith(b"\xef\xbb\xbf")
     rows = list(csv.reader(io.StringIO(data.decode("utf-8-sig"), newline="")))
+    return path, data.startswith(b"\xef\xbb\xbf"), rows
+
+
+def _write_export(path: Path, bom: bool, rows: list[list[str]]) -> None:
+    buf = io.StringIO(newline="")
+    csv.writer(buf, lineterminator="\r\n").writerows(rows)
+    path.write_bytes((b"\xef\xbb\xbf" if bom else b"") + buf.getvalue().encode("utf-8"))
+
+
+def _inject_survey(root: Path) -> None:
+    path, bom, rows = _read_export(root)
     head = rows[0]
     col = {name: i for i, name in enumerate(head)}
     done_text = done_org = False
@@ -322,9 +345,7 @@ def _inject_survey(root: Path) -> None:
             row[col["Q1"]] = PAYLOADS["survey organisation"]
             done_org = True
     assert done_text and done_org
-    buf = io.StringIO(newline="")
-    csv.writer(buf, lineterminator="\r\n").writerows(rows)
-    path.write_bytes((b"\xef\xbb\xbf" if bom else b"") + buf.getvalue().encode("utf-8"))
+    _write_export(path, bom, rows)
 
 
 def _inject_interviews(root: Path) -> None:
@@ -344,14 +365,24 @@ def _inject_interviews(root: Path) -> None:
 
 
 @pytest.fixture(scope="module")
-def payload_book(tmp_path_factory):
-    if chromium_path() is None:
-        pytest.skip("chromium is not installed (scripts/install_system_deps.sh installs it)")
+def hostile_book(tmp_path_factory):
+    """One copy of the project built once for two checks: its raw inputs carry script payloads
+    (safe HTML) and planted identifiers (privacy at the restricted boundary)."""
     root = copy_project(tmp_path_factory.mktemp("run_payloads") / "project")
     _inject_centres(root)
     _inject_survey(root)
     _inject_interviews(root)
+    _plant_survey(root)
+    _plant_centres(root)
+    _plant_interviews(root)
     return run_pipeline(root, offline=False)
+
+
+@pytest.fixture(scope="module")
+def payload_book(hostile_book):
+    if chromium_path() is None:
+        pytest.skip("chromium is not installed (scripts/install_system_deps.sh installs it)")
+    return hostile_book
 
 
 def _static_title(page: Path) -> str:
@@ -432,7 +463,10 @@ def test_payloads_in_raw_inputs_never_run_in_the_book(payload_book) -> None:
         browser.close()
     assert not problems, f"payloads ran or changed pages: {problems}"
     assert shown, "no payload is shown as text anywhere in the book (did the injection reach it?)"
-    assert {"centre name", "survey organisation", "interview organisation"} & shown, shown
+    assert {"centre name", "centre Chinese name", "research area", "funders", "status"} & shown
+    # free text and unresolved names stay in the restricted folder (issue 19): never shown
+    restricted = {"partner", "survey comment", "survey organisation", "interview organisation"}
+    assert not restricted & shown, restricted & shown
 
 
 # --------------------------------------------------------------------------- (6) interruption
@@ -506,3 +540,186 @@ def test_killed_stage_leaves_no_partial_output_and_reruns_identically(built, tmp
     _check_no_partial_outputs(root / "data/processed")
     got, want = _out_hashes(root, outs), _out_hashes(built.root, outs)
     assert got and got == want, "rerun after the kill differs from the cold run"
+
+
+# --------------------------------------------------------------------------- (19) restricted
+#: Planted identifiers, by where they are planted. Free text, the organisation answer, the
+#: centres partner and the interview fields go to the restricted folder; the extra question and
+#: the Forms times are dropped outright (they are only in the raw export).
+PLANTED_FREE_TEXT = {
+    "zebulon.plantperson@example.ac.uk": "e-mail",
+    "z.plantperson [at] leeds [dot] ac [dot] uk": "disguised e-mail",
+    "qoriander.xu(at)example(dot)org": "disguised e-mail",
+    "+44 7700 900462": "UK phone",
+    "(212) 555-0148": "US phone",
+    "+86 138 0013 8462": "Chinese phone",
+    "0000-0002-9912-3456": "ORCID iD",
+    "zplant_wechat77": "messenger id",
+    "198.51.100.213": "IPv4 address",
+    "2001:db8:4a7::19": "IPv6 address",
+    "@zplantperson": "handle",
+    "LS2 9JT": "UK postcode",
+    "JT 48 21 93 B": "NI number",
+    "Dr Zebulon Plantperson": "title and name",
+    "Qoriander": "own first name",
+}
+#: The free-text answers of three kept responses (holding every value above).
+PLANTED_TEXTS = (
+    (
+        "Zebulon here. Mail zebulon.plantperson@example.ac.uk or z.plantperson [at] leeds [dot] "
+        "ac [dot] uk, call +44 7700 900462.\nRegards, Dr Zebulon Plantperson"
+    ),
+    (
+        "Xu again: ring (212) 555-0148 or +86 138 0013 8462, ORCID 0000-0002-9912-3456, WeChat "
+        "ID: zplant_wechat77, or write to qoriander.xu(at)example(dot)org. Qoriander"
+    ),
+    (
+        "Our server 198.51.100.213 (2001:db8:4a7::19) is blocked; follow @zplantperson; post to "
+        "LS2 9JT; my NI number is JT 48 21 93 B."
+    ),
+)
+PLANTED_ORGANISATION = "Dr Zebulon Plantperson, Dept of Chemistry, University of X"
+PLANTED_DROPPED = {
+    "reach me on +44 7700 900463 or zeb.contact@example.org": "extra question",
+    "3/14/22 9:41:27": "Forms start time",
+    "3/14/22 9:58:03": "Forms completion time",
+}
+PLANTED_CENTRES = "Prof. Zebulon Plantperson (personal capacity)"
+PLANTED_INTERVIEWS = {
+    "organisation": "Prof Qoriander Xu, Dept of Chemistry",
+    "role": "PA to Dr Zebulon Plantperson",
+}
+#: What the scan looks for outside the restricted folder (whole values and their parts).
+SCANNED = [
+    *PLANTED_FREE_TEXT,
+    *PLANTED_DROPPED,
+    "+44 7700 900463",
+    "zeb.contact@example.org",
+    "Plantperson",
+    "Zebulon",
+    "Dept of Chemistry",
+    "Qoriander Xu",
+]
+
+
+def _plant_survey(root: Path) -> None:
+    """Identifiers in the free text of three kept responses (with the respondents' own names in
+    the name columns), a self-named organisation, an extra contact question and Forms times."""
+    path, bom, rows = _read_export(root)
+    col = {name: i for i, name in enumerate(rows[0])}
+    valid = ("IP Address", "True", "100")
+    kept = [
+        r for r in rows[3:] if (r[col["Status"]], r[col["Finished"]], r[col["Progress"]]) == valid
+    ]
+    names = [("Zebulon", "Plantperson"), ("Qoriander", "Xu"), ("Zebulon", "Plantperson")]
+    plants = [
+        (row, *name, text)
+        for row, name, text in zip(kept[-4:-1], names, PLANTED_TEXTS, strict=True)
+    ]
+    plants.append((kept[-1], "Zebulon", "Plantperson", None))  # keeps its own comment
+    for row, first, last, text in plants:
+        row[col["RecipientFirstName"]], row[col["RecipientLastName"]] = first, last
+        if text is not None:
+            row[col["Q7_TEXT"]] = text
+    kept[-1][col["Q1"]] = PLANTED_ORGANISATION
+    for name, text in [
+        ("Q10", "How can we reach you?"),
+        ("Start time", ""),
+        ("Completion time", ""),
+    ]:
+        rows[0].append(name)
+        rows[1].append(text or name)
+        rows[2].append(json.dumps({"ImportId": name}))
+    for row in rows[3:]:
+        row.extend(list(PLANTED_DROPPED) if row is kept[-4] else ["", "", ""])
+    _write_export(path, bom, rows)
+
+
+def _plant_centres(root: Path) -> None:
+    """A person typed beside a real partner institution in the centres workbook."""
+    from openpyxl import load_workbook
+
+    (path,) = sorted((root / "data/raw/centres").glob("*.xlsx"))
+    wb = load_workbook(path)
+    ws = wb["Centres"] if "Centres" in wb.sheetnames else wb.worksheets[0]
+    for row in ws.iter_rows(min_row=1, max_row=20):
+        labels = {str(c.value).strip(): c.column for c in row if c.value is not None}
+        if "UK partner(s)" in labels and "Year established" in labels:
+            cell = ws.cell(row[0].row + 3, labels["UK partner(s)"])
+            cell.value = f"{cell.value}; {PLANTED_CENTRES}"
+            break
+    else:
+        pytest.fail("centres header row not found")
+    wb.save(path)
+
+
+def _plant_interviews(root: Path) -> None:
+    """A person typed as an interviewee's organisation, and a role naming someone."""
+    from openpyxl import load_workbook
+
+    (path,) = sorted((root / "data/raw/interviews").glob("*.xlsx"))
+    wb = load_workbook(path)
+    ws = next(w for w in wb.worksheets if w.title.lower().startswith("case"))
+    for row in ws.iter_rows():
+        if row[0].value == "Case":
+            cols = {c.value: c.column for c in row}
+            ws.cell(row[0].row + 2, cols["Organisation"]).value = PLANTED_INTERVIEWS["organisation"]
+            ws.cell(row[0].row + 3, cols["Role"]).value = PLANTED_INTERVIEWS["role"]
+            break
+    else:
+        pytest.fail("interview case sheet header not found")
+    wb.save(path)
+
+
+def _folder_text(folder: Path) -> str:
+    return "\n".join(_output_text(p) for p in sorted(folder.rglob("*")) if p.is_file())
+
+
+def test_no_planted_identifier_reaches_any_output_outside_the_restricted_folder(
+    hostile_book,
+) -> None:
+    root = hostile_book.root
+    files = _output_files(root)
+    assert any(p.suffix == ".pdf" for p in files), "no PDF was built"
+    leaks: dict[str, list[str]] = {}
+    for path in files:
+        found = _find_values(_output_text(path), SCANNED)
+        if found:
+            leaks[str(path.relative_to(root))] = found
+    assert not leaks, f"planted identifiers found outside data/restricted: {leaks}"
+
+
+def test_the_planted_identifiers_are_in_the_raw_inputs_and_the_restricted_folder(
+    hostile_book,
+) -> None:
+    """The scan above is not vacuous: every planted value is in the raw inputs, and each one
+    planted in free text or a name field is in the restricted folder."""
+    root = hostile_book.root
+    raw = _folder_text(root / "data/raw/survey")
+    for value in [*PLANTED_FREE_TEXT, *PLANTED_DROPPED, PLANTED_ORGANISATION]:
+        assert value in raw, value
+    restricted = _folder_text(root / "data/restricted")
+    kept_back = [
+        *PLANTED_FREE_TEXT,
+        PLANTED_ORGANISATION,
+        PLANTED_CENTRES,
+        *PLANTED_INTERVIEWS.values(),
+    ]
+    missing = [v for v in kept_back if v not in restricted]
+    assert not missing, f"not in data/restricted: {missing}"
+    for value in PLANTED_DROPPED:  # dropped columns are not copied anywhere
+        assert value not in restricted, value
+    accounting = json.loads(
+        (root / "data/processed/survey/survey_accounting.json").read_text(encoding="utf-8")
+    )
+    assert {"Q10", "Start time", "Completion time"} <= set(accounting["columns_dropped"])
+
+
+def test_the_redacted_copies_hold_no_planted_identifier(hostile_book) -> None:
+    """What a reviewer could approve for publication is free of every planted identifier,
+    including the respondent's own two-letter surname."""
+    free_text = pd.read_csv(hostile_book.root / "data/restricted/survey/survey_free_text.csv")
+    redacted = "\n".join(free_text["redacted"].astype(str))
+    assert "Xu again" in "\n".join(free_text["text"].astype(str))
+    left = _find_values(redacted, [*PLANTED_FREE_TEXT, "Plantperson", "Zebulon", "Xu"])
+    assert not left, f"identifiers left in the redacted copies: {left}"

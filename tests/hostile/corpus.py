@@ -608,6 +608,15 @@ def build_literature_endnote_txt_crlf(dest: Path) -> Path:
     return path
 
 
+# --------------------------------------------------------------------------- privacy (issue 19)
+def build_interviews_privacy_person_as_organisation(dest: Path) -> Path:
+    """A person typed where the organisation belongs, and a role naming someone."""
+    cases = [list(r) for r in GOOD_CASES]
+    cases[0][1] = "Prof Q. Xu (personal capacity)"
+    cases[1][4] = "PA to Prof Zebulon Testperson, zt@example.ac.uk"
+    return _interviews(dest, "privacy_person_as_organisation.xlsx", cases=cases)
+
+
 BUILDERS: dict[str, Callable[[Path], Path]] = {
     name[len("build_") :]: fn for name, fn in globals().items() if name.startswith("build_")
 }

@@ -115,7 +115,7 @@ def run_interviews(path: Path, case: dict[str, Any], tmp: Path) -> Outcome:
         kept=cs["kept"],
         duplicates=cs["duplicates"],
         rejected=cs["rejected"],
-        unresolved=list(acc["unresolved_organisations"]),
+        unresolved=r.unresolved["organisation_text"].astype(str).tolist(),
         warnings=list(acc["warnings"]),
         result=r,
     )

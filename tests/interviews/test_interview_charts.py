@@ -227,5 +227,5 @@ def test_interview_charts_on_synthetic_edition() -> None:
     assert table.at["Total", "Total"] == f["interviews_total"]
     # no organisation name or role reaches the participants table
     text = table.to_string()
-    for name in r.cases["organisation_raw"].dropna().unique():
+    for name in r.unresolved["organisation_text"].tolist() + r.free_text["text"].tolist():
         assert name not in text

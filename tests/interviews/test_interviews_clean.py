@@ -85,7 +85,7 @@ def test_accounting_balances_and_counts_injected_faults() -> None:
     cells = acc["matrix_cells"]
     assert cells["raw_cells"] == cells["kept"] + cells["rejected"]
     assert cells["rejected"] == truth["rejected_cells"]
-    assert acc["unresolved_organisations"] == []
+    assert acc["unresolved_names"] == 0 and res.unresolved.empty
     assert len(res.rejects) == acc["rejects_rows"]
     assert set(res.rejects.columns) == {"source_file", "source_row", "column", "value", "reason"}
 

@@ -55,7 +55,8 @@ def test_params_section_names_the_inputs(tmp_path: Path, capsys) -> None:
     copy_generated(raw)
     params = tmp_path / "params.yaml"
     params.write_text(f"clean_interviews:\n  raw_dir: {raw}\n", encoding="utf-8")
-    assert cli(["--params", str(params), "--out", str(tmp_path / "o")]) == 0
+    restricted = ["--restricted", str(tmp_path / "restricted")]
+    assert cli(["--params", str(params), "--out", str(tmp_path / "o"), *restricted]) == 0
     assert (tmp_path / "o" / "interviews_rejects.csv").exists()
     params.write_text("clean_survey: {}\n", encoding="utf-8")
     assert cli(["--params", str(params), "--out", str(tmp_path / "p")]) == 1
@@ -73,4 +74,4 @@ def test_missing_or_ambiguous_inputs_are_clear_errors(tmp_path: Path, capsys) ->
     err = capsys.readouterr().err
     assert "second.xlsx" in err and EXPORT_NAME in err
     chosen = ["--raw", str(raw), "--export", str(raw / "second.xlsx")]
-    assert cli([*chosen, "--out", str(tmp_path / "o2")]) == 0
+    assert cli([*chosen, "--out", str(tmp_path / "o2"), "--restricted", str(tmp_path / "r")]) == 0

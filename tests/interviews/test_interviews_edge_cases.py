@@ -30,9 +30,12 @@ def test_unknown_organisation_is_kept_and_listed(tmp_path: Path) -> None:
     ws.cell(row=r, column=2).value = "Hogwarts School of Witchcraft"
     wb.save(path)
     res = clean_interviews(path, tmp_path / CODEBOOK_NAME)
-    row = res.cases[res.cases["organisation_raw"] == "Hogwarts School of Witchcraft"].iloc[0]
+    assert res.unresolved["organisation_text"].tolist() == ["Hogwarts School of Witchcraft"]
+    key = res.unresolved["org_key"].iloc[0]
+    row = res.cases[res.cases["org_key"] == key].iloc[0]
     assert pd.isna(row["org_id"]) and row["org_match_method"] == "unresolved"
-    assert res.accounting["unresolved_organisations"] == ["Hogwarts School of Witchcraft"]
+    assert key == "unresolved-01" and "organisation_raw" not in res.cases.columns
+    assert res.accounting["unresolved_names"] == 1
     f = interviews_findings(res.cases, res.codes_long, res.codebook)
     assert f["interviews_total"] == figure("interviews_total")
 

@@ -35,8 +35,12 @@ def export_rows(export_path: Path) -> list[list[str]]:
 def cleaned(
     export_path: Path, tmp_path_factory: pytest.TempPathFactory
 ) -> tuple[SurveyResult, dict, list[Path]]:
-    """Cleaning run on the synthetic export: (result, findings, written paths)."""
-    return run(export_path, tmp_path_factory.mktemp("clean"))
+    """Cleaning run on the synthetic export: (result, findings, written paths).
+
+    The shared outputs go to ``<tmp>/shared``, the restricted ones to ``<tmp>/restricted``.
+    """
+    folder = tmp_path_factory.mktemp("clean")
+    return run(export_path, folder / "shared", restricted=folder / "restricted")
 
 
 @pytest.fixture()

@@ -21,11 +21,23 @@ def _accounting(folder: Path) -> dict:
 
 
 def test_cli_cleans(export_path: Path, tmp_path: Path, capsys) -> None:
-    assert cli(["clean", str(export_path), "--out", str(tmp_path / "out")]) == 0
-    acc = _accounting(tmp_path / "out")
+    out, restricted = tmp_path / "out", tmp_path / "restricted"
+    assert cli(["clean", str(export_path), "--out", str(out), "--restricted", str(restricted)]) == 0
+    acc = _accounting(out)
     assert acc["raw_rows"] == acc["kept"] + acc["rejected"] + acc["duplicates"]
-    assert (tmp_path / "out" / "survey_responses.parquet").exists()
-    assert "kept" in capsys.readouterr().out
+    assert (out / "survey_responses.parquet").exists()
+    assert (restricted / "survey_free_text.csv").exists()
+    assert not list(out.glob("*free_text*")) and not list(out.glob("*unresolved*"))
+    printed = capsys.readouterr().out
+    assert "kept" in printed and "survey_free_text.csv (restricted" in printed
+
+
+def test_restricted_folder_inside_out_is_refused(export_path: Path, tmp_path: Path, capsys) -> None:
+    out = tmp_path / "out"
+    for inside in (out / "restricted", out):
+        assert cli([str(export_path), "--out", str(out), "--restricted", str(inside)]) == 1
+        assert "must not be inside" in capsys.readouterr().err
+    assert not out.exists()
 
 
 def test_params_are_read_from_the_section_the_pipeline_uses(
@@ -43,7 +55,8 @@ def test_params_are_read_from_the_section_the_pipeline_uses(
         "phase2_survey: {}\n",
         encoding="utf-8",
     )
-    assert cli([str(export_path), "--out", str(tmp_path / "o"), "--params", str(params)]) == 0
+    where = ["--out", str(tmp_path / "o"), "--restricted", str(tmp_path / "r")]
+    assert cli([str(export_path), *where, "--params", str(params)]) == 0
     assert _accounting(tmp_path / "o")["kept"] == lenient
 
 
@@ -73,6 +86,10 @@ def test_defaults_read_data_raw_survey_and_write_beside_the_user(
     assert _accounting(out)["source_file"] == export_path.name
     assert not (tmp_path / "data" / "processed").exists()
     assert {stat.S_IMODE(p.stat().st_mode) for p in out.iterdir()} == {0o644}
+    restricted = tmp_path / "data" / "restricted" / "survey"
+    assert stat.S_IMODE(restricted.stat().st_mode) == 0o700
+    assert {stat.S_IMODE(p.stat().st_mode) for p in restricted.glob("*.csv")} == {0o600}
+    assert (restricted / ".gitignore").read_text(encoding="utf-8").splitlines()[-1] == "*"
 
 
 def test_cli_bad_input(tmp_path: Path, capsys) -> None:
@@ -88,3 +105,4 @@ def test_cli_help(capsys) -> None:
     assert exc.value.code == 0
     text = " ".join(capsys.readouterr().out.split())
     assert "data/raw/survey/" in text and "./survey_clean/" in text and "clean_survey" in text
+    assert "--restricted" in text and "./data/restricted/survey/" in text

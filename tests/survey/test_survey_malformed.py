@@ -18,8 +18,11 @@ from pipeline.synthetic import survey as gen
 N_VALID = len(gen.make_truth(gen.DEFAULT_SEED))
 
 
-def _kept_ids(result) -> list[str]:
-    return result.responses["organisation_text"].tolist()
+def _kept_ids(result) -> list[tuple[str, str]]:
+    """What identifies the kept responses across layouts: organisation and free text."""
+    text = dict(zip(result.free_text["response_id"], result.free_text["text"], strict=True))
+    rids, orgs = result.responses["response_id"], result.responses["org_id"]
+    return [(org, text.get(rid, "")) for rid, org in zip(rids, orgs, strict=True)]
 
 
 @pytest.fixture(scope="module")
@@ -86,15 +89,20 @@ def test_extra_columns(export_rows, write_variant, tmp_path: Path) -> None:
     rows[5][rows[0].index("Notes")] = "198.51.100.77"
     rows[6][rows[0].index("ContactEmail")] = "someone.else@example.com"
     path = write_variant(rows)
-    result, _, paths = run(path, tmp_path / "out")
+    result, _, paths = run(path, tmp_path / "out", restricted=tmp_path / "restricted")
     cols = set(result.responses.columns)
-    assert {"extra_q_recaptchascore", "extra_team"} <= cols
-    assert not {c for c in cols if "notes" in c or "email" in c}
+    assert not {c for c in cols if "team" in c or "recaptcha" in c or "notes" in c}
+    dropped = result.accounting["columns_dropped"]
+    assert dropped["Team"] == "not a question of the instrument"
+    assert dropped["Q_RecaptchaScore"] == "survey-platform metadata the analysis does not use"
+    assert dropped["ContactEmail"].startswith("personal data")
+    assert dropped["Notes"] == "personal data (values look like e-mail or IP addresses)"
     for p in paths:
         blob = p.read_bytes()
         if p.suffix == ".parquet":
             blob += pd.read_parquet(p).to_csv(index=False).encode("utf-8")
-        assert b"198.51.100.77" not in blob and b"someone.else@example.com" not in blob
+        for value in (b"198.51.100.77", b"someone.else@example.com", b"Materials group"):
+            assert value not in blob, (p.name, value)
 
 
 def test_unknown_likert_label_names_label_question_and_row(export_rows, write_variant) -> None:

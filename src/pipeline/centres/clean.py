@@ -5,8 +5,12 @@ Input: any .xlsx/.csv the reader accepts (see :mod:`pipeline.centres.read`). Out
 
 * ``centres`` (one row per cleaned centre, ``centre_id`` = ``C`` + 4-digit rank by
   (year, normalised name)), ``organisations``, ``centre_partners``;
-* ``rejects`` (one line per problem; a row is counted once), ``duplicates``, ``unresolved``
-  (partner names nobody could match), ``review`` (kept rows worth a human look);
+* ``rejects`` (one line per problem; a row is counted once), ``duplicates``, ``review`` (kept
+  rows worth a human look);
+* ``unresolved`` (partner names nobody could match): *restricted* -- a typed name may hold a
+  person's name, so it is written only to the restricted review folder
+  (:data:`RESTRICTED_FILES`), never with the shared outputs, which show it as
+  :data:`pipeline.privacy.WITHHELD`;
 * ``accounting``: ``raw_rows = non_data_rows + centres + duplicates + rejected``, asserted.
 
 The steps: read the table, clean each row (:mod:`pipeline.centres.rows`, which parses fields
@@ -33,10 +37,12 @@ from pipeline.centres.read import CentresInputError, RawTable, read_table
 from pipeline.centres.resolve import CentresRegistry, blank_to_none
 from pipeline.centres.rows import CleaningLog, YearRange, clean_rows
 from pipeline.io import atomic_path, atomic_write_csv, atomic_write_json
+from pipeline.privacy import check_restricted_location, write_restricted
 
 __all__ = [
     "FUZZY_THRESHOLD_DEFAULT",
     "OUTPUT_FILES",
+    "RESTRICTED_FILES",
     "YEAR_MAX_DEFAULT",
     "YEAR_MIN_DEFAULT",
     "CentresInputError",
@@ -56,11 +62,12 @@ OUTPUT_FILES = {
     "readable": "centres.csv",
     "rejects": "centres_rejects.csv",
     "duplicates": "centres_duplicates.csv",
-    "unresolved": "centres_unresolved_organisations.csv",
     "review": "centres_review.csv",
     "accounting": "centres_accounting.json",
     "report": "centres_cleaning_report.json",
 }
+#: Every restricted file, by table: written only into the restricted folder.
+RESTRICTED_FILES = {"unresolved": "centres_unresolved_organisations.csv"}
 
 
 @dataclass
@@ -249,6 +256,7 @@ def row_accounting(
         "centres": len(tables["centres"]),
         "duplicates": len(tables["duplicates"]),
         "rejected": log.rejected_rows,
+        "unresolved_names": len(tables["unresolved"]),
     }
     check_accounting(accounting)
     return accounting
@@ -310,15 +318,21 @@ def validate_result(result: CentresResult) -> None:
     schemas.validate_review(result.review)
 
 
-def write_outputs(result: CentresResult, out_dir: Path) -> list[Path]:
-    """Write every output table of ``result`` into ``out_dir`` (atomic, sorted, formula-safe).
+def write_outputs(
+    result: CentresResult, out_dir: Path, restricted: str | Path | None = None
+) -> list[Path]:
+    """Write every shared table of ``result`` into ``out_dir`` (atomic, sorted, formula-safe)
+    and, when ``restricted`` names a folder, the restricted list of unresolved partner names
+    there (owner-only; never inside ``out_dir``).
 
     Parquet: centres, organisations, centre_partners. CSV (cells starting = + - @ tab CR get a
     leading single quote): centres.csv (a readable copy, funders joined by " | "), and the
-    rejects, duplicates, unresolved organisations and review lists. JSON: the row accounting
-    and the cleaning report. File names are in :data:`OUTPUT_FILES`.
+    rejects, duplicates and review lists. JSON: the row accounting and the cleaning report.
+    File names are in :data:`OUTPUT_FILES` and :data:`RESTRICTED_FILES`.
     """
     validate_result(result)
+    if restricted is not None:
+        check_restricted_location(restricted, [out_dir])
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     names = {key: out / name for key, name in OUTPUT_FILES.items()}
@@ -329,8 +343,10 @@ def write_outputs(result: CentresResult, out_dir: Path) -> list[Path]:
     readable = result.centres.copy()
     readable["funders"] = readable["funders"].map(lambda v: " | ".join(v))
     written.append(atomic_write_csv(names["readable"], readable))
-    for key in ("rejects", "duplicates", "unresolved", "review"):
+    for key in ("rejects", "duplicates", "review"):
         written.append(atomic_write_csv(names[key], getattr(result, key)))
     written.append(atomic_write_json(names["accounting"], result.accounting))
     written.append(atomic_write_json(names["report"], result.report))
+    if restricted is not None:
+        written += write_restricted(restricted, {RESTRICTED_FILES["unresolved"]: result.unresolved})
     return [Path(p) for p in written]

@@ -3,7 +3,9 @@
 The front door (:mod:`pipeline.__main__`) passes the words after ``centres clean`` to
 :func:`cli`. Run with no argument it cleans what the pipeline's ``clean_centres`` stage
 cleans, with the same defaults, but writes into ``./centres_clean/`` rather than
-``data/processed/``.
+``data/processed/``. Partner names no registry entry matches (they may hold a person's name)
+go only to the restricted folder (``./data/restricted/centres/`` unless ``--restricted`` says
+otherwise), never under ``--out``: everything under ``--out`` is safe to share.
 """
 
 from __future__ import annotations
@@ -25,10 +27,12 @@ from pipeline.centres.clean import (
 )
 from pipeline.centres.read import INPUT_SUFFIXES, RAW_DIR, resolve_input
 from pipeline.io import stage_settings
+from pipeline.privacy import PrivacyError, check_restricted_location, restricted_dir
 
 #: The params.yaml section the pipeline's own cleaning stage reads.
 STAGE = "clean_centres"
 DEFAULT_OUT = Path("centres_clean")
+DEFAULT_RESTRICTED = restricted_dir("centres")
 DEFAULTS = {
     "workbook": "auto",
     "raw_dir": RAW_DIR,
@@ -48,8 +52,9 @@ def _parser() -> argparse.ArgumentParser:
             "through the reference registries, classify research areas, drop exact duplicates "
             "and quarantine invalid rows. Writes the centres, organisations and centre_partners "
             "tables (parquet), centres.csv, centres_rejects.csv, centres_duplicates.csv, "
-            "centres_unresolved_organisations.csv, centres_review.csv, centres_accounting.json "
-            "and centres_cleaning_report.json into --out."
+            "centres_review.csv, centres_accounting.json and centres_cleaning_report.json into "
+            "--out (safe to share), and centres_unresolved_organisations.csv (partner names as "
+            "typed: keep it private) into --restricted."
         ),
     )
     p.add_argument(
@@ -65,6 +70,13 @@ def _parser() -> argparse.ArgumentParser:
         default=DEFAULT_OUT,
         help=f"output folder, created if absent (default: ./{DEFAULT_OUT}/ in the current "
         "directory; nothing is written into data/processed/ unless you name it here)",
+    )
+    p.add_argument(
+        "--restricted",
+        type=Path,
+        default=DEFAULT_RESTRICTED,
+        help=f"restricted review folder for the unresolved partner names, created owner-only "
+        f"if absent (default: ./{DEFAULT_RESTRICTED}/); it must not be inside --out",
     )
     p.add_argument(
         "--params",
@@ -116,7 +128,8 @@ def cli(argv: list[str] | None = None) -> int:
     try:
         run = settings(args)
         source = resolve_input(run["workbook"], run["raw_dir"])
-    except (FileNotFoundError, ValueError) as exc:  # no such file, several, bad params
+        check_restricted_location(args.restricted, [args.out])
+    except (FileNotFoundError, ValueError, PrivacyError) as exc:  # no file, several, bad params
         print(f"error: {exc}", file=sys.stderr)
         return 1
     try:
@@ -131,7 +144,7 @@ def cli(argv: list[str] | None = None) -> int:
     except CentresInputError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
-    paths = write_outputs(result, args.out)
+    paths = write_outputs(result, args.out, restricted=args.restricted)
     print_summary(result, paths)
     return 0
 
@@ -146,7 +159,7 @@ def print_summary(result: CentresResult, paths: list[Path]) -> None:
     print(f"  rejected:         {acc['rejected']}")
     for reason, n in sorted(Counter(_short(r) for r in result.rejects["reason"]).items()):
         print(f"    {n:4d} x {reason}")
-    print(f"  unresolved names: {len(result.unresolved)}")
+    print(f"  unresolved names: {len(result.unresolved)} (listed in the restricted folder)")
     print(f"  for review:       {len(result.review)}")
     for w in result.report.get("ignored_columns", []):
         print(f"  ignored column:   {w}")

@@ -25,6 +25,7 @@ from pipeline.centres.fields import (
 from pipeline.centres.headers import PARTNER_FIELDS
 from pipeline.centres.read import RawTable, cell_text, match_header
 from pipeline.centres.resolve import UNCLASSIFIED, CentresRegistry
+from pipeline.privacy import WITHHELD, redact
 
 PARTNER_COLUMNS = PARTNER_FIELDS
 COLUMN_SIDE = {"uk_partners": "UK", "cn_partners": "CN", "other_partners": "other"}
@@ -51,7 +52,8 @@ class CleaningLog:
         return self.labels.get(name, name)
 
     def reject(self, row: int, problems: list[Problem]) -> None:
-        """Count ``row`` as rejected, with one rejects line per problem."""
+        """Count ``row`` as rejected, with one rejects line per problem (identifiers in the value
+        shown are redacted: a hand-typed cell can hold anything)."""
         self.rejected_rows += 1
         for name, value, reason in problems:
             self.rejects.append(
@@ -59,19 +61,20 @@ class CleaningLog:
                     "source_file": self.source_file,
                     "source_row": row,
                     "column": self.label(name),
-                    "value": value,
+                    "value": redact(value)[0],
                     "reason": reason,
                 }
             )
 
     def flag(self, row: int, name: str, value: Any, issue: str) -> None:
-        """Note a kept row for review (and as a warning of the cleaning report)."""
+        """Note a kept row for review (and as a warning of the cleaning report); identifiers in
+        the value shown are redacted."""
         self.review.append(
             {
                 "source_file": self.source_file,
                 "source_row": row,
                 "column": self.label(name),
-                "value": "" if value is None else str(value),
+                "value": "" if value is None else redact(str(value))[0],
                 "issue": issue,
             }
         )
@@ -246,16 +249,15 @@ def _partner_problems(row: Row, partners: Partners) -> list[Problem]:
         return [(column, "", "no partner named")]
     if partners.resolved:
         return []
+    # the names as typed are restricted (they may hold a person's name): the shared rejects
+    # table says how many there were and the closest registry entries, never the names
     unresolved = partners.unresolved
     hints = "; ".join(
-        f"{u['value']!r} ~ {u['best_candidate']!r} ({u['score']:.0f})"
-        for u in unresolved
-        if u["best_candidate"]
+        f"{u['best_candidate']!r} ({u['score']:.0f})" for u in unresolved if u["best_candidate"]
     )
-    reason = "no partner resolves to a registry organisation"
-    if hints:
-        reason += f" (closest: {hints})"
-    return [(unresolved[0]["field"], " | ".join(u["value"] for u in unresolved), reason)]
+    reason = f"no partner resolves to a registry organisation ({len(unresolved)} name(s)"
+    reason += f"; closest registry entries: {hints})" if hints else ")"
+    return [(unresolved[0]["field"], WITHHELD, reason)]
 
 
 def province_of(row: Row, reg: CentresRegistry) -> tuple[str | None, list[Problem]]:
@@ -330,7 +332,7 @@ def location_of(row: Row, province_code: str | None, log: CleaningLog) -> str | 
 def flag_partners(row: Row, partners: Partners, reg: CentresRegistry, log: CleaningLog) -> None:
     """Flag unresolved partner names, and partners typed in the other country's column."""
     for u in partners.unresolved:
-        log.flag(row.number, u["field"], u["value"], "partner name not resolved")
+        log.flag(row.number, u["field"], WITHHELD, "partner name not resolved (restricted list)")
     for org_id, col in partners.resolved.items():
         side = reg.org_side(org_id)
         if COLUMN_SIDE[col] != side:

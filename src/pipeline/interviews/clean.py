@@ -9,8 +9,12 @@ Rules (each rejected value lands in the rejects table with a reason):
   or non-numeric cells are rejected (the case is kept, that cell counts as not coded);
 * discipline groups and institution types outside the known vocabulary are rejected
   cells (the case is kept with the value missing);
-* organisations are resolved through the reference registry; unresolved names are kept
-  and listed in the accounting for review.
+* organisations are resolved through the reference registry; an unresolved name counts as
+  one organisation under an opaque key (``org_key`` ``unresolved-01`` ...).
+
+Restricted: the organisation as typed (unresolved names may hold a person's name) and the
+interviewee's role (free text) never reach the shared tables; they are written only to the
+restricted review folder (:data:`RESTRICTED_FILES`), and the accounting gives their counts.
 
 For each sheet, raw rows = kept + duplicates + rejected is asserted; for cells,
 raw cells = kept + rejected.
@@ -19,7 +23,7 @@ raw cells = kept + rejected.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -37,6 +41,13 @@ from pipeline.interviews.schemas import (
     REJECTS_SCHEMA,
 )
 from pipeline.io import atomic_write_csv, atomic_write_json, atomic_write_parquet
+from pipeline.privacy import (
+    EXCERPT_COLUMNS,
+    check_restricted_location,
+    excerpt_record,
+    redact,
+    write_restricted,
+)
 from pipeline.registries import OrganisationResolver, load_organisations
 
 #: Every file :func:`write_outputs` writes, by table.
@@ -47,6 +58,15 @@ OUTPUT_FILES = {
     "rejects": "interviews_rejects.csv",
     "accounting": "interviews_accounting.json",
 }
+#: Every restricted file, by table: written only into the restricted folder.
+RESTRICTED_FILES = {
+    "unresolved": "interviews_unresolved_organisations.csv",
+    "free_text": "interviews_free_text.csv",
+}
+UNRESOLVED_COLUMNS = ["organisation_text", "n_cases", "case_ids", "org_key"]
+#: Case-sheet fields that stay in the restricted folder (typed organisation, free-text role).
+RESTRICTED_CASE_COLUMNS = ["organisation_raw", "role"]
+FREE_TEXT_COLUMNS = [*EXCERPT_COLUMNS, "case_id", "source_row", "field"]
 
 _GROUP_SYNONYMS = {
     "stem": "STEM",
@@ -70,7 +90,7 @@ _INSTITUTION_SYNONYMS = {t.casefold(): t for t in INSTITUTION_TYPES} | {
 
 @dataclass
 class InterviewsResult:
-    """Everything the cleaning produces."""
+    """Everything the cleaning produces (``unresolved`` and ``free_text`` are restricted)."""
 
     cases: pd.DataFrame
     codes_long: pd.DataFrame
@@ -78,6 +98,18 @@ class InterviewsResult:
     rejects: pd.DataFrame
     accounting: dict[str, Any]
     codebook: pd.DataFrame
+    unresolved: pd.DataFrame = field(
+        default_factory=lambda: pd.DataFrame(columns=UNRESOLVED_COLUMNS)
+    )
+    free_text: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=FREE_TEXT_COLUMNS))
+
+    @property
+    def restricted(self) -> dict[str, pd.DataFrame]:
+        """The restricted tables by file name (for the review folder only)."""
+        return {
+            RESTRICTED_FILES["unresolved"]: self.unresolved,
+            RESTRICTED_FILES["free_text"]: self.free_text,
+        }
 
 
 def _blank(v: Any) -> bool:
@@ -155,7 +187,7 @@ def _reject(
         "source_file": raw.source_file,
         "source_row": int(row),
         "column": f"{sheet}!{column}",
-        "value": None if _blank(value) else str(value),
+        "value": None if _blank(value) else redact(str(value))[0],
         "reason": reason,
     }
 
@@ -211,7 +243,11 @@ _GROUP_TABLE = {k.casefold(): k for k in GROUP_IDS} | _GROUP_SYNONYMS
 def clean_cases(
     raw: RawExport, resolver: Any, org_names: dict[str, str]
 ) -> tuple[pd.DataFrame, list[dict[str, Any]], dict[str, Any]]:
-    """Clean the case sheet: returns (cases, rejects, accounting block)."""
+    """Clean the case sheet: returns (cases, rejects, accounting block).
+
+    ``cases`` still holds the restricted ``organisation_raw`` and ``role`` columns here;
+    :func:`split_restricted` takes them out.
+    """
     sheet = _Sheet(raw, raw.case_sheet, raw.case_columns.get("case_id", "Case"), len(raw.cases))
     kept: list[dict[str, Any]] = []
     for rec in raw.cases.to_dict("records"):
@@ -220,7 +256,7 @@ def clean_cases(
             continue
         sheet.seen[cid] = int(rec["source_row"])
         kept.append(_case_record(sheet, rec, cid, resolver, org_names))
-    cases = pd.DataFrame(kept, columns=list(CASES_SCHEMA.columns))
+    cases = pd.DataFrame(kept, columns=[*CASES_SCHEMA.columns, *RESTRICTED_CASE_COLUMNS])
     cases["org_match_score"] = cases["org_match_score"].astype(float)
     cases["source_row"] = cases["source_row"].astype(int)
     cases = cases.sort_values("case_id", kind="stable").reset_index(drop=True)
@@ -253,6 +289,7 @@ def _case_record(
     return {
         "case_id": cid,
         "organisation_raw": org_raw,
+        "org_key": org_id,
         "org_id": org_id,
         "org_name": org_names.get(org_id) if org_id else None,
         "org_match_method": method,
@@ -348,6 +385,7 @@ def clean_interviews(
     resolver = resolver if resolver is not None else default_resolver()
     org_names = org_names if org_names is not None else organisation_names()
     cases, rej_cases, case_block = clean_cases(raw, resolver, org_names)
+    cases, unresolved, free_text = split_restricted(cases)
     codes_long, rej_matrix, row_block, cell_block = clean_matrix(raw, set(cases["case_id"]))
     code_counts = code_counts_table(cases, codes_long, codebook)
     rejects = rejects_table(rej_cases + rej_matrix)
@@ -355,6 +393,7 @@ def clean_interviews(
     CODES_LONG_SCHEMA.validate(codes_long)
     CODE_COUNTS_SCHEMA.validate(code_counts)
     REJECTS_SCHEMA.validate(rejects)
+    case_block["unresolved_names"] = len(unresolved)
     accounting = {
         "source_files": {"export": raw.source_file, "codebook": Path(codebook_path).name},
         "cases_sheet": case_block,
@@ -362,11 +401,58 @@ def clean_interviews(
         "matrix_cells": cell_block,
         "codes_in_codebook": len(codebook),
         "cases_without_coding": sorted(set(cases["case_id"]) - set(codes_long["case_id"])),
-        "unresolved_organisations": unresolved_names(cases),
+        "unresolved_names": len(unresolved),
+        "restricted": {"free_text_answers": len(free_text), "unresolved_names": len(unresolved)},
         "rejects_rows": len(rejects),
         "warnings": list(raw.warnings),
     }
-    return InterviewsResult(cases, codes_long, code_counts, rejects, accounting, codebook)
+    return InterviewsResult(
+        cases, codes_long, code_counts, rejects, accounting, codebook, unresolved, free_text
+    )
+
+
+def _name_key(text: str) -> str:
+    return " ".join(str(text).casefold().split())
+
+
+def split_restricted(cases: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """``(cases, unresolved, free_text)``: the shared case table, where an unresolved
+    organisation is keyed ``unresolved-NN`` (one key per spelling, ignoring case and spaces),
+    and the restricted tables of unresolved names and free-text fields (role)."""
+    cases = cases.copy()
+    unmatched = cases["org_id"].isna() & cases["organisation_raw"].notna()
+    spellings = sorted({_name_key(t) for t in cases.loc[unmatched, "organisation_raw"]})
+    width = max(2, len(str(len(spellings))))
+    key_of = {s: f"unresolved-{i:0{width}d}" for i, s in enumerate(spellings, start=1)}
+    cases.loc[unmatched, "org_key"] = [
+        key_of[_name_key(t)] for t in cases.loc[unmatched, "organisation_raw"]
+    ]
+    sub = cases.loc[unmatched, ["organisation_raw", "case_id", "org_key"]]
+    unresolved = (
+        sub.groupby("organisation_raw", sort=True)
+        .agg(
+            n_cases=("case_id", "size"),
+            case_ids=("case_id", lambda s: " | ".join(sorted(s))),
+            org_key=("org_key", "first"),
+        )
+        .reset_index()
+        .rename(columns={"organisation_raw": "organisation_text"})
+    )
+    free_text = pd.DataFrame(
+        [
+            {
+                **excerpt_record(f"interviews:{r.case_id}:role", r.role)[0],
+                "case_id": r.case_id,
+                "source_row": int(r.source_row),
+                "field": "role",
+            }
+            for r in cases.itertuples(index=False)
+            if r.role
+        ],
+        columns=FREE_TEXT_COLUMNS,
+    )
+    shared = cases[list(CASES_SCHEMA.columns)]
+    return shared, unresolved[UNRESOLVED_COLUMNS], free_text
 
 
 def _named_sheet(value: str | None) -> str | None:
@@ -384,14 +470,14 @@ def rejects_table(rejects: list[dict[str, Any]]) -> pd.DataFrame:
     return df.reset_index(drop=True)
 
 
-def unresolved_names(cases: pd.DataFrame) -> list[str]:
-    """Organisation names of kept cases that the registry could not match, sorted."""
-    unmatched = cases["org_id"].isna() & cases["organisation_raw"].notna()
-    return sorted(cases.loc[unmatched, "organisation_raw"].unique().tolist())
-
-
-def write_outputs(result: InterviewsResult, out_dir: Path | str) -> list[Path]:
-    """Write the five output files atomically into ``out_dir``; return their paths (sorted)."""
+def write_outputs(
+    result: InterviewsResult, out_dir: Path | str, restricted: Path | str | None = None
+) -> list[Path]:
+    """Write the five shared files atomically into ``out_dir`` and, when ``restricted`` names a
+    folder, the restricted tables there (owner-only; never inside ``out_dir``). Returns the
+    paths written (sorted)."""
+    if restricted is not None:
+        check_restricted_location(restricted, [out_dir])
     out = Path(out_dir)
     paths = [
         atomic_write_parquet(out / OUTPUT_FILES["cases"], result.cases),
@@ -400,6 +486,8 @@ def write_outputs(result: InterviewsResult, out_dir: Path | str) -> list[Path]:
         atomic_write_csv(out / OUTPUT_FILES["rejects"], result.rejects),
         atomic_write_json(out / OUTPUT_FILES["accounting"], result.accounting),
     ]
+    if restricted is not None:
+        paths += write_restricted(restricted, result.restricted)
     return sorted(paths)
 
 
@@ -407,10 +495,12 @@ def run(
     export_path: Path | str,
     codebook_path: Path | str,
     out_dir: Path | str,
+    restricted: Path | str | None = None,
     case_sheet: str | None = None,
     matrix_sheet: str | None = None,
 ) -> tuple[InterviewsResult, list[Path]]:
-    """Clean the export with its codebook and write the outputs into ``out_dir``."""
+    """Clean the export with its codebook and write the outputs into ``out_dir`` (and the
+    restricted tables into ``restricted``, when given)."""
     sheets = {"case_sheet": case_sheet, "matrix_sheet": matrix_sheet}
     result = clean_interviews(export_path, codebook_path, **sheets)
-    return result, write_outputs(result, out_dir)
+    return result, write_outputs(result, out_dir, restricted)

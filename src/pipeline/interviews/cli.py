@@ -2,7 +2,10 @@
 
 Run with no argument it cleans what the pipeline's ``clean_interviews`` stage cleans (the
 single .xlsx export and the single .csv codebook in ``data/raw/interviews/``), but writes
-into ``./interviews_clean/`` rather than ``data/processed/interviews/``.
+into ``./interviews_clean/`` rather than ``data/processed/interviews/``. Organisation names the
+registry cannot match and the interviewees' roles (free text) go only to the restricted folder
+(``./data/restricted/interviews/`` unless ``--restricted`` says otherwise), never under
+``--out``: everything under ``--out`` is safe to share.
 """
 
 from __future__ import annotations
@@ -15,10 +18,12 @@ from typing import Any
 from pipeline.interviews.clean import run
 from pipeline.interviews.read import RAW_DIR, InterviewsInputError, resolve_inputs
 from pipeline.io import stage_settings
+from pipeline.privacy import PrivacyError, check_restricted_location, restricted_dir
 
 #: The params.yaml section the pipeline's own cleaning stage reads.
 STAGE = "clean_interviews"
 DEFAULT_OUT = Path("interviews_clean")
+DEFAULT_RESTRICTED = restricted_dir("interviews")
 DEFAULTS: dict[str, Any] = {
     "raw_dir": RAW_DIR,
     "export_path": "auto",
@@ -35,7 +40,8 @@ def _parser() -> argparse.ArgumentParser:
             "Clean an NVivo-style interview coding export (case sheet + framework matrix) "
             "and its codebook. Writes interviews_cases.parquet, interviews_codes_long.parquet, "
             "interviews_code_counts.parquet, interviews_rejects.csv and "
-            "interviews_accounting.json into --out."
+            "interviews_accounting.json into --out (safe to share), and the unresolved "
+            "organisation names and free-text fields (keep them private) into --restricted."
         ),
     )
     p.add_argument(
@@ -67,6 +73,13 @@ def _parser() -> argparse.ArgumentParser:
         "directory; nothing is written into data/processed/ unless you name it here)",
     )
     p.add_argument(
+        "--restricted",
+        type=Path,
+        default=DEFAULT_RESTRICTED,
+        help=f"restricted review folder for unresolved names and free text, created owner-only "
+        f"if absent (default: ./{DEFAULT_RESTRICTED}/); it must not be inside --out",
+    )
+    p.add_argument(
         "--params",
         type=Path,
         help=f"a params.yaml: use its `{STAGE}` section (over `common`), as the pipeline's "
@@ -96,12 +109,17 @@ def cli(argv: list[str] | None = None) -> int:
         export, codebook = resolve_inputs(
             chosen["export_path"], chosen["codebook_path"], chosen["raw_dir"]
         )
-    except (FileNotFoundError, ValueError) as exc:  # no such file, several, bad params
+        check_restricted_location(args.restricted, [args.out])
+    except (
+        FileNotFoundError,
+        ValueError,
+        PrivacyError,
+    ) as exc:  # no such file, several, bad params
         print(f"error: {exc}", file=sys.stderr)
         return 1
     try:
         sheets = {k: chosen[k] for k in ("case_sheet", "matrix_sheet")}
-        result, paths = run(export, codebook, args.out, **sheets)
+        result, paths = run(export, codebook, args.out, args.restricted, **sheets)
     except InterviewsInputError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1

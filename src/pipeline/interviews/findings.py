@@ -10,10 +10,9 @@ from pipeline.interviews.schemas import AT_RISK_CODE, GROUP_IDS
 
 
 def _organisation_keys(cases: pd.DataFrame) -> pd.Series:
-    """One key per organisation: the registry id, or the normalised raw name if unresolved."""
-    raw = cases["organisation_raw"].fillna("").str.casefold().str.split().str.join(" ")
-    keys = cases["org_id"].where(cases["org_id"].notna(), "unresolved:" + raw)
-    return keys[~((cases["org_id"].isna()) & (raw == ""))]
+    """One key per organisation given: the registry id, or the cleaner's opaque key of an
+    unresolved name (one per spelling)."""
+    return cases["org_key"].dropna()
 
 
 def interviews_findings(

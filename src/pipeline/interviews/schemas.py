@@ -40,14 +40,13 @@ CODEBOOK_SCHEMA = pa.DataFrameSchema(
 CASES_SCHEMA = pa.DataFrameSchema(
     {
         "case_id": pa.Column(str, pa.Check.str_length(min_value=1), unique=True),
-        "organisation_raw": pa.Column(str, nullable=True),
+        "org_key": pa.Column(str, nullable=True),
         "org_id": pa.Column(str, nullable=True),
         "org_name": pa.Column(str, nullable=True),
         "org_match_method": pa.Column(str, pa.Check.isin(MATCH_METHODS)),
         "org_match_score": pa.Column(float, pa.Check.in_range(0, 100), nullable=True),
         "discipline_group": pa.Column(str, pa.Check.isin(list(GROUP_IDS)), nullable=True),
         "institution_type": pa.Column(str, pa.Check.isin(INSTITUTION_TYPES), nullable=True),
-        "role": pa.Column(str, nullable=True),
         "source_row": pa.Column(int, pa.Check.ge(1)),
     },
     strict=True,

@@ -1,112 +1,85 @@
-"""Remove personal data from a survey export before anything is written.
+"""Keep only what the instrument defines; set identifying data aside before anything is written.
 
-Two layers:
+An allow-list, not a block-list: the columns kept are the instrument's questions
+(``questions.yaml``, ``questions:``) and the few survey-platform columns the inclusion rules read
+(``platform:``). Every other column is dropped, and the cleaning log lists it by *name* with
+the reason (personal data, a timestamp, platform metadata the analysis does not use, or simply
+not a question of the instrument); its values are never copied anywhere.
 
-* whole columns are dropped when their id or question text matches a personal
-  data pattern (names, e-mail, IP address, location, recipient fields, external
-  reference, phone), or -- for columns that are not mapped to a question --
-  when any value looks like an e-mail or an IP address;
-* free text that is kept (typed organisation, comments, unmapped text) has
-  e-mail addresses, phone numbers and links replaced by ``[email removed]``,
-  ``[phone removed]`` and ``[link removed]``; names that appear in the export's
-  own name columns are replaced by ``[name removed]``.
+Before they go, the export's own name columns (recipient first and last name, a Forms "Name"
+...) give each respondent's recorded names, used by :mod:`pipeline.privacy` to redact them
+from that respondent's free text (at any length: two-letter surnames such as Xu, Li or Ng
+too), together with the longer names of every other respondent.
 
-The Qualtrics ``ResponseId`` is replaced by a pseudonymous id (``R001``...)
-in the cleaner; it never leaves this step. :func:`anonymise` applies both layers to
-the export as read and says what it removed.
+The platform's ``ResponseId`` is kept in memory only, to find repeated responses; the outputs
+carry new pseudonymous ids (``R001``...) instead.
 """
 
 from __future__ import annotations
 
 import re
-from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from functools import lru_cache
 
 import pandas as pd
+import yaml
 
-from pipeline.survey.instrument import Question
+from pipeline.privacy import EMAIL_RE, IPV4_RE, IPV6_RE, name_parts
+from pipeline.survey.instrument import QUESTIONS_FILE, Question
 
+#: Column ids or question texts that mark personal data (the reason given when dropped).
 DEFAULT_DROP_PATTERNS: tuple[str, ...] = (
     r"recipient",
     r"(first|last|full|sur|given|family|middle)[ _-]?name",
     r"^name$",
+    r"\byour name\b",
     r"e-?mail",
     r"ip[ _-]?address",
     r"latitude",
     r"longitude",
     r"external[ _-]?(data[ _-]?)?ref",
     r"phone|mobile|telephone",
+    r"contact|reach (you|me)",
+    r"address|postcode|zip[ _-]?code",
+    r"orcid|linkedin|twitter|wechat|handle",
     r"^response[ _-]?id$",
     r"^_?record[ _-]?id$",
 )
-
-# Quantifiers are bounded (RFC 5321 lengths) so a 10 MB cell is scanned in linear time;
-# unbounded runs made these patterns quadratic on long text without a match.
-EMAIL_RE = re.compile(
-    r"[A-Za-z0-9._%+\-']{1,64}@[A-Za-z0-9\-]{1,63}(?:\.[A-Za-z0-9\-]{1,63}){0,8}\.[A-Za-z]{2,24}"
+#: Columns whose values are a respondent's own name (redacted from their free text).
+NAME_COLUMN_PATTERNS: tuple[str, ...] = (
+    r"(first|last|full|sur|given|family|middle)[ _-]?name",
+    r"^name$",
+    r"\byour name\b",
 )
-IPV4_RE = re.compile(
-    r"(?<![\d.])(?:(?:25[0-5]|2[0-4]\d|1?\d?\d)\.){3}(?:25[0-5]|2[0-4]\d|1?\d?\d)(?![\d.])"
-)
-IPV6_RE = re.compile(r"(?<![:\w])(?:[0-9A-Fa-f]{1,4}:){2,7}[0-9A-Fa-f]{1,4}(?![:\w])")
-URL_RE = re.compile(
-    r"(?:\b(?:https?|ftp)://|\bwww\.)[^\s<>\"']+"
-    r"|\b[A-Za-z0-9-]{1,63}(?:\.[A-Za-z0-9-]{1,63}){0,8}\.(?:com|org|net|edu|gov|info|io|cn|uk)\b"
-    r"(?:/[^\s<>\"']*)?",
-    re.IGNORECASE,
-)
-PHONE_RE = re.compile(
-    r"(?<![\w+])(?:(?:\+|00)\s*44\s*(?:\(0\)\s*)?|\(?0)\d(?:[\s().\-]{0,2}\d){8,9}(?!\d)"
-    r"|(?<![\w+])\+\s?\d{1,3}(?:[\s().\-]{0,2}\d){6,12}(?!\d)"
+TIMESTAMP_PATTERN = re.compile(r"date|time", re.IGNORECASE)
+PERSONAL = "personal data"
+TIMESTAMP = "timestamp (the analysis uses none)"
+PLATFORM_UNUSED = "survey-platform metadata the analysis does not use"
+NOT_IN_INSTRUMENT = "not a question of the instrument"
+#: Qualtrics metadata columns that are neither personal nor timestamps.
+KNOWN_PLATFORM_COLUMNS = frozenset(
+    {"Duration (in seconds)", "DistributionChannel", "UserLanguage", "Q_RecaptchaScore"}
 )
 
-#: Survey-platform metadata columns carried over (not personal, not questions).
-METADATA_KEPT = (
-    "StartDate",
-    "EndDate",
-    "RecordedDate",
-    "Status",
-    "Progress",
-    "Duration (in seconds)",
-    "Finished",
-    "DistributionChannel",
-    "UserLanguage",
-)
-UNMAPPED_DROPPED = "not a question of the instrument (keep_unmapped_columns is false)"
 
-EMAIL_TOKEN = "[email removed]"
-PHONE_TOKEN = "[phone removed]"
-LINK_TOKEN = "[link removed]"
-NAME_TOKEN = "[name removed]"
+@dataclass(frozen=True)
+class PlatformColumn:
+    """A survey-platform column the cleaner reads: what for, and its output column if any."""
+
+    id: str
+    use: str
+    output: str | None = None
 
 
-def _trim_url(match: re.Match[str]) -> str:
-    url = match.group(0)
-    trail = len(url) - len(url.rstrip(".,;:!?)]}'\""))
-    return LINK_TOKEN + (url[len(url) - trail :] if trail else "")
-
-
-def redact_text(text: str, names: Iterable[str] = ()) -> tuple[str, Counter[str]]:
-    """Redact e-mails, links, phone numbers (and the given names) in ``text``.
-
-    Returns the redacted text and a count of replacements by kind.
-    """
-    counts: Counter[str] = Counter()
-    if not isinstance(text, str) or not text:
-        return text, counts
-    out, n = EMAIL_RE.subn(EMAIL_TOKEN, text)
-    counts["email"] += n
-    out, n = URL_RE.subn(_trim_url, out)
-    counts["link"] += n
-    out, n = PHONE_RE.subn(PHONE_TOKEN, out)
-    counts["phone"] += n
-    for name in sorted({s for s in names if s and len(s) >= 3}, key=len, reverse=True):
-        out, n = re.subn(rf"(?<!\w){re.escape(name)}(?!\w)", NAME_TOKEN, out, flags=re.IGNORECASE)
-        counts["name"] += n
-    if counts["name"]:
-        out = re.sub(rf"{re.escape(NAME_TOKEN)}(?:[ ,]+{re.escape(NAME_TOKEN)})+", NAME_TOKEN, out)
-    return out, counts
+@lru_cache(maxsize=2)
+def platform_columns(path: str = str(QUESTIONS_FILE)) -> tuple[PlatformColumn, ...]:
+    """The ``platform:`` section of ``questions.yaml``."""
+    with open(path, encoding="utf-8") as fh:
+        raw = yaml.safe_load(fh)
+    return tuple(
+        PlatformColumn(str(p["id"]), str(p["use"]), p.get("output")) for p in raw["platform"]
+    )
 
 
 def looks_personal(value: str) -> bool:
@@ -115,103 +88,100 @@ def looks_personal(value: str) -> bool:
     return bool(EMAIL_RE.fullmatch(v) or IPV4_RE.fullmatch(v) or IPV6_RE.fullmatch(v))
 
 
-def personal_columns(
+def _matches(patterns: Iterable[str], col: str, text: str) -> str | None:
+    for pattern in patterns:
+        rx = re.compile(pattern, re.IGNORECASE)
+        if rx.search(col) or (text and rx.search(text)):
+            return pattern
+    return None
+
+
+def drop_reason(col: str, text: str, values: pd.Series, patterns: Iterable[str]) -> str:
+    """Why a column that is not in the allow-list is dropped (by its name, text and values)."""
+    pattern = _matches(patterns, col, text)
+    if pattern is not None:
+        return f"{PERSONAL} (name matches /{pattern}/)"
+    if TIMESTAMP_PATTERN.search(col) or (text and TIMESTAMP_PATTERN.search(text)):
+        return TIMESTAMP
+    if values.dropna().astype(str).map(looks_personal).any():
+        return f"{PERSONAL} (values look like e-mail or IP addresses)"
+    if col in KNOWN_PLATFORM_COLUMNS:
+        return PLATFORM_UNUSED
+    return NOT_IN_INSTRUMENT
+
+
+def dropped_columns(
     df: pd.DataFrame,
-    question_text: dict[str, str],
-    mapped: set[str],
+    question_text: Mapping[str, str],
+    qcols: Mapping[str, Question],
     patterns: Iterable[str] = DEFAULT_DROP_PATTERNS,
 ) -> dict[str, str]:
-    """Columns to drop, with the reason for each.
+    """Every column of the export that is not kept, with the reason (in export order).
 
-    A column goes when its id or its question text matches a pattern, or (if it
-    is not one of the ``mapped`` question columns) when any of its values is an
-    e-mail address or an IP address.
+    Kept: the instrument's question columns (unless the column id itself looks personal) and the
+    platform columns of :func:`platform_columns`.
     """
-    compiled = [re.compile(p, re.IGNORECASE) for p in patterns]
+    patterns = tuple(patterns)
+    allowed = {p.id for p in platform_columns()}
     drop: dict[str, str] = {}
     for col in df.columns:
-        if col == "source_row":
+        if col == "source_row" or col in allowed:
             continue
-        text = question_text.get(col, "")
-        for rx in compiled:
-            if col not in mapped and (rx.search(col) or (text and rx.search(text))):
-                drop[col] = f"personal data: name matches /{rx.pattern}/"
-                break
-            if col in mapped and rx.search(col):
-                drop[col] = f"personal data: name matches /{rx.pattern}/"
-                break
-        if col in drop or col in mapped:
+        if col in qcols:
+            pattern = _matches(patterns, col, "")
+            if pattern is not None:
+                drop[col] = f"{PERSONAL} (name matches /{pattern}/)"
             continue
-        values = df[col].dropna().astype(str)
-        if values.map(looks_personal).any():
-            drop[col] = "personal data: values look like e-mail or IP addresses"
+        drop[col] = drop_reason(col, question_text.get(col, ""), df[col], patterns)
     return drop
 
 
-def name_values(df: pd.DataFrame, columns: Iterable[str]) -> list[str]:
-    """Distinct names found in the export's own name columns (used to redact free text)."""
-    name_rx = re.compile(r"name", re.IGNORECASE)
-    found: set[str] = set()
-    for col in columns:
-        if col in df.columns and name_rx.search(col) and not re.search("email", col, re.IGNORECASE):
-            for v in df[col].dropna().astype(str):
-                v = v.strip()
-                if v:
-                    found.add(v)
-                    found.update(p for p in re.split(r"[\s,]+", v) if len(p) >= 3)
-    return sorted(found)
+def name_columns(df: pd.DataFrame, question_text: Mapping[str, str]) -> list[str]:
+    """Columns holding a respondent's own names (first, last, full name ...; not e-mails)."""
+    out = []
+    for col in df.columns:
+        if col == "source_row" or re.search(r"e-?mail", col, re.IGNORECASE):
+            continue
+        if _matches(NAME_COLUMN_PATTERNS, col, question_text.get(col, "")):
+            out.append(col)
+    return out
+
+
+def recorded_names(df: pd.DataFrame, columns: list[str]) -> tuple[list[list[str]], tuple[str, ...]]:
+    """``(own, everyone)``: per row, that respondent's own recorded names (any length), and
+    the names of three letters or more of all respondents (redacted from everyone's text)."""
+    own = [
+        name_parts(str(v) for v in row if isinstance(v, str) and v.strip())
+        for row in (df[columns].itertuples(index=False) if columns else [()] * len(df))
+    ]
+    everyone = tuple(sorted({n for names in own for n in names if len(n) >= 3}))
+    return own, everyone
 
 
 @dataclass
 class Anonymised:
-    """The export without personal data, and what was taken out."""
+    """The export cut down to its allow-listed columns, and what was taken out."""
 
-    frame: pd.DataFrame  # every remaining column; free text redacted
+    frame: pd.DataFrame  # questions and platform columns the rules read; nothing else
     response_ids: list[str]  # the platform's response ids: in memory only, for duplicates
-    dropped: dict[str, str]  # column -> why it was dropped
-    extra_columns: list[str]  # kept columns that are not questions of the instrument
-    redactions: Counter[str]  # replacements in free text, by kind
+    dropped: dict[str, str]  # column -> why it was dropped (names only, never values)
+    names: list[list[str]]  # per row of ``frame``: the respondent's own recorded names
+    everyone: tuple[str, ...] = ()  # every respondent's names of 3+ letters (for all texts)
 
 
 def anonymise(
     df: pd.DataFrame,
-    question_text: dict[str, str],
+    question_text: Mapping[str, str],
     qcols: Mapping[str, Question],
     patterns: Iterable[str] = DEFAULT_DROP_PATTERNS,
-    keep_unmapped: bool = True,
 ) -> Anonymised:
-    """Drop personal columns and redact free text in the export ``df`` (as read).
+    """Keep the allow-listed columns of the export ``df`` (as read); say what was dropped.
 
-    ``qcols`` maps export columns to the instrument's questions. Typed organisation names
-    lose e-mails, links and phone numbers; free-text answers and unmapped columns also lose
-    the names found in the export's own name columns. With ``keep_unmapped`` false, columns
-    that are neither questions nor survey metadata are dropped too.
+    ``qcols`` maps export columns to the instrument's questions. The recorded names are taken
+    from the name columns before those are dropped.
     """
     response_ids = df["ResponseId"].tolist() if "ResponseId" in df.columns else [""] * len(df)
-    dropped = personal_columns(df, question_text, set(qcols), patterns)
-    names = name_values(df, dropped)
-    df = df.drop(columns=list(dropped))
-    extra = [
-        c for c in df.columns if c != "source_row" and c not in qcols and c not in METADATA_KEPT
-    ]
-    if not keep_unmapped:
-        df = df.drop(columns=extra)
-        dropped.update(dict.fromkeys(extra, UNMAPPED_DROPPED))
-        extra = []
-    redactions: Counter[str] = Counter()
-    text_cols = [c for c, q in qcols.items() if q.type in ("text", "organisation")]
-    for col in text_cols + extra:
-        use_names = names if (col in extra or qcols[col].type == "text") else []
-        df[col], counts = _redact_column(df[col], use_names)
-        redactions.update(counts)
-    return Anonymised(df, response_ids, dropped, extra, redactions)
-
-
-def _redact_column(values: pd.Series, names: list[str]) -> tuple[pd.Series, Counter[str]]:
-    counts: Counter[str] = Counter()
-    out = []
-    for v in values.tolist():
-        red, cnt = redact_text(v, names)
-        counts.update(cnt)
-        out.append(red)
-    return pd.Series(out, index=values.index, dtype=object), counts
+    dropped = dropped_columns(df, question_text, qcols, patterns)
+    names, everyone = recorded_names(df, name_columns(df, question_text))
+    frame = df.drop(columns=list(dropped))
+    return Anonymised(frame, response_ids, dropped, names, everyone)

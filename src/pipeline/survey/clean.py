@@ -1,11 +1,18 @@
 """Clean and anonymise a survey export into tidy, documented tables.
 
 ``clean_export`` runs the steps in order and returns every output table in memory:
-read the export (:mod:`.read`), map its columns to the instrument's questions, strip
-personal data (:mod:`.anonymise`), apply the inclusion rules and recode the answers
-(:mod:`.rules`), resolve each typed organisation through the reference registry and
-assemble the tables (:mod:`.tables`). ``write_outputs`` writes them atomically; ``run``
-does both and adds the findings. Nothing is written before personal data has been removed.
+read the export (:mod:`.read`), map its columns to the instrument's questions, keep only
+those and the platform columns the rules read (:mod:`.anonymise`), apply the inclusion rules
+and recode the answers (:mod:`.rules`), resolve each typed organisation through the reference
+registry and assemble the tables (:mod:`.tables`). ``write_outputs`` writes them atomically;
+``run`` does both and adds the findings.
+
+Two kinds of output: the *shared* tables (:data:`OUTPUT_FILES`: no free text, no personal
+data; safe to share) and the *restricted* ones (:data:`RESTRICTED_FILES`: free-text answers as
+typed with their redacted versions, unresolved organisation names), written only to the
+restricted review folder and never under the shared output folder. Redacted free-text
+excerpts reach the shared outputs only when a reviewer has approved them
+(:func:`pipeline.privacy.approved_excerpts`).
 """
 
 from __future__ import annotations
@@ -19,8 +26,16 @@ from typing import Any
 import pandas as pd
 
 from pipeline.io import atomic_write_csv, atomic_write_json, atomic_write_parquet
+from pipeline.privacy import (
+    APPROVALS_FILE,
+    KINDS,
+    approved_excerpts,
+    check_restricted_location,
+    redact,
+    write_restricted,
+)
 from pipeline.registries import OrganisationResolver, load_organisations
-from pipeline.survey.anonymise import DEFAULT_DROP_PATTERNS, Anonymised, anonymise
+from pipeline.survey.anonymise import DEFAULT_DROP_PATTERNS, PERSONAL, Anonymised, anonymise
 from pipeline.survey.findings import survey_findings
 from pipeline.survey.instrument import Question, load_questions
 from pipeline.survey.read import RawExport, SurveyInputError, read_export
@@ -32,6 +47,7 @@ from pipeline.survey.tables import (
     RejectCounts,
     Resolve,
     answers_long_table,
+    free_text_table,
     match_organisations,
     pseudonymous_ids,
     questions_table,
@@ -40,15 +56,20 @@ from pipeline.survey.tables import (
     unresolved_table,
 )
 
-#: Every file :func:`write_outputs` writes, by table (``findings`` only when given).
+#: Every shared file :func:`write_outputs` writes, by table (``findings`` only when given).
 OUTPUT_FILES = {
     "responses": "survey_responses.parquet",
     "answers_long": "survey_answers_long.parquet",
     "questions": "survey_questions.csv",
     "rejects": "survey_rejects.csv",
-    "unresolved": "survey_unresolved_organisations.csv",
+    "excerpts": "survey_approved_excerpts.csv",
     "accounting": "survey_accounting.json",
     "findings": "survey_findings.json",
+}
+#: Every restricted file, by table: written only into the restricted folder.
+RESTRICTED_FILES = {
+    "free_text": "survey_free_text.csv",
+    "unresolved": "survey_unresolved_organisations.csv",
 }
 #: Question keys an export must hold: without them no response can be attributed to an
 #: organisation, a role or a discipline, so every table downstream would be meaningless.
@@ -64,9 +85,9 @@ class CleanParams:
     min_progress: float = 100.0
     on_unknown_label: str = "raise"  # or "reject": quarantine the row and go on
     drop_column_patterns: tuple[str, ...] = DEFAULT_DROP_PATTERNS
-    keep_unmapped_columns: bool = True
     fuzzy_threshold: float = 90.0
     suppress_k: int = 5
+    approvals_path: str = str(APPROVALS_FILE)
 
     @classmethod
     def from_mapping(cls, values: Mapping[str, Any] | None) -> CleanParams:
@@ -90,7 +111,7 @@ class CleanParams:
 
 @dataclass
 class SurveyResult:
-    """Every table the cleaning produces."""
+    """Every table the cleaning produces (``free_text`` and ``unresolved`` are restricted)."""
 
     responses: pd.DataFrame
     answers_long: pd.DataFrame
@@ -99,6 +120,18 @@ class SurveyResult:
     unresolved: pd.DataFrame
     accounting: dict[str, Any]
     column_map: dict[str, str] = field(default_factory=dict)
+    free_text: pd.DataFrame = field(default_factory=pd.DataFrame)
+    excerpts: pd.DataFrame = field(
+        default_factory=lambda: pd.DataFrame(columns=["excerpt_id", "text"])
+    )
+
+    @property
+    def restricted(self) -> dict[str, pd.DataFrame]:
+        """The restricted tables by file name (for the review folder only)."""
+        return {
+            RESTRICTED_FILES["free_text"]: self.free_text,
+            RESTRICTED_FILES["unresolved"]: self.unresolved,
+        }
 
 
 # --------------------------------------------------------------------------- questions
@@ -196,13 +229,7 @@ def clean_export(
     source_file = Path(path).name
     qcols = question_columns(raw)
     check_instrument_columns(raw, qcols)
-    anon = anonymise(
-        raw.frame(),
-        raw.question_text,
-        qcols,
-        params.drop_column_patterns,
-        params.keep_unmapped_columns,
-    )
+    anon = anonymise(raw.frame(), raw.question_text, qcols, params.drop_column_patterns)
     kept, rejects = apply_inclusion_rules(
         anon.frame, anon.response_ids, raw.malformed, params, source_file
     )
@@ -212,19 +239,53 @@ def clean_export(
     rids = pseudonymous_ids(len(kept))
     orgs = _organisations(qcols, parsed, rids, resolve, params.fuzzy_threshold)
     counts = rejects_table(rejects + label_rejects)
+    names = [anon.names[i] for i in kept.index]
+    free_text, redactions = free_text_table(
+        qcols, parsed, rids, kept["source_row"].astype(int).tolist(), names, anon.everyone
+    )
+    excerpts, excerpt_counts = approved_excerpts(free_text, params.approvals_path)
+    unresolved = unresolved_table(orgs.unresolved)
     result = SurveyResult(
-        responses=responses_table(kept, qcols, parsed, rids, orgs, anon.extra_columns),
+        responses=responses_table(kept, qcols, parsed, rids, orgs),
         answers_long=answers_long_table(qcols, parsed, rids, raw.columns),
-        questions=questions_table(raw, qcols, anon.dropped, anon.extra_columns),
-        rejects=counts.table,
-        unresolved=unresolved_table(orgs.unresolved),
+        questions=questions_table(raw, qcols, anon.dropped),
+        rejects=redacted_rejects(counts.table),
+        unresolved=unresolved,
         accounting=survey_accounting(
             raw, source_file, len(kept), counts, anon, orgs, params, qcols
         ),
         column_map={c: q.key for c, q in qcols.items()},
+        free_text=free_text,
+        excerpts=excerpts,
+    )
+    result.accounting["restricted"] = restricted_counts(
+        free_text, unresolved, redactions, excerpt_counts
     )
     validate_outputs(result)
     return result
+
+
+def redacted_rejects(rejects: pd.DataFrame) -> pd.DataFrame:
+    """The rejects table with identifiers in its ``value`` column redacted (an answer typed
+    into a choice question can hold anything)."""
+    out = rejects.copy()
+    out["value"] = [redact(v)[0] if isinstance(v, str) else v for v in out["value"]]
+    return out
+
+
+def restricted_counts(
+    free_text: pd.DataFrame,
+    unresolved: pd.DataFrame,
+    redactions: Mapping[str, int],
+    excerpts: Mapping[str, int],
+) -> dict[str, Any]:
+    """What went to the restricted folder, as counts only (for the cleaning log and appendix)."""
+    return {
+        "free_text_answers": len(free_text),
+        "unresolved_names": len(unresolved),
+        "redactions": {k: int(redactions.get(k, 0)) for k in KINDS},
+        "excerpts": dict(excerpts),
+    }
 
 
 def _organisations(
@@ -277,22 +338,33 @@ def survey_accounting(
             "require_finished": params.require_finished,
             "min_progress": params.min_progress,
         },
+        "columns_dropped": dict(anon.dropped),
         "columns_dropped_personal": sorted(
-            c for c, why in anon.dropped.items() if why.startswith("personal")
+            c for c, why in anon.dropped.items() if why.startswith(PERSONAL)
         ),
-        "redactions": {
-            k: int(anon.redactions.get(k, 0)) for k in ("email", "phone", "link", "name")
-        },
         "organisations_resolved": len(set(resolved)),
         "responses_unresolved_organisation": len(orgs.ids) - len(resolved),
+        "unresolved_names": len(
+            {u["organisation_text"] for u in orgs.unresolved if u["organisation_text"]}
+        ),
     }
 
 
 # --------------------------------------------------------------------------- outputs
 def write_outputs(
-    result: SurveyResult, out_dir: str | Path, findings: dict[str, Any] | None = None
+    result: SurveyResult,
+    out_dir: str | Path,
+    findings: dict[str, Any] | None = None,
+    restricted: str | Path | None = None,
 ) -> list[Path]:
-    """Write every table atomically into ``out_dir``; return the paths written."""
+    """Write every shared table atomically into ``out_dir`` and, when ``restricted`` names a
+    folder, the restricted tables there (owner-only). Returns the paths written.
+
+    Raises :class:`pipeline.privacy.PrivacyError` when ``restricted`` is inside ``out_dir``
+    (or holds it): everything under ``out_dir`` must be safe to share.
+    """
+    if restricted is not None:
+        check_restricted_location(restricted, [out_dir])
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     paths = [
@@ -300,11 +372,13 @@ def write_outputs(
         atomic_write_parquet(out / OUTPUT_FILES["answers_long"], result.answers_long),
         atomic_write_csv(out / OUTPUT_FILES["questions"], result.questions),
         atomic_write_csv(out / OUTPUT_FILES["rejects"], result.rejects),
-        atomic_write_csv(out / OUTPUT_FILES["unresolved"], result.unresolved),
+        atomic_write_csv(out / OUTPUT_FILES["excerpts"], result.excerpts),
         atomic_write_json(out / OUTPUT_FILES["accounting"], result.accounting),
     ]
     if findings is not None:
         paths.append(atomic_write_json(out / OUTPUT_FILES["findings"], findings))
+    if restricted is not None:
+        paths += write_restricted(restricted, result.restricted)
     return paths
 
 
@@ -313,10 +387,12 @@ def run(
     out_dir: str | Path,
     params: CleanParams | None = None,
     resolve: Resolve | None = None,
+    restricted: str | Path | None = None,
 ) -> tuple[SurveyResult, dict[str, Any], list[Path]]:
-    """Clean ``path``, compute the findings and write everything to ``out_dir``."""
+    """Clean ``path``, compute the findings and write everything to ``out_dir`` (and the
+    restricted tables to ``restricted``, when given)."""
     params = params or CleanParams()
     result = clean_export(path, params, resolve)
     findings = survey_findings(result.responses, result.answers_long)
-    paths = write_outputs(result, out_dir, findings)
+    paths = write_outputs(result, out_dir, findings, restricted)
     return result, findings, paths

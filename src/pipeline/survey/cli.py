@@ -1,8 +1,10 @@
-"""``python -m pipeline survey clean [EXPORT] [--out DIR] [options]``: clean one export.
+"""``python -m pipeline survey clean [EXPORT] [--out DIR] [--restricted DIR] [options]``.
 
 Run with no argument it cleans what the pipeline's ``clean_survey`` stage cleans, with the
 same settings when given the project's ``params.yaml``, but writes into ``./survey_clean/``
-rather than ``data/processed/survey/``.
+rather than ``data/processed/survey/``. Free text and unresolved organisation names go only to
+the restricted folder (``./data/restricted/survey/`` unless ``--restricted`` says otherwise),
+never under ``--out``: everything under ``--out`` is safe to share.
 """
 
 from __future__ import annotations
@@ -13,12 +15,14 @@ from pathlib import Path
 from typing import Any
 
 from pipeline.io import stage_settings
+from pipeline.privacy import APPROVALS_FILE, PrivacyError, check_restricted_location, restricted_dir
 from pipeline.survey.clean import CleanParams, run
 from pipeline.survey.read import INPUT_SUFFIXES, RAW_DIR, SurveyInputError, resolve_input
 
 #: The params.yaml section the pipeline's own cleaning stage reads.
 STAGE = "clean_survey"
 DEFAULT_OUT = Path("survey_clean")
+DEFAULT_RESTRICTED = restricted_dir("survey")
 _BUILT_IN = CleanParams()
 #: The settings the clean_survey stage takes, with the pipeline's defaults.
 DEFAULTS: dict[str, Any] = {
@@ -30,6 +34,8 @@ DEFAULTS: dict[str, Any] = {
     "on_unknown_label": _BUILT_IN.on_unknown_label,
     "fuzzy_threshold": _BUILT_IN.fuzzy_threshold,
     "k_anonymity": _BUILT_IN.suppress_k,
+    "restricted_dir": str(DEFAULT_RESTRICTED),
+    "approvals_path": str(APPROVALS_FILE),
 }
 
 
@@ -38,10 +44,12 @@ def _parser() -> argparse.ArgumentParser:
         prog="python -m pipeline survey clean",
         description=(
             "Clean and anonymise a survey export (Qualtrics CSV with 3 or 2 header rows, or a "
-            "plain CSV). Personal data is removed before anything is written. Writes "
-            "survey_responses.parquet, survey_answers_long.parquet, survey_questions.csv, "
-            "survey_rejects.csv, survey_unresolved_organisations.csv, survey_accounting.json "
-            "and survey_findings.json into --out."
+            "plain CSV). Only the instrument's questions are kept; every other column is dropped "
+            "and listed by name. Writes survey_responses.parquet, survey_answers_long.parquet, "
+            "survey_questions.csv, survey_rejects.csv, survey_approved_excerpts.csv, "
+            "survey_accounting.json and survey_findings.json into --out (safe to share), and "
+            "the free-text answers (with their redacted versions) and unresolved organisation "
+            "names into --restricted (personal data: keep it private)."
         ),
     )
     p.add_argument(
@@ -57,6 +65,18 @@ def _parser() -> argparse.ArgumentParser:
         default=DEFAULT_OUT,
         help=f"output folder, created if absent (default: ./{DEFAULT_OUT}/ in the current "
         "directory; nothing is written into data/processed/ unless you name it here)",
+    )
+    p.add_argument(
+        "--restricted",
+        type=Path,
+        help=f"restricted review folder for free text and unresolved names, created "
+        f"owner-only if absent (default: ./{DEFAULT_RESTRICTED}/); it must not be inside --out",
+    )
+    p.add_argument(
+        "--approvals",
+        type=Path,
+        help=f"the reviewer's approvals of redacted excerpts: CSV with excerpt_id and sha256 "
+        f"(default: {APPROVALS_FILE} if it exists; without it no excerpt is published)",
     )
     p.add_argument(
         "--params",
@@ -75,7 +95,12 @@ def _parser() -> argparse.ArgumentParser:
 
 def settings(args: argparse.Namespace) -> dict[str, Any]:
     """The run's settings: defaults, then ``--params``, then the options given."""
-    overrides = {"export_path": args.export, "on_unknown_label": args.on_unknown_label}
+    overrides = {
+        "export_path": args.export,
+        "on_unknown_label": args.on_unknown_label,
+        "restricted_dir": args.restricted,
+        "approvals_path": args.approvals,
+    }
     return stage_settings(DEFAULTS, args.params, STAGE, overrides)
 
 
@@ -86,13 +111,16 @@ def cli(argv: list[str] | None = None) -> int:
     try:
         chosen = settings(args)
         export = resolve_input(chosen["export_path"], chosen["raw_dir"])
-        params = CleanParams.from_mapping(chosen)
+        params = CleanParams.from_mapping(
+            {**chosen, "approvals_path": str(chosen["approvals_path"])}
+        )
+        restricted = check_restricted_location(chosen["restricted_dir"], [args.out])
     except (FileNotFoundError, ValueError) as exc:  # no such file, several, bad params
         print(f"error: {exc}", file=sys.stderr)
         return 1
     try:
-        result, findings, paths = run(export, args.out, params)
-    except SurveyInputError as exc:
+        result, findings, paths = run(export, args.out, params, restricted=restricted)
+    except (SurveyInputError, PrivacyError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
     acc = result.accounting
@@ -102,7 +130,8 @@ def cli(argv: list[str] | None = None) -> int:
         f"{findings['survey_organisations']} organisations resolved"
     )
     for path in paths:
-        print(f"wrote {path}")
+        note = " (restricted: personal data)" if restricted in path.parents else ""
+        print(f"wrote {path}{note}")
     return 0
 
 

@@ -131,8 +131,15 @@ def _challenge_findings(responses: pd.DataFrame) -> dict[str, list[dict[str, Any
 
 
 def questions_not_asked(responses: pd.DataFrame) -> list[str]:
-    """Keys of the instrument's questions that the cleaned responses do not hold."""
-    return [q.key for q in load_questions() if q.key not in responses.columns]
+    """Keys of the instrument's questions that the cleaned responses do not hold.
+
+    Free-text and typed-organisation answers never reach the shared responses (they stay in
+    the restricted folder), so they are not counted as not asked.
+    """
+    private = ("text", "organisation")
+    return [
+        q.key for q in load_questions() if q.type not in private and q.key not in responses.columns
+    ]
 
 
 def survey_findings(responses: pd.DataFrame, answers_long: pd.DataFrame) -> dict[str, Any]:

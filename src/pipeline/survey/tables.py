@@ -1,17 +1,22 @@
 """Assemble the survey cleaning outputs from the kept responses and their parsed answers.
 
-* ``responses`` -- one row per kept response under a pseudonymous id (``R001`` ...): survey
-  metadata, one column per question (scale answers as ordered categoricals, multi-selects
-  joined by `` | `` with a count), the resolved organisation, and unmapped columns as
-  ``extra_*``;
-* ``answers_long`` -- one row per (response, question, answer);
-* ``questions`` -- how each column of the export was handled;
-* ``rejects`` and ``unresolved`` -- set-aside rows and organisation names to review.
+Shared (safe to publish):
+
+* ``responses`` -- one row per kept response under a pseudonymous id (``R001`` ...): the
+  platform's status and progress, one column per choice question (scale answers as ordered
+  categoricals, multi-selects joined by `` | `` with a count) and the registry organisation
+  the typed name resolved to (``org_id``); no free text, no timestamp, nothing else;
+* ``answers_long`` -- one row per (response, choice question, answer);
+* ``questions`` -- how each column of the export was handled (dropped ones by name only);
+* ``rejects`` -- set-aside rows (values redacted by :mod:`pipeline.privacy`).
+
+Restricted (the review folder only): ``free_text`` -- every free-text answer as typed, with its
+redacted version and that version's hash (the candidates a reviewer may approve), and
+``unresolved`` -- organisation names the registry could not match.
 """
 
 from __future__ import annotations
 
-import re
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
@@ -19,6 +24,8 @@ from typing import Any
 
 import pandas as pd
 
+from pipeline.privacy import EXCERPT_COLUMNS, excerpt_record
+from pipeline.survey.anonymise import platform_columns
 from pipeline.survey.instrument import Question, load_scales
 from pipeline.survey.read import RawExport
 from pipeline.survey.rules import REJECT_COLUMNS, status_label, to_float
@@ -29,28 +36,14 @@ Match = tuple[str | None, str, float, str | None]
 Resolve = Callable[[str], Match]
 
 
-def _whole_seconds(value: Any) -> int | None:
-    seconds = to_float(value)
-    return None if seconds is None else int(seconds)
-
-
-def _day(value: Any) -> str | None:
-    return str(value).strip()[:10] or None
-
-
-def _text(value: Any) -> str | None:
-    return str(value).strip() or None
-
-
-#: Survey metadata carried into ``responses``: export column, output column, conversion, dtype.
-METADATA_OUTPUTS: tuple[tuple[str, str, Callable[[Any], Any], str], ...] = (
-    ("Status", "status", status_label, "string"),
-    ("Progress", "progress", to_float, "Float64"),
-    ("Duration (in seconds)", "duration_seconds", _whole_seconds, "Int64"),
-    ("RecordedDate", "recorded_date", _day, "string"),
-    ("DistributionChannel", "distribution_channel", _text, "string"),
-    ("UserLanguage", "user_language", _text, "string"),
-)
+#: Conversion and dtype of each platform column carried into ``responses`` (by output name).
+PLATFORM_OUTPUTS: dict[str, tuple[Callable[[Any], Any], str]] = {
+    "status": (status_label, "string"),
+    "progress": (to_float, "Float64"),
+}
+#: Question types whose answers are free text: never written to the shared outputs.
+FREE_TEXT_TYPES = ("text", "organisation")
+FREE_TEXT_COLUMNS = [*EXCERPT_COLUMNS, "response_id", "source_row", "question_id", "question_key"]
 
 
 def pseudonymous_ids(n: int) -> list[str]:
@@ -108,21 +101,17 @@ def responses_table(
     parsed: Mapping[str, list[Any]],
     rids: list[str],
     orgs: OrgMatches,
-    extra_columns: list[str],
 ) -> pd.DataFrame:
-    """One row per kept response: metadata, then answers, then unmapped columns."""
+    """One row per kept response: platform status and progress, then the answers."""
     responses = pd.DataFrame({"response_id": pd.Series(rids, dtype="string")})
     responses["source_row"] = kept["source_row"].astype("int64").to_numpy()
-    for src, dst, convert, dtype in METADATA_OUTPUTS:
-        if src in kept.columns:
-            responses[dst] = pd.array([convert(v) for v in kept[src]], dtype=dtype)
+    for col in platform_columns():
+        if col.output and col.id in kept.columns:
+            convert, dtype = PLATFORM_OUTPUTS[col.output]
+            responses[col.output] = pd.array([convert(v) for v in kept[col.id]], dtype=dtype)
     for col, q in qcols.items():
         for name, values in _answer_columns(q, parsed[col], orgs):
             responses[name] = values
-    for col in extra_columns:
-        if col in kept.columns:
-            key = re.sub(r"\W+", "_", col).strip("_").lower() or "column"
-            responses[f"extra_{key}"] = pd.array([_text(v) for v in kept[col]], dtype="string")
     return responses
 
 
@@ -137,14 +126,13 @@ def _answer_columns(q: Question, vals: list[Any], orgs: OrgMatches) -> list[tupl
             (q.key, pd.array([" | ".join(v) for v in vals], dtype="string")),
             (f"{q.key}_n", pd.array([len(v) for v in vals], dtype="Int64")),
         ]
-    columns = [(q.key, pd.array(vals, dtype="string"))]
     if q.type == "organisation":
-        columns += [
+        return [
             ("org_id", pd.array(orgs.ids, dtype="string")),
             ("org_match_method", pd.array(orgs.methods, dtype="string")),
             ("org_match_score", pd.array(orgs.scores, dtype="Float64")),
         ]
-    return columns
+    return []  # free text: the restricted folder only
 
 
 def answers_long_table(
@@ -153,9 +141,11 @@ def answers_long_table(
     rids: list[str],
     export_columns: list[str],
 ) -> pd.DataFrame:
-    """One row per answer given: response, question column and key, answer label or text."""
+    """One row per choice answer given: response, question column and key, answer label."""
     rows: list[tuple[str, str, str, str]] = []
     for col, q in qcols.items():
+        if q.type in FREE_TEXT_TYPES:
+            continue
         for rid, v in zip(rids, parsed[col], strict=True):
             if q.type == "multi":
                 rows.extend((rid, col, q.key, opt) for opt in v)
@@ -171,43 +161,92 @@ def answers_long_table(
 
 
 # =========================================================================== questions
-def _handling(col: str, q: Question | None, dropped: Mapping[str, str], extra: list[str]) -> str:
+def _handling(col: str, q: Question | None, dropped: Mapping[str, str]) -> str:
     """What became of one export column."""
-    if col == "ResponseId":
-        return "replaced by response_id"
     if col in dropped:
-        return f"dropped ({dropped[col]})"
-    if q is not None:
-        return "kept"
-    if col in ("StartDate", "EndDate"):
-        return "not carried over (exact timestamps; recorded_date keeps the day)"
-    if col == "RecordedDate":
-        return "kept as the day only (recorded_date)"
-    return "kept (not in the instrument)" if col in extra else "kept (survey metadata)"
+        return f"dropped: {dropped[col]}"
+    if q is None:
+        use = {p.id: p for p in platform_columns()}[col]
+        if use.use == "duplicates":
+            return "read to find repeated responses; replaced by response_id"
+        return (
+            f"read by the inclusion rules; kept as {use.output}"
+            if use.output
+            else ("read by the inclusion rules")
+        )
+    if q.type == "organisation":
+        return "resolved to org_id; the name as typed goes to the restricted folder if unresolved"
+    if q.type == "text":
+        return "free text: restricted folder only (with its redacted version)"
+    return "kept"
 
 
 def questions_table(
-    raw: RawExport, qcols: Mapping[str, Question], dropped: Mapping[str, str], extra: list[str]
+    raw: RawExport, qcols: Mapping[str, Question], dropped: Mapping[str, str]
 ) -> pd.DataFrame:
-    """One row per export column: the question it maps to and how it was handled."""
+    """One row per export column: the question it maps to and how it was handled.
+
+    Dropped columns are listed by name only (no question text, no value).
+    """
     scales = load_scales()
     rows = []
     for position, col in enumerate(raw.columns, start=1):
         q = qcols.get(col)
+        shown = col not in dropped
         rows.append(
             {
                 "position": position,
                 "question_id": col,
                 "key": q.key if q else "",
-                "text": raw.question_text.get(col) or (q.text if q else ""),
-                "import_id": raw.import_ids.get(col, ""),
-                "type": q.type if q else ("personal" if col in dropped else "metadata"),
+                "text": (raw.question_text.get(col) or (q.text if q else "")) if shown else "",
+                "import_id": raw.import_ids.get(col, "") if shown else "",
+                "type": q.type if q else ("dropped" if col in dropped else "platform"),
                 "scale": (q.scale or "") if q else "",
                 "labels": " | ".join(scales[q.scale].labels) if q and q.scale else "",
-                "handling": _handling(col, q, dropped, extra),
+                "handling": _handling(col, q, dropped),
             }
         )
     return pd.DataFrame(rows)
+
+
+# =========================================================================== restricted
+def free_text_table(
+    qcols: Mapping[str, Question],
+    parsed: Mapping[str, list[Any]],
+    rids: list[str],
+    source_rows: list[int],
+    names: list[list[str]],
+    everyone: tuple[str, ...] = (),
+) -> tuple[pd.DataFrame, Counter[str]]:
+    """Every free-text answer with its redacted version (restricted: the review folder only),
+    and the redactions made, by kind.
+
+    ``names[i]`` are response ``i``'s own recorded names, ``everyone`` the names of every
+    respondent (both redacted from its answers). ``excerpt_id``
+    (``survey:R012:comments``) and ``sha256`` (of the redacted text) are what a reviewer copies
+    into the approvals file to publish an excerpt.
+    """
+    rows = []
+    total: Counter[str] = Counter()
+    for col, q in qcols.items():
+        if q.type != "text":
+            continue
+        for i, (rid, text) in enumerate(zip(rids, parsed[col], strict=True)):
+            if not text:
+                continue
+            record, counts = excerpt_record(f"survey:{rid}:{q.key}", text, names[i], everyone)
+            total.update(counts)
+            rows.append(
+                {
+                    **record,
+                    "response_id": rid,
+                    "source_row": int(source_rows[i]),
+                    "question_id": col,
+                    "question_key": q.key,
+                }
+            )
+    df = pd.DataFrame(rows, columns=FREE_TEXT_COLUMNS)
+    return df.sort_values("excerpt_id", kind="stable").reset_index(drop=True), total
 
 
 # =========================================================================== set aside
