@@ -43,6 +43,7 @@ __all__ = [
     "count_phrase",
     "fmt_int",
     "fmt_pct",
+    "glue",
     "json_for_script",
     "md_escape",
     "show_chart",
@@ -251,6 +252,29 @@ def _display(obj: Any) -> None:
     from IPython.display import display
 
     display(obj)
+
+
+def glue(name: str, value: Any, *, markdown: bool = False) -> str:
+    """Make a computed value available to the chapter's prose as ``{glue:md}`name```.
+
+    Prose stays in Markdown cells and the numbers and data-dependent words come from code:
+    a code cell calls ``report.glue("centres_total", report.fmt_int(n))`` and a Markdown
+    cell reads "The database lists {glue:md}`centres_total` centres". ``value`` is shown as
+    text (escaped with :func:`md_escape`, so data strings cannot become Markdown) unless
+    ``markdown`` is true, for text the notebook wrote itself (e.g. ``**bold**``). Ints get
+    thousands separators. Returns the text glued.
+    """
+    from IPython.display import Markdown
+    from myst_nb import glue as nb_glue
+
+    if isinstance(value, bool):
+        raise TypeError(f"glue {name!r}: a bool is not prose; choose the words in code")
+    if isinstance(value, int):
+        text = fmt_int(value)
+    else:
+        text = str(value) if markdown else md_escape(value)
+    nb_glue(name, Markdown(text), display=False)
+    return text
 
 
 def show_markdown(text: str) -> None:
