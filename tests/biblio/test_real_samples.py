@@ -1,4 +1,5 @@
-"""Real third-party export samples (read in place from <repo>/../shared; skipped when absent).
+"""Real third-party export samples (read in place from <repo>/../shared, or from the folder
+``PIPELINE_SHARED_DIR`` names; skipped when absent).
 
 Record counts are worked out here independently of the readers (ER lines, PMID- lines,
 PubmedArticle elements, CSV rows, JSON results) and compared with what the readers give.
@@ -9,6 +10,7 @@ from __future__ import annotations
 import csv
 import functools
 import json
+import os
 import re
 from pathlib import Path
 
@@ -18,7 +20,10 @@ import pytest
 from pipeline.biblio import detect_format, ingest, iter_works
 from pipeline.biblio.formats import Reject, WorkRow
 
-SAMPLES = Path(__file__).resolve().parents[2] / ".." / "shared" / "fixtures" / "bibliometrics"
+SHARED = Path(
+    os.environ.get("PIPELINE_SHARED_DIR") or Path(__file__).resolve().parents[2] / ".." / "shared"
+)
+SAMPLES = SHARED / "fixtures" / "bibliometrics"
 pytestmark = pytest.mark.skipif(not SAMPLES.is_dir(), reason="shared sample exports absent")
 
 csv.field_size_limit(2**31 - 1)
