@@ -45,9 +45,11 @@ SOURCE_FILES = [
 
 @pytest.fixture()
 def data_dir(tmp_path: Path) -> Path:
-    """A copy of the fixtures folder (without the generator script)."""
+    """A copy of the hand-made fixtures (without the generator script and without the real
+    exports of ``real/``, which test_new_formats reads)."""
     target = tmp_path / "exports"
-    shutil.copytree(FIXTURES, target, ignore=shutil.ignore_patterns("*.py", "__pycache__"))
+    ignore = shutil.ignore_patterns("*.py", "__pycache__", "real")
+    shutil.copytree(FIXTURES, target, ignore=ignore)
     return target
 
 

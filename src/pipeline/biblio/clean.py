@@ -37,6 +37,7 @@ __all__ = [
     "rejects_by_reason",
     "sources_table",
     "unresolved_funders_path",
+    "unresolved_funders_table",
 ]
 
 
@@ -314,3 +315,12 @@ def affiliation_summary(works: pd.DataFrame) -> pd.DataFrame:
     total = {"source_format": "total", **{c: int(table[c].sum()) for c in cols[1:]}}
     out = pd.concat([table, pd.DataFrame([total])], ignore_index=True)[cols]
     return out.astype({c: "int64" for c in cols[1:]})
+
+
+def unresolved_funders_table(report: IngestReport, n: int = 20) -> pd.DataFrame:
+    """The ``n`` funder names the register lacks that most kept works name:
+    ``funder name as written, works`` (most works first, then name)."""
+    rows = sorted(report.unresolved_funders().items(), key=lambda kv: (-kv[1], kv[0]))[:n]
+    return pd.DataFrame(rows, columns=["funder name as written", "works"]).astype(
+        {"works": "int64"}
+    )

@@ -85,6 +85,8 @@ def _json_kind(path: Path, head: str) -> str | None:
         first = json.loads(first_line)
     except json.JSONDecodeError:
         first = None
+    if isinstance(first, dict) and path.name.endswith(".meta.json"):
+        return _page_kind(first) or COMPANION
     if isinstance(first, dict):
         if "results" in first or "group_by" in first:
             return _page_kind(first)

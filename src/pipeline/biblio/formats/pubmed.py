@@ -19,7 +19,7 @@ from pathlib import Path
 from pipeline.biblio.countries import split_addresses
 from pipeline.biblio.formats import Reject, WorkRow, make_row, parse_year
 from pipeline.biblio.formats.ids import id_reject
-from pipeline.biblio.formats.textio import GZIP_ERRORS, open_binary
+from pipeline.biblio.formats.textio import GZIP_ERRORS, ShortReads, open_binary
 from pipeline.biblio.funders import clean_funder_name
 
 __all__ = ["ROOTS", "iter_records"]
@@ -111,7 +111,7 @@ def _iter(path: Path, fold_hk_mo: bool, label: str, state: dict[str, int]):
     root = None
     unit, pmid_path = ROOTS["PubmedArticleSet"]
     with open_binary(path) as fh:
-        for event, elem in ET.iterparse(fh, events=("start", "end")):
+        for event, elem in ET.iterparse(ShortReads(fh), events=("start", "end")):
             if root is None:
                 root = elem
                 unit, pmid_path = ROOTS.get(elem.tag, ROOTS["PubmedArticleSet"])

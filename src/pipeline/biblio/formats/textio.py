@@ -21,6 +21,7 @@ from typing import IO
 
 __all__ = [
     "GZIP_ERRORS",
+    "ShortReads",
     "is_gzip",
     "open_binary",
     "open_text",
@@ -49,6 +50,24 @@ def open_binary(path: Path) -> IO[bytes]:
     return open(path, "rb")
 
 
+class ShortReads:
+    """A binary file whose ``read(n)`` returns what one underlying read gives (``read1``).
+
+    A buffered ``read(n)`` of a gzip stream that ends early raises ``EOFError`` and drops
+    the bytes it had already decompressed for that call; with short reads a parser gets
+    every byte before the cut, and then the error.
+    """
+
+    def __init__(self, fh: IO[bytes]) -> None:
+        self._fh = fh
+
+    def read(self, size: int = -1) -> bytes:
+        reader = getattr(self._fh, "read1", None)
+        if reader is None:
+            return self._fh.read(size)
+        return reader(size if size and size > 0 else _CHUNK)
+
+
 def read_head(path: Path, size: int) -> bytes:
     """Up to ``size`` (decompressed) bytes from the start of ``path``.
 
@@ -58,9 +77,10 @@ def read_head(path: Path, size: int) -> bytes:
     chunks: list[bytes] = []
     got = 0
     with open_binary(path) as fh:
+        reader = ShortReads(fh)
         try:
             while got < size:
-                block = fh.read(min(_CHUNK, size - got))
+                block = reader.read(min(_CHUNK, size - got))
                 if not block:
                     break
                 chunks.append(block)
