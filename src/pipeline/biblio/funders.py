@@ -171,11 +171,11 @@ def scopus_names(text: str | None) -> list[str]:
 
 
 def medline_agency(value: str | None) -> str:
-    """The agency of a MEDLINE ``GR`` value ``grant/acronym/agency/country``."""
+    """The agency of a MEDLINE ``GR`` value ``grant/acronym/agency/country`` (the grant
+    number may itself hold slashes and the acronym may be missing: the agency is the
+    part before the country)."""
     parts = [p.strip() for p in (value or "").split("/")]
-    if len(parts) >= 4:
-        return clean_funder_name(parts[-2])
-    return ""
+    return clean_funder_name(parts[-2]) if len(parts) >= 2 else ""
 
 
 class FunderNames:

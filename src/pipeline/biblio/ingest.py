@@ -115,6 +115,8 @@ class IngestReport:
 
     def unresolved_funders(self) -> dict[str, int]:
         """Funder names of kept works that the registry does not know, with their works."""
+        if not self.funder_works:  # nothing to look up: do not load the registry
+            return {}
         from pipeline.biblio.funders import default_funder_names
 
         known = default_funder_names()
