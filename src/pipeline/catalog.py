@@ -153,6 +153,9 @@ ENTRIES: dict[str, Entry] = {
     "processed.bibliometrics_rejects": _E(
         "processed", "bibliometrics_rejects.csv", "quarantined records"
     ),
+    "processed.bibliometrics_unresolved_funders": _E(
+        "processed", "bibliometrics_unresolved_funders.csv", "funder names the registry lacks"
+    ),
     "processed.copubs_by_year": _E("processed", "copubs_by_year.csv", "UK-China works per year"),
     # ---------------------------------------------------------------- network
     "processed.network_metrics": _E(

@@ -133,16 +133,22 @@ _CHAPTERS: tuple[Stage, ...] = (
     ),
     Stage(
         "clean_bibliometrics",
-        inputs=("raw.bibliometrics",),
-        outputs=_proc("works", "bibliometrics_accounting", "bibliometrics_rejects"),
+        inputs=("raw.bibliometrics", "reference.funders", "reference.organisations"),
+        outputs=_proc(
+            "works",
+            "bibliometrics_accounting",
+            "bibliometrics_rejects",
+            "bibliometrics_unresolved_funders",
+        ),
     ),
     # ------------------------------------------------------------ Phase 1
     Stage(
         "phase1_bibliometrics",
         inputs=(
             "processed.works",
+            "processed.centres",
             "raw.bibliometrics",
-            *_ref("published_figures", "organisations"),
+            *_ref("published_figures", "organisations", "funders"),
         ),
         outputs=_proc("copubs_by_year"),
         findings=True,

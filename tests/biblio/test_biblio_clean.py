@@ -51,8 +51,14 @@ def test_clean_accounts_for_every_record_per_file(raw_folder: Path, tmp_path: Pa
     assert rejects[["source_file", "source_row"]].values.tolist() == [[b, 3]]
     works = pd.read_parquet(out / "works.parquet")
     assert len(works) == 5
-    # only the declared outputs are left in the output folder
-    assert sorted(p.name for p in out.iterdir()) == ["acc.json", "rejects.csv", "works.parquet"]
+    # only the declared outputs are left in the output folder, and nothing beside it
+    assert sorted(p.name for p in out.iterdir()) == [
+        "acc.json",
+        "rejects.csv",
+        "rejects_unresolved_funders.csv",
+        "works.parquet",
+    ]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["bibliometrics", "processed"]
 
 
 def test_clean_writes_header_only_rejects_and_is_repeatable(tmp_path: Path) -> None:

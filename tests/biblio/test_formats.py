@@ -118,7 +118,8 @@ def test_pubmed_xml_combined_affiliation() -> None:
         ("pubmed:90000113", "10.1000/pm.3", 2014, ["CN", "GB"], True, True),
     ]
     rows = list(iter_works(FIXTURES / "pubmed.xml"))
-    assert rows[1].institutions == ["Fudan University", "National Heart and Lung Institute"]
+    # the institution, not its institute or school, is named
+    assert rows[1].institutions == ["Fudan University", "Imperial College"]
 
 
 def test_openalex_page() -> None:

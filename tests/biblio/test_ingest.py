@@ -45,9 +45,11 @@ SOURCE_FILES = [
 
 @pytest.fixture()
 def data_dir(tmp_path: Path) -> Path:
-    """A copy of the fixtures folder (without the generator script)."""
+    """A copy of the hand-made fixtures (without the generator script and without the real
+    exports of ``real/``, which test_new_formats reads)."""
     target = tmp_path / "exports"
-    shutil.copytree(FIXTURES, target, ignore=shutil.ignore_patterns("*.py", "__pycache__"))
+    ignore = shutil.ignore_patterns("*.py", "__pycache__", "real")
+    shutil.copytree(FIXTURES, target, ignore=ignore)
     return target
 
 
@@ -178,8 +180,9 @@ def test_dedup_keeps_first_in_file_order(tmp_path: Path) -> None:
     assert set(df["source_format"]) == {"wos_plaintext"}  # a.txt comes first
 
 
-def test_page_and_jsonl_routes_agree(tmp_path: Path) -> None:
-    """The Python reader (API pages) and the DuckDB route (JSONL) give identical rows."""
+def _unusual_works() -> list[dict]:
+    """The fixture works plus ids, DOIs, names, codes and funders that take the slow or
+    unusual paths of the SQL."""
     page = json.loads((FIXTURES / "openalex_page.json").read_text())
     with gzip.open(FIXTURES / "nested" / "openalex_part.jsonl.gz", "rt") as fh:
         works = page["results"] + [json.loads(line) for line in fh]
@@ -189,44 +192,51 @@ def test_page_and_jsonl_routes_agree(tmp_path: Path) -> None:
             "doi": "",
             "publication_year": None,
             "authorships": [{"institutions": [{"country_code": "mo", "display_name": " X "}]}],
+            "grants": [{"funder_display_name": "NSFC"}, {"funder_display_name": None}],
         }
     )
-    # ids, DOIs, names and codes that take the slow or unusual paths of the SQL
+    institutions = [
+        {"country_code": "gb", "display_name": "Zürich Inst"},
+        {"country_code": "", "display_name": ""},
+        {"country_code": None, "display_name": "  "},
+        {"country_code": "CN", "display_name": "北京大学"},
+        {"country_code": "GB", "display_name": "Zurich Inst"},
+        {"country_code": "hk", "display_name": "Ångström Lab"},
+        {"country_code": "GB", "display_name": " Zurich Inst"},
+    ]
     works.append(
         {
             "id": " https://openalex.org/works/W10 ",
             "doi": "HTTPS://DX.DOI.ORG/10.1/AbC ",
             "publication_year": 2001,
             "authorships": [
-                {
-                    "institutions": [
-                        {"country_code": "gb", "display_name": "Zürich Inst"},
-                        {"country_code": "", "display_name": ""},
-                        {"country_code": None, "display_name": "  "},
-                        {"country_code": "CN", "display_name": "北京大学"},
-                        {"country_code": "GB", "display_name": "Zurich Inst"},
-                        {"country_code": "hk", "display_name": "Ångström Lab"},
-                        {"country_code": "GB", "display_name": " Zurich Inst"},
-                    ],
-                    "countries": ["gb", "", "US"],
-                },
+                {"institutions": institutions, "countries": ["gb", "", "US"]},
                 {"institutions": [], "countries": ["tw"]},
                 {"institutions": None},
             ],
             "primary_topic": {"field": {"display_name": "  Medicine "}},
+            "funders": [{"display_name": " Royal Society "}, {"display_name": "12345"}],
+            "awards": [{"funder_display_name": "A Local Fund"}],
         }
     )
     works.append({"id": "W11", "doi": "doi: 10.2/X", "authorships": None})
+    return works
+
+
+def test_page_and_jsonl_routes_agree(tmp_path: Path) -> None:
+    """The Python reader (API pages) and the DuckDB route (JSONL) give identical rows."""
     src = tmp_path / "w.jsonl"
-    src.write_text("".join(json.dumps(w) + "\n" for w in works))
+    src.write_text("".join(json.dumps(w) + "\n" for w in _unusual_works()))
     for fold in (False, True):
         out = tmp_path / f"w{fold}.parquet"
         report = ingest([src], out, fold_hk_mo=fold, progress=False)
         assert report.duplicates_doi == 1
         df = pd.read_parquet(out)
         duck = {
-            r[0]: (*r[2:], list(inst), field)
-            for r, inst, field in zip(_rows(df), df["institutions"], df["field"], strict=True)
+            r[0]: (*r[2:], list(inst), field, list(funders))
+            for r, inst, field, funders in zip(
+                _rows(df), df["institutions"], df["field"], df["funders"], strict=True
+            )
         }
         py = {
             w.work_id: (
@@ -237,6 +247,7 @@ def test_page_and_jsonl_routes_agree(tmp_path: Path) -> None:
                 w.affiliation_known,
                 w.institutions,
                 w.field,
+                w.funders,
             )
             for w in iter_works(src, "openalex_jsonl", fold_hk_mo=fold)
             if isinstance(w, WorkRow)
@@ -245,6 +256,8 @@ def test_page_and_jsonl_routes_agree(tmp_path: Path) -> None:
         assert duck == py
         assert duck["openalex:W10"][0] == "10.1/abc"
         assert duck["openalex:W10"][5] == ["Zurich Inst", "Zürich Inst", "Ångström Lab", "北京大学"]
+        assert duck["openalex:W10"][7] == ["A Local Fund", "Royal Society"]
+        assert duck["openalex:W9"][7] == ["National Natural Science Foundation of China"]
         assert duck["openalex:W11"][0] == "10.2/x"
 
 

@@ -1,4 +1,5 @@
-"""Real third-party export samples (read in place from <repo>/../shared; skipped when absent).
+"""Real third-party export samples (read in place from <repo>/../shared, or from the folder
+``PIPELINE_SHARED_DIR`` names; skipped when absent).
 
 Record counts are worked out here independently of the readers (ER lines, PMID- lines,
 PubmedArticle elements, CSV rows, JSON results) and compared with what the readers give.
@@ -19,7 +20,10 @@ import pytest
 from pipeline.biblio import detect_format, ingest, iter_works
 from pipeline.biblio.formats import Reject, WorkRow
 
-SAMPLES = Path(__file__).resolve().parents[2] / ".." / "shared" / "fixtures" / "bibliometrics"
+SHARED = Path(
+    os.environ.get("PIPELINE_SHARED_DIR") or Path(__file__).resolve().parents[2] / ".." / "shared"
+)
+SAMPLES = SHARED / "fixtures" / "bibliometrics"
 # absent on a developer's machine: skipped; absent under CI (`CI` set): the tests fail
 pytestmark = pytest.mark.skipif(
     not SAMPLES.is_dir() and not os.environ.get("CI"), reason="shared sample exports absent"

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import gzip
+import hashlib
 import io
 import os
 import zipfile
@@ -615,6 +617,56 @@ def build_interviews_privacy_person_as_organisation(dest: Path) -> Path:
     cases[0][1] = "Prof Q. Xu (personal capacity)"
     cases[1][4] = "PA to Prof Zebulon Testperson, zt@example.ac.uk"
     return _interviews(dest, "privacy_person_as_organisation.xlsx", cases=cases)
+
+
+def _gzip(data: bytes) -> bytes:
+    buf = io.BytesIO()
+    with gzip.GzipFile(filename="", mode="wb", fileobj=buf, mtime=0) as fh:
+        fh.write(data)
+    return buf.getvalue()
+
+
+def _pubmed_articles(n: int) -> bytes:
+    """A PubMed XML export of ``n`` small articles (UK–China on every third)."""
+    articles = []
+    for i in range(1, n + 1):
+        place = "Leeds, UK; Zhejiang University, Hangzhou, China" if i % 3 == 0 else "Leeds, UK"
+        # a title that does not compress away, so that half the bytes hold half the articles
+        title = hashlib.sha256(str(i).encode()).hexdigest() * 4
+        articles.append(
+            f"<PubmedArticle><MedlineCitation><PMID>{9100 + i}</PMID><Article>"
+            f"<ArticleTitle>{title}</ArticleTitle><Journal>"
+            f"<JournalIssue><PubDate><Year>2019</Year></PubDate></JournalIssue></Journal>"
+            f"<AuthorList><Author><AffiliationInfo><Affiliation>University of {place}."
+            f"</Affiliation></AffiliationInfo></Author></AuthorList></Article></MedlineCitation>"
+            "</PubmedArticle>\n"
+        )
+    body = "".join(articles)
+    return f'<?xml version="1.0"?>\n<PubmedArticleSet>\n{body}</PubmedArticleSet>\n'.encode()
+
+
+def build_biblio_gzip_cut_in_half(dest: Path) -> Path:
+    """A gzip-compressed PubMed export of 40 articles whose second half is missing."""
+    whole = _gzip(_pubmed_articles(40))
+    path = dest / "pubmed_part.xml.gz"
+    path.write_bytes(whole[: len(whole) // 2])
+    return path
+
+
+def build_biblio_gzip_medline(dest: Path) -> Path:
+    """A whole PubMed export, gzip-compressed (as PubMed distributes its files)."""
+    path = dest / "pubmed_whole.xml.gz"
+    path.write_bytes(_gzip(_pubmed_articles(6)))
+    return path
+
+
+def build_biblio_with_companion(dest: Path) -> Path:
+    """A folder of one Scopus export and the sample's side-car metadata (``*.meta.json``)."""
+    folder = dest / "with_meta"
+    folder.mkdir()
+    (folder / "scopus_ok.csv").write_bytes((INPUTS / "biblio" / "scopus_ok.csv").read_bytes())
+    (folder / "sample.meta.json").write_text('{\n  "sampling_rate": 0.05\n}\n', "utf-8")
+    return folder
 
 
 BUILDERS: dict[str, Callable[[Path], Path]] = {

@@ -1,15 +1,20 @@
-"""Bibliometrics: exports from OpenAlex, Web of Science, Scopus, MEDLINE and PubMed.
+"""Bibliometrics: exports from OpenAlex, Web of Science, Scopus, Dimensions, Lens.org, MEDLINE
+and PubMed (any of them gzip-compressed).
 
 Modules, in the shape every input area shares:
 
 * :mod:`.read` - find the files, recognise their formats, stream their works, read the
   yearly ``group_by`` counts and the sample's metadata (with :mod:`.detect`,
   :mod:`.formats` and :mod:`.countries` as the reading machinery);
-* :mod:`.ingest` (with :mod:`.engine`, its DuckDB steps) - one deduplicated per-work table;
+* :mod:`.ingest` (with :mod:`.engine`, its DuckDB steps, and :mod:`.staging`, where it keeps
+  its intermediate files: beside the output folder, never in it) - one deduplicated
+  per-work table;
+* :mod:`.funders` - the funders each work acknowledges, resolved against the registry;
 * :mod:`.clean` - the cleaning stage: ingest, account for every record, write the rejects;
 * :mod:`.schemas` - the tables' columns and types;
 * :mod:`.findings` - co-publications per year, share of UK output, fields, leading
-  institutions, the published figures beside the computed ones;
+  institutions, the funders acknowledged (by side, over time, beside the centres'), the
+  published figures beside the computed ones;
 * :mod:`.charts` - the Phase 1 chapter's charts;
 * :mod:`.cli` - ``python -m pipeline biblio ingest``.
 

@@ -3,7 +3,12 @@
 * :func:`copubs_chart` - UK–China co-publications per year, with the era band shaded;
 * :func:`share_chart` - the same as a share of all UK papers;
 * :func:`field_chart` - the field mix of the sampled co-publications;
-* :func:`leading_institutions_chart` - the leading UK and Chinese institutions.
+* :func:`leading_institutions_chart` - the leading UK and Chinese institutions;
+* :func:`funders_chart` - the funders UK–China co-publications acknowledge most, by side;
+* :func:`funder_sides_chart` - the share of co-publications acknowledging a funder of each
+  side, year by year;
+* :func:`funder_overlap_chart` - the funders co-publications acknowledge beside the funders
+  the joint centres name.
 
 Plain Altair objects; render them through ``pipeline.report.show_chart``. Colours come from
 :mod:`pipeline.theme`.
@@ -17,8 +22,12 @@ import pandas as pd
 from pipeline import theme
 
 __all__ = [
+    "SIDE_COLOURS",
     "copubs_chart",
     "field_chart",
+    "funder_overlap_chart",
+    "funder_sides_chart",
+    "funders_chart",
     "lead_chart",
     "leading_institutions_chart",
     "share_chart",
@@ -136,3 +145,81 @@ def leading_institutions_chart(lead_uk: pd.DataFrame, lead_cn: pd.DataFrame) -> 
         lead_chart(lead_uk, "UK institutions", theme.BLUE),
         lead_chart(lead_cn, "Chinese institutions", theme.VERMILION),
     ).resolve_scale(x="shared")
+
+
+#: One colour per funder side (:data:`pipeline.biblio.findings.FUNDER_SIDES`).
+SIDE_COLOURS = {
+    "UK": theme.BLUE,
+    "China": theme.VERMILION,
+    "Other": theme.GREEN,
+    "Not in registry": theme.GREY,
+}
+
+
+def _side_colour(title: str = "Funder's side") -> alt.Color:
+    return alt.Color(
+        "side:N",
+        title=title,
+        scale=alt.Scale(domain=list(SIDE_COLOURS), range=list(SIDE_COLOURS.values())),
+    )
+
+
+def funders_chart(shares: pd.DataFrame) -> alt.Chart:
+    """Horizontal bars: funders (``funder_shares``) by the share of UK–China works
+    acknowledging them, coloured by side."""
+    top = shares
+    return (
+        alt.Chart(top)
+        .mark_bar()
+        .encode(
+            x=alt.X("share:Q", title="Share of sampled UK–China papers acknowledging it (%)"),
+            y=alt.Y("funder:N", sort="-x", title=None, axis=alt.Axis(labelLimit=340)),
+            color=_side_colour(),
+            tooltip=["funder:N", "side:N", "works:Q", alt.Tooltip("share:Q", title="share (%)")],
+        )
+        .properties(width=380, height=max(120, 18 * len(top)))
+    )
+
+
+def funder_sides_chart(by_year: pd.DataFrame) -> alt.Chart:
+    """Lines: the share of each year's UK–China works acknowledging a funder of each side
+    (``funder_sides_by_year``)."""
+    first, last = _span(by_year)
+    return (
+        alt.Chart(by_year)
+        .mark_line(point=True)
+        .encode(
+            x=_year_x(first, last),
+            y=alt.Y("share:Q", title="Share of sampled UK–China papers (%)"),
+            color=_side_colour(),
+            tooltip=[
+                alt.Tooltip("year:Q", format="d"),
+                "side:N",
+                "works:Q",
+                alt.Tooltip("share:Q", title="share (%)"),
+            ],
+        )
+        .properties(width=560, height=260)
+    )
+
+
+def funder_overlap_chart(overlap: pd.DataFrame, n: int = 20) -> alt.HConcatChart:
+    """Two panels on one list of funders (``funder_overlap``, the first ``n``): the share of
+    UK–China co-publications acknowledging each, and the number of centres naming it."""
+    top = overlap.head(n)
+    order = list(top["funder"])
+    y = alt.Y("funder:N", sort=order, title=None, axis=alt.Axis(labelLimit=300))
+    base = alt.Chart(top).encode(y=y, color=_side_colour())
+    papers = base.mark_bar().encode(
+        x=alt.X("share:Q", title="Co-publications acknowledging it (%)"),
+        tooltip=["funder:N", "side:N", "works:Q", alt.Tooltip("share:Q", title="share (%)")],
+    )
+    centres = base.mark_bar().encode(
+        x=alt.X("centres:Q", title="Joint centres naming it"),
+        y=alt.Y("funder:N", sort=order, title=None, axis=None),
+        tooltip=["funder:N", "side:N", "centres:Q"],
+    )
+    height = max(120, 18 * len(top))
+    return alt.hconcat(
+        papers.properties(width=260, height=height), centres.properties(width=160, height=height)
+    )

@@ -9,8 +9,6 @@ files in ``data/processed``. The other functions shape what the cleaning log sho
 from __future__ import annotations
 
 import math
-import os
-import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,7 +17,7 @@ from typing import Any
 import pandas as pd
 
 from pipeline.biblio.formats import Reject
-from pipeline.biblio.ingest import IngestReport, ingest
+from pipeline.biblio.ingest import UNRESOLVED_FUNDER_COLUMNS, IngestReport, ingest
 from pipeline.biblio.read import discover, iter_works
 from pipeline.biblio.schemas import (
     ACCOUNTING_COLUMNS,
@@ -38,6 +36,8 @@ __all__ = [
     "per_file_accounting",
     "rejects_by_reason",
     "sources_table",
+    "unresolved_funders_path",
+    "unresolved_funders_table",
 ]
 
 
@@ -159,8 +159,17 @@ def accounting_record(per_file: pd.DataFrame, report: IngestReport) -> dict[str,
         "files": dict(sorted(files.items())),
         "totals": totals,
         "group_by_files": sorted(report.group_by),
+        "companion_files": sorted(report.companions),
         "skipped": sorted([list(s) for s in report.skipped]),
     }
+
+
+def unresolved_funders_path(rejects_out: Path | str) -> Path:
+    """Where the unresolved funder names go: beside the rejects, ``<input>_unresolved_funders.csv``
+    (``bibliometrics_rejects.csv`` -> ``bibliometrics_unresolved_funders.csv``)."""
+    rejects_out = Path(rejects_out)
+    stem = rejects_out.stem.removesuffix("_rejects")
+    return rejects_out.with_name(f"{stem}_unresolved_funders.csv")
 
 
 def clean_bibliometrics(
@@ -170,30 +179,41 @@ def clean_bibliometrics(
     rejects_out: Path | str,
     *,
     fold_hk_mo: bool = False,
+    allow_empty: bool = False,
+    unresolved_funders_out: Path | str | None = None,
 ) -> CleanResult:
-    """Ingest every export under ``inputs`` and write the three cleaning outputs.
+    """Ingest every export under ``inputs`` and write the cleaning outputs.
 
     ``works_out``: the per-work parquet; ``accounting_out``: JSON with ``files``
-    (per file: format, raw, duplicates, kept, rejected), ``totals``, ``group_by_files``
-    and ``skipped``; ``rejects_out``: CSV with ``source_file, source_row, column, value,
-    reason`` (header only when nothing was rejected). The ingestion also writes its own
-    ``<stem>_rejects.csv`` beside its output, so it runs in a temporary folder and only the
-    parquet is moved into place.
+    (per file: format, raw, duplicates, kept, rejected), ``totals``, ``group_by_files``,
+    ``companion_files`` and ``skipped``; ``rejects_out``: CSV with ``source_file,
+    source_row, column, value, reason`` (header only when nothing was rejected);
+    ``unresolved_funders_out`` (default: :func:`unresolved_funders_path`): the funder names
+    of kept works that the funder registry does not know, with their works. When no input
+    can be read the stage stops with :class:`pipeline.biblio.ingest.NothingReadError`
+    (one line per file) unless ``allow_empty``.
     """
-    from pipeline.io import atomic_write_csv, atomic_write_json
+    from pipeline.io import atomic_write_csv, atomic_write_json, atomic_write_rows_csv
 
     paths = [inputs] if isinstance(inputs, str | Path) else list(inputs)
     works_out = Path(works_out)
-    works_out.parent.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory(prefix=".biblio_clean_", dir=works_out.parent) as tmp:
-        staged = Path(tmp) / works_out.name
-        report = ingest(paths, staged, fold_hk_mo=fold_hk_mo, progress=False)
-        per_file = per_file_accounting(report, paths, staged, fold_hk_mo=fold_hk_mo)
-        os.replace(staged, works_out)
-    report.out = works_out
+    report = ingest(
+        paths,
+        works_out,
+        fold_hk_mo=fold_hk_mo,
+        progress=False,
+        allow_empty=allow_empty,
+        side_files=False,
+    )
+    per_file = per_file_accounting(report, paths, works_out, fold_hk_mo=fold_hk_mo)
     accounting = accounting_record(per_file, report)
     atomic_write_json(accounting_out, accounting)
     atomic_write_csv(rejects_out, report.rejects.reindex(columns=list(REJECT_COLUMNS)))
+    atomic_write_rows_csv(
+        unresolved_funders_out or unresolved_funders_path(rejects_out),
+        UNRESOLVED_FUNDER_COLUMNS,
+        [[n, w] for n, w in report.unresolved_funders().items()],
+    )
     return CleanResult(report=report, per_file=per_file, accounting=accounting)
 
 
@@ -214,17 +234,18 @@ def sources_table(report: IngestReport) -> pd.DataFrame:
         }
         for name in report.group_by
     ]
-    for name, reason in report.skipped:
-        side_car = name.endswith(".meta.json")
-        rows.append(
-            {
-                "source_file": name,
-                "format": "side-car metadata" if side_car else "",
-                "role": "sample description (sampling rate), read by the chapters"
-                if side_car
-                else f"not ingested: {reason}",
-            }
-        )
+    rows += [
+        {
+            "source_file": name,
+            "format": "side-car metadata",
+            "role": "sample description (sampling rate), read by the chapters",
+        }
+        for name in report.companions
+    ]
+    rows += [
+        {"source_file": name, "format": "", "role": f"not ingested: {reason}"}
+        for name, reason in report.skipped
+    ]
     out = pd.DataFrame(rows, columns=SOURCES_COLUMNS)
     return out.sort_values("source_file", kind="stable").reset_index(drop=True)
 
@@ -294,3 +315,12 @@ def affiliation_summary(works: pd.DataFrame) -> pd.DataFrame:
     total = {"source_format": "total", **{c: int(table[c].sum()) for c in cols[1:]}}
     out = pd.concat([table, pd.DataFrame([total])], ignore_index=True)[cols]
     return out.astype({c: "int64" for c in cols[1:]})
+
+
+def unresolved_funders_table(report: IngestReport, n: int = 20) -> pd.DataFrame:
+    """The ``n`` funder names the register lacks that most kept works name:
+    ``funder name as written, works`` (most works first, then name)."""
+    rows = sorted(report.unresolved_funders().items(), key=lambda kv: (-kv[1], kv[0]))[:n]
+    return pd.DataFrame(rows, columns=["funder name as written", "works"]).astype(
+        {"works": "int64"}
+    )

@@ -13,7 +13,10 @@ __all__ = ["cli", "main"]
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="python -m pipeline biblio",
-        description="Bibliometric exports (OpenAlex, Web of Science, Scopus, MEDLINE, PubMed).",
+        description=(
+            "Bibliometric exports (OpenAlex, Web of Science, Scopus, Dimensions, Lens.org, "
+            "MEDLINE, PubMed; any of them may be gzip-compressed)."
+        ),
     )
     sub = parser.add_subparsers(dest="command", required=True)
     ing = sub.add_parser(
@@ -23,7 +26,10 @@ def _parser() -> argparse.ArgumentParser:
             "Read bibliographic exports (files, or folders searched recursively; hidden "
             "files skipped), detect each file's format, and write one row per work to a "
             "parquet file, removing duplicates by DOI and then by the source's own id. "
-            "Rejected records go to <out stem>_rejects.csv beside the output."
+            "Rejected records go to <out stem>_rejects.csv beside the output, funder names "
+            "the registry does not know to <out stem>_unresolved_funders.csv. Exits with "
+            "status 1, naming every file and why it could not be read, when no input could "
+            "be read (unless --allow-empty)."
         ),
     )
     ing.add_argument("paths", nargs="+", type=Path, help="export files or folders")
@@ -32,6 +38,12 @@ def _parser() -> argparse.ArgumentParser:
         "--fold-hk-mo", action="store_true", help="count Hong Kong and Macao as China (CN)"
     )
     ing.add_argument("--no-progress", action="store_true", help="no progress bars on stderr")
+    ing.add_argument(
+        "--allow-empty",
+        action="store_true",
+        help="when no input can be read, write an empty table and exit 0 (for scripted runs "
+        "that expect it)",
+    )
     return parser
 
 
@@ -44,7 +56,11 @@ def cli(argv: list[str]) -> int:
     if args.command == "ingest":
         try:
             report = ingest(
-                args.paths, args.out, fold_hk_mo=args.fold_hk_mo, progress=not args.no_progress
+                args.paths,
+                args.out,
+                fold_hk_mo=args.fold_hk_mo,
+                progress=not args.no_progress,
+                allow_empty=args.allow_empty,
             )
         except (OSError, ValueError) as exc:
             print(f"error: {exc}", file=sys.stderr)

@@ -5,8 +5,11 @@
 * :func:`execute` - run a statement, advancing a progress bar as DuckDB reports progress;
 * :func:`stage_jsonl` - OpenAlex JSONL files turned into staged parquet rows, in parallel,
   chunk by chunk, setting aside files DuckDB cannot read for the line-by-line reader;
+* :func:`resolve_staged_funders` - the funder names of the staged OpenAlex rows resolved
+  against the registry (a name-to-name map DuckDB applies when writing);
 * :func:`dedupe_and_write` - remove duplicates (DOI first, then id; the first in input order
-  wins) and write the output parquet in input order.
+  wins) and write the output parquet in input order, in the staging folder, then move it
+  into place.
 
 The SQL itself (one row per OpenAlex work) is :func:`pipeline.biblio.formats.openalex.works_sql`.
 """
@@ -14,7 +17,6 @@ The SQL itself (one row per OpenAlex work) is :func:`pipeline.biblio.formats.ope
 from __future__ import annotations
 
 import logging
-import os
 import re
 import sys
 from collections.abc import Callable
@@ -26,7 +28,7 @@ from pipeline.biblio.formats import openalex
 from pipeline.biblio.formats.openalex import sql_list, sql_str
 from pipeline.biblio.read import SourceFile
 from pipeline.biblio.schemas import TABLE_COLUMNS, empty_table_sql
-from pipeline.io import atomic_path
+from pipeline.biblio.staging import publish
 
 __all__ = [
     "DEFAULT_CHUNK_FILES",
@@ -36,6 +38,8 @@ __all__ = [
     "count_by_file",
     "dedupe_and_write",
     "execute",
+    "kept_counts",
+    "resolve_staged_funders",
     "stage_jsonl",
 ]
 
@@ -175,11 +179,12 @@ class _JsonlStager:
         self.redo.append(batch[0])
 
     def _labels_without_id(self, target: Path) -> set[str]:
+        """Files holding a work whose id is missing or not an OpenAlex work id (W…)."""
         return {
             r[0]
             for r in self.con.execute(
                 f"SELECT DISTINCT source_file FROM read_parquet({sql_str(target)}) "
-                "WHERE work_id IS NULL"
+                "WHERE work_id IS NULL OR NOT regexp_full_match(work_id, 'openalex:W[0-9]+')"
             ).fetchall()
         }
 
@@ -220,7 +225,8 @@ def stage_jsonl(
     written to one parquet in file and line order (the connection preserves insertion
     order here). A chunk DuckDB cannot read is split into single files, and a file it
     still cannot read, or that holds a work without an id, is returned for the
-    line-by-line Python reader, which names the bad line.
+    line-by-line Python reader, which names the bad line. So does a file holding a work
+    whose id is not an OpenAlex work id.
     """
     if not files:
         return [], []
@@ -256,16 +262,61 @@ def count_by_file(con, staged: list[Path]) -> dict[str, int]:
 # --------------------------------------------------------------------------- de-duplication
 
 
-def _union_sql(staged: list[Path], python_rows: Path | None) -> Callable[[str], str]:
+def resolve_staged_funders(con, staged: list[Path]) -> int:
+    """Resolve the funder names of the staged OpenAlex rows; return how many names change.
+
+    The distinct names are read from the staged parquet (one column), resolved in Python
+    (:class:`pipeline.biblio.funders.FunderNames`) and the names that change are stored in
+    the temporary table ``_funder_map`` (``raw, name``; ``name`` is empty for a name that
+    is dropped, such as a bare grant number) for :func:`dedupe_and_write` to apply.
+    """
+    con.execute("CREATE OR REPLACE TEMP TABLE _funder_map (raw VARCHAR, name VARCHAR)")
+    if not staged:
+        return 0
+    raw = [
+        r[0]
+        for r in con.execute(
+            f"SELECT DISTINCT f FROM (SELECT unnest(funders) AS f "
+            f"FROM read_parquet({sql_list(map(str, staged))})) WHERE f IS NOT NULL ORDER BY f"
+        ).fetchall()
+    ]
+    if not raw:
+        return 0
+    from pipeline.biblio.funders import default_funder_names
+
+    resolver = default_funder_names()
+    changes = [(name, resolver.resolve(name)) for name in raw]
+    changes = [(a, b) for a, b in changes if a != b]
+    con.executemany("INSERT INTO _funder_map VALUES (?, ?)", changes)
+    return len(changes)
+
+
+#: SQL: the staged ``funders`` list with the names of ``_funder_map`` replaced (``_fm.m`` is
+#: the map as one value), blanks dropped, sorted and distinct.
+_MAPPED_FUNDERS = (
+    "list_sort(list_distinct(list_filter(list_transform(funders, "
+    "lambda f: coalesce(_fm.m[f], f)), lambda f: f <> ''))) AS funders"
+)
+_FUNDER_MAP_ONE = "(SELECT map(list(raw), list(name)) AS m FROM _funder_map) _fm"
+
+
+def _union_sql(
+    staged: list[Path], python_rows: Path | None, mapped: bool = False
+) -> Callable[[str], str]:
     """A function giving the SQL union of every staged row, with the given columns and
-    ``rec_rank`` (the record's position in its file)."""
+    ``rec_rank`` (the record's position in its file). With ``mapped`` the staged OpenAlex
+    rows' funders go through ``_funder_map``."""
+
+    def staged_part(p: Path, columns: str) -> str:
+        source = f"read_parquet({sql_str(p)}, file_row_number = true)"
+        names = [c.strip() for c in columns.split(",")]
+        if mapped and "funders" in names:
+            columns = ", ".join(_MAPPED_FUNDERS if c == "funders" else c for c in names)
+            source += f", {_FUNDER_MAP_ONE}"
+        return f"SELECT {columns}, file_row_number AS rec_rank FROM {source}"
 
     def union(columns: str) -> str:
-        parts = [
-            f"SELECT {columns}, file_row_number AS rec_rank "
-            f"FROM read_parquet({sql_str(p)}, file_row_number = true)"
-            for p in staged
-        ]
+        parts = [staged_part(p, columns) for p in staged]
         if python_rows is not None:
             parts.append(f"SELECT {columns}, rec_rank FROM read_parquet({sql_str(python_rows)})")
         return " UNION ALL ".join(parts)
@@ -300,30 +351,36 @@ def dedupe_and_write(
     python_rows: Path | None,
     ranks: dict[str, int],
     out: Path,
+    *,
+    scratch: Path,
+    mapped: bool = False,
 ) -> tuple[int, int, int, dict[str, int]]:
     """Remove duplicates (DOI first, then id; first in input order wins) and write ``out``.
 
-    ``staged_works`` are the works per file label in ``staged``. Returns kept,
-    duplicates by DOI, duplicates by id, and kept works per file label.
-    When every work came from one staged JSONL chunk and nothing is duplicated (one
-    OpenAlex snapshot slice, the common large case), that chunk already is the
-    output, in input order, and is moved into place instead of being rewritten.
+    ``staged_works`` are the works per file label in ``staged``; ``mapped`` says that
+    ``_funder_map`` holds names to replace in the staged rows' funders
+    (:func:`resolve_staged_funders`). The output is written in the staging folder
+    ``scratch`` and then moved into place. Returns kept, duplicates by DOI, duplicates
+    by id, and kept works per file label.
+    When every work came from one staged JSONL chunk, nothing is duplicated and no funder
+    name changes (one OpenAlex snapshot slice, the common large case), that chunk already
+    is the output, in input order, and is moved into place instead of being rewritten.
     """
     cols = ", ".join(TABLE_COLUMNS)
+    target = scratch / "output.parquet"
     if not staged and python_rows is None:
-        with atomic_path(out) as tmp:
-            con.execute(f"COPY (SELECT {empty_table_sql()}) TO {sql_str(tmp)} {_PARQUET}")
+        con.execute(f"COPY (SELECT {empty_table_sql()}) TO {sql_str(target)} {_PARQUET}")
+        publish(target, out)
         return 0, 0, 0, {}
-    union = _union_sql(staged, python_rows)
+    union = _union_sql(staged, python_rows, mapped)
     total, with_doi, distinct_doi, distinct_id = con.execute(
         "SELECT count(*), count(doi), count(DISTINCT doi), count(DISTINCT work_id) "
         f"FROM ({union('work_id, doi')})"
     ).fetchone()
     no_duplicates = with_doi == distinct_doi and total == distinct_id
-    if no_duplicates and len(staged) == 1 and python_rows is None:
+    if no_duplicates and len(staged) == 1 and python_rows is None and not mapped:
         log.info("one JSONL chunk and no duplicates: its staged parquet becomes %s", out.name)
-        with atomic_path(out) as tmp:
-            os.replace(staged[0], tmp)
+        publish(staged[0], out)
         return total, 0, 0, staged_works
     con.execute("CREATE OR REPLACE TEMP TABLE _files (source_file VARCHAR, file_rank BIGINT)")
     con.executemany("INSERT INTO _files VALUES (?, ?)", sorted(ranks.items()))
@@ -337,10 +394,24 @@ def dedupe_and_write(
     else:
         keep, after_doi, kept = _keep_first(con, order)
     per_file = dict(con.execute(f"SELECT source_file, count(*) FROM {keep} GROUP BY 1").fetchall())
-    with atomic_path(out) as tmp:
-        con.execute(
-            f"COPY (SELECT {cols} FROM {keep} ORDER BY {order}) TO {sql_str(tmp)} {_PARQUET}"
-        )
+    con.execute(
+        f"COPY (SELECT {cols} FROM {keep} ORDER BY {order}) TO {sql_str(target)} {_PARQUET}"
+    )
+    publish(target, out)
     con.execute("DROP TABLE IF EXISTS _keep")
     con.execute("DROP VIEW _all_rows")
     return kept, total - after_doi, after_doi - kept, per_file
+
+
+def kept_counts(con, out: Path) -> dict[str, object]:
+    """Of the works in ``out``: how many are UK–China, how many have unknown affiliation,
+    and the works naming each funder (``{"uk_cn", "affiliation_unknown", "funders"}``)."""
+    src = f"read_parquet({sql_str(out)})"
+    uk_cn, unknown = con.execute(
+        f"SELECT count(*) FILTER (WHERE uk_cn), count(*) FILTER (WHERE NOT affiliation_known) "
+        f"FROM {src}"
+    ).fetchone()
+    funders = con.execute(
+        f"SELECT f, count(*) FROM (SELECT unnest(funders) AS f FROM {src}) GROUP BY f ORDER BY f"
+    ).fetchall()
+    return {"uk_cn": int(uk_cn), "affiliation_unknown": int(unknown), "funders": dict(funders)}

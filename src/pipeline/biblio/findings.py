@@ -1,12 +1,15 @@
 """Bibliometric findings: UK–China co-publications per year, share of UK output, field mix,
-leading institutions, and the comparison with the published Web of Science figures.
+leading institutions, the funders the co-publications acknowledge (beside those the joint
+centres name), and the comparison with the published Web of Science figures.
 
 Inputs are the outputs of the ingestion and reading steps:
 
 * OpenAlex ``group_by=publication_year`` responses, in any form
   :func:`pipeline.biblio.read.year_counts` accepts;
 * the per-work table (columns ``work_id, source_format, doi, year, countries,
-  institutions, field, uk_cn, affiliation_known``).
+  institutions, field, uk_cn, affiliation_known, funders``);
+* for the funders, the funder registry (``funders.csv``: each funder's country, hence its
+  side: UK, China or other) and the centres table's ``funders`` lists.
 
 The published figures are read from ``data/reference/published_figures.yaml``; no number
 from them is written here. OpenAlex is not Web of Science: the two databases index
@@ -29,6 +32,9 @@ from pipeline.biblio.read import year_counts
 from pipeline.biblio.schemas import (
     COMPARISON_COLUMNS,
     FIELD_MIX_COLUMNS,
+    FUNDER_COLUMNS,
+    FUNDER_OVERLAP_COLUMNS,
+    FUNDER_YEAR_COLUMNS,
     LEADING_COLUMNS,
     YEARLY_COLUMNS,
 )
@@ -38,12 +44,20 @@ if TYPE_CHECKING:
 
 __all__ = [
     "COMPUTED_DATABASE",
+    "FUNDER_SIDES",
     "SOCIAL_SCIENCE_FIELDS",
     "bibliometrics_findings",
+    "centre_funder_counts",
     "copubs_by_year",
     "copubs_share_of_uk_by_year",
     "estimated_copubs_by_year",
     "field_mix",
+    "funder_findings",
+    "funder_overlap",
+    "funder_shares",
+    "funder_side_change",
+    "funder_sides_by_year",
+    "funder_table",
     "institutions_in",
     "leading_institutions",
     "published_vs_computed",
@@ -345,3 +359,197 @@ def published_vs_computed(
         rows.append(_comparison_row(fig_id, fig, year, value, citation, computed_database))
     out = pd.DataFrame(rows, columns=COMPARISON_COLUMNS)
     return out.sort_values(["figure"], kind="stable").reset_index(drop=True)
+
+
+# --- funders ------------------------------------------------------------------------------------
+#: The sides a funder can be on, in the order charts and tables show them.
+FUNDER_SIDES = ("UK", "China", "Other", "Not in registry")
+_SIDE_OF_COUNTRY = {"GB": "UK", "CN": "China"}
+
+
+def _funder_countries(ref_dir: Path | str | None = None) -> dict[str, str]:
+    """``{canonical funder name: ISO2 country}`` from the funder registry."""
+    from pipeline.registries import load_funders
+
+    table = load_funders(ref_dir)
+    return dict(zip(table["name"], table["country"].str.upper(), strict=True))
+
+
+def funder_side(name: str, countries: Mapping[str, str]) -> str:
+    """UK, China or Other by the registry's country; names it lacks are 'Not in registry'."""
+    if name not in countries:
+        return FUNDER_SIDES[3]
+    return _SIDE_OF_COUNTRY.get(countries[name], FUNDER_SIDES[2])
+
+
+def _uk_cn_works(works: pd.DataFrame) -> pd.DataFrame:
+    if "funders" not in works.columns:
+        raise ValueError("works table has no 'funders' column")
+    return _filter_works(works, True)
+
+
+def funder_table(works: pd.DataFrame, ref_dir: Path | str | None = None) -> pd.DataFrame:
+    """Funders acknowledged by the UK–China works: ``funder, works, resolved, country, side``.
+
+    ``works`` counts each work once per funder; ``resolved`` says whether the registry
+    knows the name (then ``country`` is the registry's, and ``side`` UK / China / Other);
+    names it does not know keep ``side`` 'Not in registry'. Most works first, then name.
+    """
+    sel = _uk_cn_works(works)
+    countries = _funder_countries(ref_dir)
+    counts: Counter[str] = Counter()
+    for value in sel["funders"]:
+        counts.update(set(_as_list(value)))
+    rows = [
+        {
+            "funder": name,
+            "works": int(n),
+            "resolved": name in countries,
+            "country": countries.get(name),
+            "side": funder_side(name, countries),
+        }
+        for name, n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
+    ]
+    return pd.DataFrame(rows, columns=FUNDER_COLUMNS).astype({"works": "int64"})
+
+
+def funder_shares(table: pd.DataFrame, total_works: int, n: int | None = None) -> pd.DataFrame:
+    """The first ``n`` rows of a :func:`funder_table` as ``funder, side, works, share``
+    (percent of the ``total_works`` UK–China works counted, 2 dp)."""
+    top = table if n is None else table.head(n)
+    out = top[["funder", "side", "works"]].copy()
+    out["share"] = [_pct(int(w), total_works) for w in out["works"]]
+    return out.reset_index(drop=True)
+
+
+def _work_sides(value: Any, countries: Mapping[str, str]) -> set[str]:
+    return {funder_side(n, countries) for n in _as_list(value)}
+
+
+def funder_sides_by_year(works: pd.DataFrame, ref_dir: Path | str | None = None) -> pd.DataFrame:
+    """UK–China works acknowledging a funder of each side, per year: ``year, side, works,
+    share`` (share: percent of that year's UK–China works, 2 dp; a work naming funders on
+    two sides counts on both). Works with an unknown year are left out."""
+    sel = _uk_cn_works(works).dropna(subset=["year"])
+    countries = _funder_countries(ref_dir)
+    rows = []
+    for year, group in sel.groupby(sel["year"].astype(int)):
+        sides: Counter[str] = Counter()
+        for value in group["funders"]:
+            sides.update(_work_sides(value, countries))
+        for side in FUNDER_SIDES:
+            n = int(sides.get(side, 0))
+            rows.append({"year": int(year), "side": side, "works": n, "share": _pct(n, len(group))})
+    return pd.DataFrame(rows, columns=FUNDER_YEAR_COLUMNS).astype({"works": "int64"})
+
+
+def funder_side_change(by_year: pd.DataFrame, window: int = 3) -> pd.DataFrame:
+    """How each side's share moved: the mean yearly share over the first and the last
+    ``window`` years of ``funder_sides_by_year`` (single years of a sample are noisy).
+
+    Columns ``side, first_years, last_years, first_share, last_share, change`` (shares and
+    change in percent / percentage points, 1 dp); one row per side, in
+    :data:`FUNDER_SIDES` order.
+    """
+    years = sorted(by_year["year"].unique())
+    head, tail = years[:window], years[-window:]
+    span = f"{head[0]}–{head[-1]}" if len(head) > 1 else str(head[0]) if head else ""
+    tail_span = f"{tail[0]}–{tail[-1]}" if len(tail) > 1 else str(tail[0]) if tail else ""
+    rows = []
+    for side in FUNDER_SIDES:
+        of_side = by_year[by_year["side"] == side].set_index("year")["share"]
+        first = round(float(of_side.reindex(head).mean()), 1) if head else float("nan")
+        last = round(float(of_side.reindex(tail).mean()), 1) if tail else float("nan")
+        rows.append(
+            {
+                "side": side,
+                "first_years": span,
+                "last_years": tail_span,
+                "first_share": first,
+                "last_share": last,
+                "change": round(last - first, 1),
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def _pct(n: int, total: int) -> float:
+    return round(100.0 * n / total, 2) if total else 0.0
+
+
+def centre_funder_counts(centres: pd.DataFrame) -> dict[str, int]:
+    """Centres naming each funder (each centre once), from the centres table's ``funders``."""
+    if "funders" not in centres.columns:
+        raise ValueError("centres table has no 'funders' column")
+    counts: Counter[str] = Counter()
+    for value in centres["funders"]:
+        counts.update(set(_as_list(value)))
+    return dict(sorted(counts.items()))
+
+
+def funder_overlap(
+    table: pd.DataFrame,
+    centre_counts: Mapping[str, int],
+    total_works: int,
+    ref_dir: Path | str | None = None,
+) -> pd.DataFrame:
+    """Every funder acknowledged by co-publications or named by centres, side by side:
+    ``funder, side, works, share`` (percent of the ``total_works`` UK–China works),
+    ``centres``, ``in_both``. Funders on both lists first, then by works, centres and name."""
+    works_of = dict(zip(table["funder"], table["works"], strict=True))
+    countries = _funder_countries(ref_dir)
+    rows = []
+    for name in sorted(set(works_of) | set(centre_counts)):
+        works = int(works_of.get(name, 0))
+        centres = int(centre_counts.get(name, 0))
+        rows.append(
+            {
+                "funder": name,
+                "side": funder_side(name, countries),
+                "works": works,
+                "share": _pct(works, total_works),
+                "centres": centres,
+                "in_both": bool(works and centres),
+            }
+        )
+    out = pd.DataFrame(rows, columns=FUNDER_OVERLAP_COLUMNS)
+    out = out.astype({"works": "int64", "centres": "int64", "in_both": "bool"})
+    return out.sort_values(
+        ["in_both", "works", "centres", "funder"], ascending=[False, False, False, True]
+    ).reset_index(drop=True)
+
+
+def funder_findings(
+    works: pd.DataFrame,
+    table: pd.DataFrame,
+    overlap: pd.DataFrame,
+    ref_dir: Path | str | None = None,
+) -> dict[str, Any]:
+    """Counts behind the funder section: UK–China works in the sample, how many acknowledge
+    a funder, a funder on each side, distinct funders (and how many the registry lacks),
+    funders named by centres, and how many are on both lists (with the Jaccard index,
+    percent) and the share of acknowledging works that name at least one centre funder."""
+    sel = _uk_cn_works(works)
+    countries = _funder_countries(ref_dir)
+    acknowledging = [set(_as_list(v)) for v in sel["funders"] if _as_list(v)]
+    sides: Counter[str] = Counter()
+    for names in acknowledging:
+        sides.update({funder_side(n, countries) for n in names})
+    centre_names = set(overlap.loc[overlap["centres"] > 0, "funder"])
+    both = set(overlap.loc[overlap["in_both"], "funder"])
+    union = set(table["funder"]) | centre_names
+    with_centre_funder = sum(1 for names in acknowledging if names & centre_names)
+    return {
+        "copub_funders_uk_cn_works": len(sel),
+        "copub_funders_works_acknowledging": len(acknowledging),
+        "copub_funders_works_by_side": {s: int(sides.get(s, 0)) for s in FUNDER_SIDES},
+        "copub_funders_distinct": len(table),
+        "copub_funders_not_in_registry": int((~table["resolved"].astype(bool)).sum()),
+        "copub_funders_named_by_centres": len(centre_names),
+        "copub_funders_in_both": len(both),
+        "copub_funders_jaccard_pct": _pct(len(both), len(union)),
+        "copub_funders_works_naming_a_centre_funder": with_centre_funder,
+        "copub_funders_works_naming_a_centre_funder_pct": _pct(
+            with_centre_funder, len(acknowledging)
+        ),
+    }

@@ -3,17 +3,22 @@
 Flow: find files (folders recursively, hidden files skipped, nothing outside the
 folder given) -> detect each file's format -> OpenAlex JSONL/.gz files are turned
 into rows by DuckDB (parallel across files, streamed, explicit schema), every
-other format by a streaming Python reader -> rows staged as parquet -> DuckDB
-removes duplicates (first by DOI, then by the source's own id, keeping the
-first occurrence in input order) and writes the final parquet in input order
-(files in the order found, records in file order).
+other format by a streaming Python reader -> rows staged as parquet -> the funder
+names of the DuckDB rows are resolved against the registry -> DuckDB removes
+duplicates (first by DOI, then by the source's own id, keeping the first occurrence
+in input order) and writes the final parquet in input order (files in the order
+found, records in file order).
 
-One OpenAlex snapshot slice (JSONL parts only, no duplicates) takes a fast
-path: DuckDB reads the parts once, in parallel, straight into the output
-parquet, which is then moved into place rather than rewritten.
+One OpenAlex snapshot slice (JSONL parts only, no duplicates, no funder name to
+change) takes a fast path: DuckDB reads the parts once, in parallel, straight into
+the output parquet, which is then moved into place rather than rewritten.
+
+Everything intermediate lives in a staging folder *beside* the output folder
+(:mod:`pipeline.biblio.staging`): a run that is killed leaves nothing partial among the
+outputs, and the next run removes what it left.
 
 Memory stays bounded whatever the input size: DuckDB runs with a memory limit,
-two threads and spills to a temporary folder; Python readers hold one record at
+two threads and spills to the staging folder; Python readers hold one record at
 a time and write rows in batches. Finding and reading files is
 :mod:`pipeline.biblio.read`; the DuckDB steps are :mod:`pipeline.biblio.engine`.
 """
@@ -37,13 +42,17 @@ from pipeline.biblio.engine import (
     connect,
     count_by_file,
     dedupe_and_write,
+    kept_counts,
+    resolve_staged_funders,
     stage_jsonl,
 )
 from pipeline.biblio.formats import Reject, WorkRow, openalex
+from pipeline.biblio.formats.textio import GZIP_ERRORS
 from pipeline.biblio.read import READERS, SourceFile, classify, discover
 from pipeline.biblio.schemas import REJECT_COLUMNS, staging_arrow_schema
+from pipeline.biblio.staging import publish, staging_dir
 
-__all__ = ["IngestReport", "count_uk_cn_by_year", "ingest"]
+__all__ = ["IngestReport", "NothingReadError", "count_uk_cn_by_year", "ingest"]
 
 if TYPE_CHECKING:  # pandas loads only where a table is returned
     import pandas as pd
@@ -52,7 +61,9 @@ log = logging.getLogger(__name__)
 
 _BATCH = 5000
 #: What a Python reader may raise part-way through a damaged file.
-_READ_ERRORS = (csv.Error, UnicodeError, ValueError, OSError, EOFError)
+_READ_ERRORS = (csv.Error, UnicodeError, ValueError, OSError, *GZIP_ERRORS)
+#: Columns of the unresolved-funders list written beside the output.
+UNRESOLVED_FUNDER_COLUMNS = ("funder", "works")
 
 
 @dataclass
@@ -60,7 +71,9 @@ class IngestReport:
     """What :func:`ingest` read, rejected, dropped as duplicate and kept.
 
     ``raw`` counts every record read (works and rejects);
-    ``raw == kept + duplicates + rejected`` always holds.
+    ``raw == kept + duplicates + rejected`` always holds. Of the kept works, ``uk_cn``
+    are UK–China and ``affiliation_unknown`` carry no affiliation; ``funder_works`` gives
+    the kept works naming each funder.
     """
 
     out: Path | None = None
@@ -71,8 +84,12 @@ class IngestReport:
     duplicates_doi: int = 0
     duplicates_id: int = 0
     kept: int = 0
+    uk_cn: int = 0
+    affiliation_unknown: int = 0
     skipped: list[tuple[str, str]] = field(default_factory=list)
+    companions: list[str] = field(default_factory=list)
     group_by: dict[str, pd.DataFrame] = field(default_factory=dict)
+    funder_works: dict[str, int] = field(default_factory=dict)
     #: Rejected records in file and row order (:attr:`rejects` gives them as a table).
     reject_rows: list[Reject] = field(default_factory=list)
 
@@ -91,6 +108,20 @@ class IngestReport:
         """Works dropped as duplicates (by DOI or by id)."""
         return self.duplicates_doi + self.duplicates_id
 
+    @property
+    def nothing_read(self) -> bool:
+        """True when no input could be read: no file of works and no yearly counts."""
+        return not self.files and not self.group_by
+
+    def unresolved_funders(self) -> dict[str, int]:
+        """Funder names of kept works that the registry does not know, with their works."""
+        if not self.funder_works:  # nothing to look up: do not load the registry
+            return {}
+        from pipeline.biblio.funders import default_funder_names
+
+        known = default_funder_names()
+        return {n: w for n, w in sorted(self.funder_works.items()) if not known.is_known(n)}
+
     def check(self) -> None:
         """Raise ``AssertionError`` if the counts do not add up."""
         total = self.kept + self.duplicates + self.rejected
@@ -108,9 +139,20 @@ class IngestReport:
             "duplicates_id": self.duplicates_id,
             "duplicates": self.duplicates,
             "kept": self.kept,
+            "uk_cn": self.uk_cn,
+            "affiliation_unknown": self.affiliation_unknown,
             "skipped": [list(s) for s in self.skipped],
+            "companions": list(self.companions),
             "group_by_files": sorted(self.group_by),
+            "funders": len(self.funder_works),
         }
+
+    def kept_line(self) -> str:
+        """One sentence: kept works, of which UK–China, of which with unknown affiliation."""
+        return (
+            f"kept {self.kept:,} works, of which {self.uk_cn:,} UK–China and "
+            f"{self.affiliation_unknown:,} with unknown affiliation"
+        )
 
     def summary(self) -> str:
         """Human-readable multi-line summary (used by the CLI)."""
@@ -123,12 +165,37 @@ class IngestReport:
             f"duplicates by DOI  {self.duplicates_doi:>10,}",
             f"duplicates by id   {self.duplicates_id:>10,}",
             f"kept               {self.kept:>10,}",
+            f"  UK–China         {self.uk_cn:>10,}",
+            f"  unknown affil.   {self.affiliation_unknown:>10,}",
+            self.kept_line(),
         ]
+        unresolved = self.unresolved_funders() if self.funder_works else {}
+        if self.funder_works:
+            lines.append(
+                f"funders named: {len(self.funder_works):,}, of which {len(unresolved):,} "
+                "not in the funder registry"
+            )
         for name in sorted(self.group_by):
             lines.append(f"group_by response (not works): {name}")
+        for name in self.companions:
+            lines.append(f"companion file (not works): {name}")
         for name, reason in self.skipped:
             lines.append(f"skipped {name}: {reason}")
         return "\n".join(lines)
+
+
+class NothingReadError(ValueError):
+    """No input could be read; the message has one line per file found (and why)."""
+
+    def __init__(self, report: IngestReport, paths: Sequence[Path | str]) -> None:
+        self.report = report
+        where = ", ".join(str(p) for p in paths)
+        lines = [f"no input could be read from {where}:"]
+        lines += [f"  {name}: {reason}" for name, reason in report.skipped]
+        lines += [f"  {name}: companion file, not works" for name in report.companions]
+        if len(lines) == 1:
+            lines.append("  (no files found)")
+        super().__init__("\n".join(lines))
 
 
 # --------------------------------------------------------------------------- python rows
@@ -181,11 +248,21 @@ def _progress(iterable: Iterable, total: int, desc: str, enabled: bool):
     return tqdm(iterable, total=total, desc=desc, unit="file", file=sys.stderr, leave=False)
 
 
+def _fault_reason(label: str, exc: BaseException) -> str:
+    if isinstance(exc, GZIP_ERRORS):
+        return (
+            f"{label}: compressed data end early or are damaged ({exc}); the records before "
+            "this point are kept, the rest of the file is lost"
+        )
+    return f"file could not be read past this point: {exc}"
+
+
 def _read_file(
     src: SourceFile, writer: _RowWriter, counts: Counter, rejects: list[Reject], fold_hk_mo: bool
 ) -> None:
     """Stage the works of one file and collect its rejects; a file that breaks part-way
-    keeps the works read before the fault, and the rest of it is one reject."""
+    (a damaged file, a gzip file cut short) keeps the works read before the fault, and
+    the rest of it is one reject naming the file."""
     last_row = 0
     try:
         for item in READERS[src.format](src.path, fold_hk_mo=fold_hk_mo, label=src.label):
@@ -197,11 +274,7 @@ def _read_file(
                 writer.add(item, src.label)
                 counts["works"] += 1
     except _READ_ERRORS as exc:
-        rejects.append(
-            Reject(
-                src.label, last_row + 1, "", "", f"file could not be read past this point: {exc}"
-            )
-        )
+        rejects.append(Reject(src.label, last_row + 1, "", "", _fault_reason(src.label, exc)))
         counts["rejected"] += 1
 
 
@@ -249,22 +322,88 @@ def _record_files(
         )
 
 
-def _record_rejects(
-    report: IngestReport, rejects: list[Reject], per_file: dict[str, Counter], out: Path
-) -> None:
-    """Count the rejects into ``report`` and write them beside ``out``."""
-    from pipeline.io import atomic_write_rows_csv
-
+def _record_rejects(report: IngestReport, rejects: list[Reject], per_file: dict[str, Counter]):
+    """Count the rejects into ``report`` (sorted by file and row) and log each."""
     report.rejected = len(rejects)
     report.raw = sum(c["works"] for c in per_file.values()) + report.rejected
     report.reject_rows = sorted(rejects, key=lambda r: (r.source_file, r.source_row))
-    atomic_write_rows_csv(
-        out.with_name(f"{out.stem}_rejects.csv"),
-        REJECT_COLUMNS,
-        ([r.source_file, r.source_row, r.column, r.value, r.reason] for r in report.reject_rows),
-    )
     for r in rejects:
         log.warning("%s row %s column %r: %s", r.source_file, r.source_row, r.column, r.reason)
+
+
+def _write_side_files(report: IngestReport, out: Path, scratch: Path) -> None:
+    """``<stem>_rejects.csv`` and ``<stem>_unresolved_funders.csv`` beside ``out``."""
+    from pipeline.io import atomic_write_rows_csv
+
+    tables = {
+        "rejects": (
+            REJECT_COLUMNS,
+            [
+                [r.source_file, r.source_row, r.column, r.value, r.reason]
+                for r in report.reject_rows
+            ],
+        ),
+        "unresolved_funders": (
+            UNRESOLVED_FUNDER_COLUMNS,
+            [[n, w] for n, w in report.unresolved_funders().items()],
+        ),
+    }
+    for what, (header, rows) in tables.items():
+        name = f"{out.stem}_{what}.csv"
+        publish(atomic_write_rows_csv(scratch / name, header, rows), out.with_name(name))
+
+
+@dataclass
+class _Run:
+    """The settings of one ingest run, passed to its steps."""
+
+    fold_hk_mo: bool
+    progress: bool
+    memory_limit: str
+    threads: int
+    chunk_files: int
+
+
+def _ingest_in(
+    stage_dir: Path,
+    report: IngestReport,
+    files: list[SourceFile],
+    classified: tuple[list[SourceFile], list[SourceFile]],
+    run: _Run,
+) -> tuple[dict[str, Counter], list[Reject]]:
+    """Stage every file's works in ``stage_dir``, write the output; return the counts."""
+    jsonl, others = classified
+    ranks = {f.label: i for i, f in enumerate(files)}
+    per_file: dict[str, Counter] = {f.label: Counter() for f in jsonl + others}
+    rejects: list[Reject] = []
+    out = Path(report.out or "")
+    con = connect(run.memory_limit, run.threads, stage_dir / "spill")
+    staged, redo = stage_jsonl(con, jsonl, stage_dir, run.fold_hk_mo, run.progress, run.chunk_files)
+    jsonl_works = count_by_file(con, staged)
+    for label, n in jsonl_works.items():
+        per_file[label]["works"] += n
+    python_files = sorted(others + redo, key=lambda f: ranks[f.label])
+    python_rows = _stage_python(
+        python_files,
+        stage_dir / "python_rows.parquet",
+        per_file,
+        rejects,
+        fold_hk_mo=run.fold_hk_mo,
+        progress=run.progress,
+    )
+    mapped = resolve_staged_funders(con, staged) > 0
+    report.kept, report.duplicates_doi, report.duplicates_id, kept_per_file = dedupe_and_write(
+        con, staged, jsonl_works, python_rows, ranks, out, scratch=stage_dir, mapped=mapped
+    )
+    counts = kept_counts(con, out)
+    con.close()
+    report.uk_cn, report.affiliation_unknown = (
+        int(counts["uk_cn"]),
+        int(counts["affiliation_unknown"]),
+    )
+    report.funder_works = dict(counts["funders"])
+    _record_files(report, files, per_file, kept_per_file)
+    return per_file, rejects
 
 
 def ingest(
@@ -276,49 +415,35 @@ def ingest(
     memory_limit: str = DEFAULT_MEMORY_LIMIT,
     threads: int = DEFAULT_THREADS,
     chunk_files: int = DEFAULT_CHUNK_FILES,
+    allow_empty: bool = True,
+    side_files: bool = True,
 ) -> IngestReport:
     """Read every export under ``paths`` and write one deduplicated per-work parquet to ``out``.
 
     Columns: :data:`pipeline.biblio.schemas.TABLE_COLUMNS`, that is ``work_id,
-    source_format, doi, year, countries, institutions, field, uk_cn, affiliation_known``
-    and ``source_file``, the input the work was kept from. Rows are in input order: files
-    in the order found, records in file order. Rejected records are written beside ``out``
-    as ``<stem>_rejects.csv`` (``source_file, source_row, column, value, reason``) and
-    returned in the report, as are OpenAlex ``group_by`` responses (which hold counts, not
-    works). ``fold_hk_mo`` counts Hong Kong and Macao as China.
+    source_format, doi, year, countries, institutions, field, uk_cn, affiliation_known,
+    funders`` and ``source_file``, the input the work was kept from. Rows are in input
+    order: files in the order found, records in file order. With ``side_files`` the
+    rejected records are written beside ``out`` as ``<stem>_rejects.csv`` (``source_file,
+    source_row, column, value, reason``) and the funder names the registry does not know as
+    ``<stem>_unresolved_funders.csv``; both are also in the report, as are OpenAlex
+    ``group_by`` responses (which hold counts, not works). ``fold_hk_mo`` counts Hong Kong
+    and Macao as China. When no input can be read, :class:`NothingReadError` is raised
+    before anything is written unless ``allow_empty`` (then an empty table is written).
     """
     out = Path(out)
     report = IngestReport(out=out)
     files = discover(paths, report.skipped)
-    jsonl, others = classify(files, report.skipped, report.group_by)
-    ranks = {f.label: i for i, f in enumerate(files)}
-    per_file: dict[str, Counter] = {f.label: Counter() for f in jsonl + others}
-    rejects: list[Reject] = []
+    classified = classify(files, report.skipped, report.group_by, report.companions)
+    if not allow_empty and not (classified[0] or classified[1] or report.group_by):
+        raise NothingReadError(report, paths)
+    run = _Run(fold_hk_mo, progress, memory_limit, threads, chunk_files)
     out.parent.mkdir(parents=True, exist_ok=True)
-
-    with tempfile.TemporaryDirectory(prefix="biblio_ingest_", dir=out.parent) as tmp:
-        stage_dir = Path(tmp)
-        con = connect(memory_limit, threads, stage_dir / "spill")
-        staged, redo = stage_jsonl(con, jsonl, stage_dir, fold_hk_mo, progress, chunk_files)
-        jsonl_works = count_by_file(con, staged)
-        for label, n in jsonl_works.items():
-            per_file[label]["works"] += n
-        python_files = sorted(others + redo, key=lambda f: ranks[f.label])
-        python_rows = _stage_python(
-            python_files,
-            stage_dir / "python_rows.parquet",
-            per_file,
-            rejects,
-            fold_hk_mo=fold_hk_mo,
-            progress=progress,
-        )
-        report.kept, report.duplicates_doi, report.duplicates_id, kept_per_file = dedupe_and_write(
-            con, staged, jsonl_works, python_rows, ranks, out
-        )
-        con.close()
-
-    _record_files(report, files, per_file, kept_per_file)
-    _record_rejects(report, rejects, per_file, out)
+    with staging_dir(out) as stage_dir:
+        per_file, rejects = _ingest_in(stage_dir, report, files, classified, run)
+        _record_rejects(report, rejects, per_file)
+        if side_files:
+            _write_side_files(report, out, stage_dir)
     report.check()
     return report
 
@@ -360,7 +485,7 @@ def count_uk_cn_by_year(
 
     report = IngestReport()
     files = discover(paths, report.skipped)
-    jsonl, others = classify(files, report.skipped, report.group_by)
+    jsonl, others = classify(files, report.skipped, report.group_by, report.companions)
     frames = []
     if jsonl:
         with tempfile.TemporaryDirectory(prefix="biblio_count_") as tmp:

@@ -7,7 +7,8 @@ per format):
 * :func:`discover` - the files under the paths given (folders recursively, hidden files
   skipped, nothing outside the folder given), each with a stable label;
 * :func:`classify` - each file's format: OpenAlex JSONL (read by DuckDB), another export of
-  works (read in Python), an OpenAlex ``group_by`` response (yearly counts), or skipped;
+  works (read in Python), an OpenAlex ``group_by`` response (yearly counts), a companion
+  file (the sample's side-car metadata: known, not read as works), or skipped;
 * :func:`iter_works` - the works (and rejects) of one file, streamed;
 * :func:`group_by_role`, :func:`find_group_by`, :func:`year_counts` - the UK and UK–China
   yearly totals;
@@ -26,8 +27,19 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from pipeline.biblio.detect import detect_format
-from pipeline.biblio.formats import Reject, WorkRow, medline, openalex, pubmed, scopus, wos
+from pipeline.biblio.detect import COMPANION, detect_format
+from pipeline.biblio.formats import (
+    Reject,
+    WorkRow,
+    dimensions,
+    lens,
+    medline,
+    openalex,
+    openalex_csv,
+    pubmed,
+    scopus,
+    wos,
+)
 
 if TYPE_CHECKING:  # pandas loads only where a table is returned
     import pandas as pd
@@ -56,9 +68,12 @@ Reader = Callable[..., Iterator[WorkRow | Reject]]
 READERS: dict[str, Reader] = {
     "openalex_page": openalex.iter_page,
     "openalex_jsonl": openalex.iter_jsonl,
+    "openalex_csv": openalex_csv.iter_records,
     "wos_plaintext": wos.iter_plaintext,
     "wos_tab": wos.iter_tab,
     "scopus_csv": scopus.iter_records,
+    "dimensions_csv": dimensions.iter_records,
+    "lens_csv": lens.iter_records,
     "medline": medline.iter_records,
     "pubmed_xml": pubmed.iter_records,
 }
@@ -175,10 +190,12 @@ def classify(
     files: list[SourceFile],
     skipped: list[tuple[str, str]],
     group_by: dict[str, pd.DataFrame],
+    companions: list[str] | None = None,
 ) -> tuple[list[SourceFile], list[SourceFile]]:
     """Detect each file's format (set on it): ``(OpenAlex JSONL files, other works files)``.
 
-    OpenAlex ``group_by`` responses are read into ``group_by`` (label -> table); files that
+    OpenAlex ``group_by`` responses are read into ``group_by`` (label -> table); companion
+    files (side-car metadata) are listed in ``companions``, without a warning; files that
     cannot be read or whose format is not recognised get a line in ``skipped``.
     """
     jsonl: list[SourceFile] = []
@@ -193,6 +210,9 @@ def classify(
         if src.format is None:
             log.warning("skipping %s: format not recognised", src.label)
             skipped.append((src.label, "format not recognised"))
+        elif src.format == COMPANION:
+            if companions is not None:
+                companions.append(src.label)
         elif src.format == "openalex_group_by":
             group_by[src.label] = read_group_by(src.path)
         elif src.format == "openalex_jsonl":

@@ -20,6 +20,9 @@ __all__ = [
     "AFFILIATION_COLUMNS",
     "COMPARISON_COLUMNS",
     "FIELD_MIX_COLUMNS",
+    "FUNDER_COLUMNS",
+    "FUNDER_OVERLAP_COLUMNS",
+    "FUNDER_YEAR_COLUMNS",
     "LEADING_COLUMNS",
     "REJECT_COLUMNS",
     "SOURCES_COLUMNS",
@@ -43,6 +46,7 @@ WORK_TYPES: dict[str, str] = {
     "field": "VARCHAR",
     "uk_cn": "BOOLEAN",
     "affiliation_known": "BOOLEAN",
+    "funders": "VARCHAR[]",
 }
 #: Column order of the per-work table.
 WORK_COLUMNS: list[str] = list(WORK_TYPES)
@@ -56,6 +60,12 @@ ACCOUNTING_COLUMNS = ["source_file", "format", "raw", "duplicates", "kept", "rej
 SOURCES_COLUMNS = ["source_file", "format", "role"]
 #: Kept works per source format by what their affiliations say.
 AFFILIATION_COLUMNS = ["source_format", "works", "uk_cn", "not_uk_cn", "affiliation_unknown"]
+#: Funder names of the kept works: how many works name each, and what the registry says.
+FUNDER_COLUMNS = ["funder", "works", "resolved", "country", "side"]
+#: Funders of UK–China works by side and year.
+FUNDER_YEAR_COLUMNS = ["year", "side", "works", "share"]
+#: Funders acknowledged by co-publications beside the funders the centres name.
+FUNDER_OVERLAP_COLUMNS = ["funder", "side", "works", "share", "centres", "in_both"]
 #: ``copubs_by_year.csv``.
 YEARLY_COLUMNS = ["year", "uk_works", "uk_cn_works", "share_of_uk"]
 FIELD_MIX_COLUMNS = ["field", "works", "share"]

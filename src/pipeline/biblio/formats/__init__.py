@@ -3,13 +3,15 @@
 Every reader exposes ``iter_records(path, fold_hk_mo=False)``, a generator of
 :class:`WorkRow` (one per work) and :class:`Reject` (a record that could not be
 used, with the file, row and column named). Readers stream: they hold one
-record at a time, never the whole file.
+record at a time, never the whole file; any of them reads gzip-compressed files too
+(:mod:`.textio`).
 """
 
 from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -26,6 +28,7 @@ __all__ = [
     "make_row",
     "normalise_doi",
     "parse_year",
+    "work_funders",
     "year_or_reject",
     "year_or_warn",
 ]
@@ -36,12 +39,24 @@ _YEAR = re.compile(r"(?<![\d.-])(1[5-9]\d\d|20\d\d|2100)(?![\d.])")
 _BARE_NUMBER = re.compile(r"^([+-]?)(\d+)(?:\.0*)?$")
 #: Earliest and latest publication year accepted (the range :func:`parse_year` reads).
 YEAR_MIN, YEAR_MAX = 1500, 2100
-_ORG_MAIN = re.compile(
-    r"univ|college|\bcoll\b|institut|\binst\b|hospital|\bhosp\b|academy|\bacad\b|"
-    r"council|ministry|foundation|company|\bltd\b|\binc\b|\bcorp",
-    re.IGNORECASE,
+#: What names an organisation in an address, from the whole institution down to its
+#: units: a university (or an institute of technology) first, then an academy or college,
+#: then hospitals, institutes and other bodies, then schools, centres and laboratories.
+_ORG_TIERS = tuple(
+    re.compile(p, re.IGNORECASE)
+    for p in (
+        r"univ|universit|institute of technology|polytechnic|大学$",
+        r"academy|\bacad\b|college|\bcoll\b|学院$|研究院$",
+        (
+            r"institut|\binst\b|hospital|\bhosp\b|council|ministry|foundation|company|"
+            r"\bltd\b|\binc\b|\bcorp"
+        ),
+        r"school|\bsch\b|centre|center|\bctr\b|laborator|\blab\b",
+    )
 )
-_ORG_UNIT = re.compile(r"school|\bsch\b|centre|center|\bctr\b|laborator|\blab\b", re.IGNORECASE)
+_NOT_AN_ORG = ("dept", "department", "division", "faculty", "unit ", "key lab", "state key")
+#: A label letter PubMed puts before an affiliation ("c Department of ...").
+_LABEL_LETTER = re.compile(r"^[a-z]\s+(?=[A-Z])")
 
 
 @dataclass(frozen=True)
@@ -57,6 +72,7 @@ class WorkRow:
     field: str | None
     uk_cn: bool | None
     affiliation_known: bool
+    funders: list[str] = field(default_factory=list)
     source_row: int = 0
 
     def as_dict(self) -> dict[str, object]:
@@ -142,18 +158,23 @@ def year_or_reject(value: object, label: str, row: int, column: str) -> int | No
 def institution_from_address(address: str) -> str | None:
     """Best guess of the organisation named in an address.
 
-    Web of Science puts the organisation first; other databases often start
-    with a department, so the first part that looks like an organisation
-    ("Univ", "College", "Institute", "Hospital", ...) is preferred.
+    Web of Science puts the organisation first; other databases often start with a
+    department or an institute of the organisation ("Institute of Cell and Molecular
+    Science, Queen Mary University of London"), so the parts are ranked: a university
+    first, then an academy or college, then institutes, hospitals and other bodies,
+    then schools, centres and laboratories; parts naming a department, division or
+    faculty are never chosen while another part qualifies. Within a rank the first
+    part wins.
     """
-    text = _clean_address(address)
+    text = _LABEL_LETTER.sub("", _clean_address(address))
     parts = [p.strip(" .") for p in text.split(",")]
     parts = [p for p in parts if p]
     if not parts:
         return None
-    for pattern in (_ORG_MAIN, _ORG_UNIT):
-        for part in parts:
-            if pattern.search(part) and not part.lower().startswith(("dept", "department")):
+    candidates = [p for p in parts if not p.lower().startswith(_NOT_AN_ORG)]
+    for pattern in _ORG_TIERS:
+        for part in candidates:
+            if pattern.search(part):
                 return part
     return parts[0]
 
@@ -170,11 +191,15 @@ def make_row(
     field_name: str | None = None,
     fold_hk_mo: bool = False,
     source_row: int = 0,
+    funders: Iterable[str | None] | None = None,
+    funding_text: str | None = None,
 ) -> WorkRow:
     """Build a :class:`WorkRow` from either address strings or ready country codes.
 
     ``affiliation_known`` is true when any address (or country code) is
-    present; ``uk_cn`` is ``None`` when it is not, never ``False``.
+    present; ``uk_cn`` is ``None`` when it is not, never ``False``. ``funders`` (names
+    as the export gives them) are resolved into the work's ``funders``, or, when there are
+    none, the registry funders named in ``funding_text`` (:func:`work_funders`).
     """
     if country_codes is not None:
         countries = fold_codes(country_codes, fold_hk_mo)
@@ -197,8 +222,23 @@ def make_row(
         field=(field_name.strip() or None) if field_name else None,
         uk_cn=uk_cn,
         affiliation_known=known,
+        funders=work_funders(funders, funding_text),
         source_row=source_row,
     )
+
+
+def work_funders(names: Iterable[str | None] | None, text: str | None = None) -> list[str]:
+    """Sorted distinct funders of a work: ``names`` resolved or, when the record lists no
+    funder, the registry funders its funding ``text`` names (the databases derive their
+    lists from that text; see :class:`pipeline.biblio.funders.FunderNames`)."""
+    names = [n for n in (names or []) if n and str(n).strip()]
+    if not names and not text:
+        return []
+    from pipeline.biblio.funders import default_funder_names
+
+    resolver = default_funder_names()
+    listed = resolver.normalise(names)
+    return listed if listed else resolver.named_in(text)
 
 
 def display_name(path: Path) -> str:

@@ -2,8 +2,9 @@
 
 Records are separated by blank lines (a ``PMID-`` line also starts a new one); tags are four
 characters padded with spaces, continuation lines are indented. Fields used:
-``PMID``, ``DP`` (publication date; its year), ``LID``/``AID`` ending in
-``[doi]``, ``AD`` (affiliations; one per author, several per tag possible).
+``PMID`` (digits), ``DP`` (publication date; its year), ``LID``/``AID`` ending in
+``[doi]``, ``AD`` (affiliations; one per author, several per tag possible) and ``GR``
+(grants, ``grant/acronym/agency/country``: the agency is the funder).
 """
 
 from __future__ import annotations
@@ -13,7 +14,9 @@ from pathlib import Path
 
 from pipeline.biblio.countries import split_addresses
 from pipeline.biblio.formats import Reject, WorkRow, make_row, year_or_reject
-from pipeline.biblio.formats.wos import open_text
+from pipeline.biblio.formats.ids import id_reject
+from pipeline.biblio.formats.textio import open_text
+from pipeline.biblio.funders import medline_agency
 
 __all__ = ["iter_records"]
 
@@ -24,6 +27,9 @@ def _emit(
     pmid = " ".join(record.get("PMID", [])).strip()
     if not pmid:
         return Reject(label, start, "PMID", "", "missing PMID")
+    bad_id = id_reject("pubmed", pmid, label, start, "PMID")
+    if bad_id is not None:
+        return bad_id
     doi = None
     for tag in ("LID", "AID"):
         for value in record.get(tag, []):
@@ -46,6 +52,7 @@ def _emit(
         addresses=addresses or None,
         fold_hk_mo=fold_hk_mo,
         source_row=start,
+        funders=[medline_agency(v) for v in record.get("GR", [])],
     )
 
 

@@ -4,7 +4,9 @@ Countries come from ``authorships[].institutions[].country_code`` and, when
 present, ``authorships[].countries`` (OpenAlex's own per-author list). Its
 institution matching can be wrong, but these codes are the best
 machine-readable signal the format offers. A work whose authorships carry no
-country code at all has unknown affiliation (``uk_cn`` null).
+country code at all has unknown affiliation (``uk_cn`` null). Work ids must look like
+``W…``. Funders come from ``grants[].funder_display_name`` (the older field),
+``funders[].display_name`` and ``awards[].funder_display_name`` (the newer ones).
 
 Large JSONL inputs are read by DuckDB (:func:`works_sql`), which parallelises
 across files and streams; the Python readers here serve API pages (a page is
@@ -21,6 +23,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from pipeline.biblio.formats import Reject, WorkRow, make_row
+from pipeline.biblio.formats.ids import id_reject
+from pipeline.biblio.formats.textio import open_binary
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -49,7 +53,16 @@ WORK_JSON_COLUMNS: dict[str, str] = {
         "countries VARCHAR[])[]"
     ),
     "primary_topic": "STRUCT(field STRUCT(display_name VARCHAR))",
+    "grants": "STRUCT(funder_display_name VARCHAR)[]",
+    "funders": "STRUCT(display_name VARCHAR)[]",
+    "awards": "STRUCT(funder_display_name VARCHAR)[]",
 }
+#: Where a work names its funders: (list field, name field of each entry).
+FUNDER_FIELDS = (
+    ("grants", "funder_display_name"),
+    ("funders", "display_name"),
+    ("awards", "funder_display_name"),
+)
 #: Smaller schema for per-year counting.
 COUNT_COLUMNS: dict[str, str] = {
     "publication_year": "BIGINT",
@@ -64,6 +77,16 @@ def _short_id(value: Any) -> str | None:
     return text.rsplit("/", 1)[-1] or None
 
 
+def work_funders_json(work: dict[str, Any]) -> list[str]:
+    """The funder names a work object gives (see :data:`FUNDER_FIELDS`)."""
+    names: list[str] = []
+    for list_field, name_field in FUNDER_FIELDS:
+        for entry in work.get(list_field) or []:
+            if isinstance(entry, dict) and entry.get(name_field):
+                names.append(str(entry[name_field]))
+    return names
+
+
 def work_from_json(
     work: Any, *, fmt: str, label: str, source_row: int, fold_hk_mo: bool = False
 ) -> WorkRow | Reject:
@@ -73,6 +96,9 @@ def work_from_json(
     wid = _short_id(work.get("id"))
     if not wid:
         return Reject(label, source_row, "id", "", "OpenAlex work without id")
+    bad_id = id_reject("openalex", wid, label, source_row, "id")
+    if bad_id is not None:
+        return bad_id
     codes: list[str] = []
     insts: list[str] = []
     for auth in work.get("authorships") or []:
@@ -98,6 +124,7 @@ def work_from_json(
         field_name=field,
         fold_hk_mo=fold_hk_mo,
         source_row=source_row,
+        funders=work_funders_json(work),
     )
 
 
@@ -106,8 +133,8 @@ def iter_page(
 ) -> Iterator[WorkRow | Reject]:
     """Works of one OpenAlex API results page (``{"meta": ..., "results": [...]}``)."""
     label = label or path.name
-    with open(path, encoding="utf-8-sig") as fh:
-        page = json.load(fh)
+    with open_binary(path) as fh:
+        page = json.loads(fh.read().decode("utf-8-sig"))
     for index, work in enumerate(page.get("results") or [], start=1):
         yield work_from_json(
             work, fmt="openalex_page", label=label, source_row=index, fold_hk_mo=fold_hk_mo
@@ -259,8 +286,18 @@ def _work_lists_sql(fold_hk_mo: bool, method: str) -> tuple[str, str]:
     return codes, names
 
 
-def _fields_sql(files: Sequence[Path], labels: dict[str, str], codes: str, names: str) -> str:
-    """SQL: per work, the cleaned id, DOI, year, code and name lists, field and file label."""
+def _funders_sql(method: str) -> str:
+    """SQL: a work's funder names as given (trimmed), sorted and distinct."""
+    parts = ", ".join(
+        f"list_transform(coalesce({lst}, []), lambda e: trim(e.{name}))"
+        for lst, name in FUNDER_FIELDS
+    )
+    return SORTED_DISTINCT[method].format(x=f"flatten([{parts}])")
+
+
+def _fields_sql(files: Sequence[Path], labels: dict[str, str], lists: dict[str, str]) -> str:
+    """SQL: per work, the cleaned id, DOI, year, code, name and funder lists, field and file
+    label (``lists``: the SQL of the three lists, keyed ``cs``, ``ns`` and ``fs``)."""
     label_case = " ".join(
         f"WHEN {sql_str(name)} THEN {sql_str(label)}" for name, label in labels.items()
     )
@@ -269,13 +306,14 @@ def _fields_sql(files: Sequence[Path], labels: dict[str, str], codes: str, names
                     {_WORK_KEY_SQL} AS work_key,
                     {_DOI_SQL} AS doi,
                     CAST(publication_year AS INTEGER) AS year,
-                    {codes} AS cs,
-                    {names} AS ns,
+                    {lists["cs"]} AS cs,
+                    {lists["ns"]} AS ns,
+                    {lists["fs"]} AS fs,
                     nullif(trim(primary_topic.field.display_name), '') AS field,
                     CASE filename {label_case} END AS source_file
                 FROM (
-                    SELECT id, doi, publication_year, primary_topic, filename,
-                           {_FLAT_INSTITUTIONS} AS insts, {_FLAT_COUNTRIES} AS ctry
+                    SELECT id, doi, publication_year, primary_topic, filename, grants, funders,
+                           awards, {_FLAT_INSTITUTIONS} AS insts, {_FLAT_COUNTRIES} AS ctry
                     FROM {read_json_sql(files, WORK_JSON_COLUMNS)}
                 )
             """
@@ -291,7 +329,8 @@ def works_sql(
 
     Columns are those of :data:`pipeline.biblio.schemas.WORK_COLUMNS` plus
     ``source_file``, the file's label from ``labels`` (absolute path -> label;
-    the file name when not given). Rows come out in input order only when the
+    the file name when not given). ``funders`` holds the names as the works give them;
+    :mod:`pipeline.biblio.engine` resolves them against the registry afterwards. Rows come out in input order only when the
     connection preserves insertion order. ``method`` names the
     :data:`SORTED_DISTINCT` template used for the country and institution lists.
 
@@ -302,6 +341,7 @@ def works_sql(
     """
     labels = labels or {str(f): Path(f).name for f in files}
     codes, names = _work_lists_sql(fold_hk_mo, method)
+    lists = {"cs": codes, "ns": names, "fs": _funders_sql(method)}
     return f"""
         SELECT
             'openalex:' || work_key AS work_id,
@@ -314,11 +354,13 @@ def works_sql(
             CASE WHEN len(countries) > 0
                  THEN list_contains(countries, 'GB') AND list_contains(countries, 'CN') END AS uk_cn,
             len(countries) > 0 AS affiliation_known,
+            funders,
             source_file
         FROM (
             SELECT work_key, doi, year, {_drop_empty("cs")} AS countries,
-                   {_drop_empty("ns")} AS institutions, field, source_file
-            FROM ({_fields_sql(files, labels, codes, names)})
+                   {_drop_empty("ns")} AS institutions, field, {_drop_empty("fs")} AS funders,
+                   source_file
+            FROM ({_fields_sql(files, labels, lists)})
         )
     """
 

@@ -1,14 +1,15 @@
 """Web of Science exports: plain text (tagged) and tab-delimited (UTF-8 or UTF-16).
 
-Fields used: ``UT`` (accession number, the work id), ``DI`` (DOI), ``PY``
-(year), ``C1`` (author addresses), ``WC`` (Web of Science categories) or
-``SC`` (research areas) for the field. A record without ``C1`` has no
-affiliation data (``affiliation_known`` false, ``uk_cn`` null).
+Fields used: ``UT`` (accession number, the work id; it must look like ``WOS:…`` or
+another Web of Science database's prefix), ``DI`` (DOI), ``PY`` (year), ``C1`` (author
+addresses), ``WC`` (Web of Science categories) or ``SC`` (research areas) for the field,
+and the funders: ``FU`` (``Name [grant]; ...``) plus the registry funders named in the
+funding text ``FX``. A record without ``C1`` has no affiliation data
+(``affiliation_known`` false, ``uk_cn`` null).
 """
 
 from __future__ import annotations
 
-import codecs
 import csv
 import logging
 from collections.abc import Iterator
@@ -16,40 +17,19 @@ from pathlib import Path
 
 from pipeline.biblio.countries import split_addresses
 from pipeline.biblio.formats import Reject, WorkRow, make_row, year_or_reject
-from pipeline.io import csv_field_limit, csv_records
+from pipeline.biblio.formats.ids import id_reject
+from pipeline.biblio.formats.tabular import Layout, table_works
+from pipeline.biblio.formats.textio import open_text, sniff_encoding
+from pipeline.biblio.funders import bracketed_names
 
-__all__ = ["iter_plaintext", "iter_tab", "open_text", "sniff_encoding"]
+__all__ = ["TAB_LAYOUT", "iter_plaintext", "iter_tab", "open_text", "sniff_encoding"]
 
 log = logging.getLogger(__name__)
 
-
-def sniff_encoding(path: Path, sample_bytes: int = 1 << 20) -> str:
-    """Encoding of a text export: from its byte-order mark, else the first that decodes.
-
-    Tries UTF-8, then GB18030 (a superset of GBK, what Excel on a Chinese-language
-    Windows saves), then cp1252; logs a warning when it is not UTF-8.
-    """
-    with open(path, "rb") as fh:
-        head = fh.read(sample_bytes)
-    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        return "utf-16"
-    if head.startswith(codecs.BOM_UTF8):
-        return "utf-8-sig"
-    for encoding in ("utf-8", "gb18030"):
-        try:
-            codecs.getincrementaldecoder(encoding)().decode(head, final=False)
-        except UnicodeDecodeError:
-            continue
-        if encoding != "utf-8":
-            log.warning("%s is not UTF-8; reading it as %s", path.name, encoding)
-        return "utf-8-sig" if encoding == "utf-8" else encoding
-    log.warning("%s is not UTF-8; reading it as cp1252", path.name)
-    return "cp1252"
-
-
-def open_text(path: Path):
-    """Open ``path`` as text with the encoding its byte-order mark implies."""
-    return open(path, encoding=sniff_encoding(path), errors="replace", newline="")
+#: The layout of a tab-delimited export: no quoting, and no column where extra fields go.
+TAB_LAYOUT = Layout(
+    required=frozenset({"PT", "UT"}), id_column="UT", delimiter="\t", quoting=csv.QUOTE_NONE
+)
 
 
 def _first(values: list[str] | None) -> str | None:
@@ -86,6 +66,9 @@ def _row(
     ut = get("UT")
     if not ut:
         return Reject(label, source_row, "UT", "", "missing Web of Science accession number (UT)")
+    bad_id = id_reject("wos", ut, label, source_row, "UT")
+    if bad_id is not None:
+        return bad_id
     year = year_or_reject(get("PY"), label, source_row, "PY")
     if isinstance(year, Reject):
         return year
@@ -98,6 +81,8 @@ def _row(
         field_name=_field(get("WC"), get("SC")),
         fold_hk_mo=fold_hk_mo,
         source_row=source_row,
+        funders=bracketed_names(get("FU")),
+        funding_text=get("FX"),
     )
 
 
@@ -159,25 +144,20 @@ def iter_tab(
 ) -> Iterator[WorkRow | Reject]:
     """Stream works from a Web of Science tab-delimited export (UTF-8 or UTF-16).
 
-    ``source_row`` is the file line of the record (the header is line 1).
+    ``source_row`` is the file line of the record (the header is line 1). A row whose
+    field count differs from the header's (beyond the trailing tab Web of Science writes)
+    is quarantined with both counts.
     """
     label = label or path.name
-    with open_text(path) as fh, csv_field_limit():
-        reader = csv.reader(fh, delimiter="\t", quoting=csv.QUOTE_NONE)
-        header = next(reader, None)
-        if not header:
-            return
-        header = [h.strip().lstrip("\ufeff") for h in header]
-        for rowno, values in csv_records(reader):
-            if not any(v.strip() for v in values):
-                continue
-            record = dict(zip(header, values, strict=False))
-            c1 = split_addresses(record.get("C1"))
-            yield _row(
-                record,
-                fmt="wos_tab",
-                label=label,
-                source_row=rowno,
-                fold_hk_mo=fold_hk_mo,
-                addresses=c1 or None,
-            )
+
+    def build(record, line: int) -> WorkRow | Reject:
+        return _row(
+            record,
+            fmt="wos_tab",
+            label=label,
+            source_row=line,
+            fold_hk_mo=fold_hk_mo,
+            addresses=split_addresses(record.get("C1")) or None,
+        )
+
+    yield from table_works(path, TAB_LAYOUT, label, build)

@@ -14,11 +14,13 @@ co-published works as OpenAlex work objects, its side-car metadata, and two
 
 Parts: :mod:`.truth` (yearly counts and the works), :mod:`.institutions` (fake ids,
 weighted pools, the draws), :mod:`.banks` (weights and wording), :mod:`.noise` (missing
-and second affiliations, mis-attributed country codes) and :mod:`.writer` (the files).
+and second affiliations, mis-attributed country codes), :mod:`.funding` (funding
+acknowledgements, which are calibrated to nothing published: invented weights over the
+registry's funders) and :mod:`.writer` (the files).
 Every sampled work has at least one GB and one CN country code, except the deliberately
 mis-attributed ones that :func:`make_truth` lists.
 
-The sample depends on ``organisations.csv``: when the registry changes, rerun
+The sample depends on ``organisations.csv`` and ``funders.csv``: when the registry changes, rerun
 ``python -m pipeline reference generate --only bibliometrics`` and commit the new files (a
 test compares the committed files with a fresh run). Nothing here touches the network.
 """

@@ -29,6 +29,7 @@ from pipeline.synthetic.biblio.banks import (
     OTHER_GIVEN,
     OTHER_SURNAMES,
 )
+from pipeline.synthetic.biblio.funding import add_grants
 from pipeline.synthetic.biblio.institutions import Draw, Inst, Pool, hash_int, registry_pools
 from pipeline.synthetic.biblio.noise import Misattribution, affiliations, misattribution
 from pipeline.synthetic.scenario import Scenario, load_scenario
@@ -273,6 +274,7 @@ def build(
             if mis is not None:
                 mis_slots.append(mis)
     works.sort(key=lambda w: (w["publication_year"], w["id"]))
+    add_grants(works, seed, ref_dir)  # own random stream: nothing else changes
     weights = {
         i.key: round(float(w), 6)
         for cc in ("GB", "CN")

@@ -111,6 +111,11 @@ def _meta(
             " own country codes. A few further works carry such a wrong code"
             " beside a correctly coded UK institution."
         ),
+        "acknowledgements_note": (
+            "The funding acknowledgements (grants) are SYNTHETIC and calibrated to"
+            " nothing published: funders are drawn from the funder registry with"
+            " invented weights, and say nothing about what any real funder supports."
+        ),
     }
     if not scenario.is_reference:
         meta["scenario"] = scenario.name

@@ -31,6 +31,45 @@ FUNDER_WINDOWS: dict[str, tuple[int | None, int | None]] = {
     "UK Research and Innovation": (2018, None),
     "Newton Fund": (2014, None),
 }
+#: the registry funders the synthetic centres draw from: the funders the registry listed when
+#: the centres edition was calibrated. Funders added later for publication acknowledgements
+#: (medical charities, foreign agencies) are left out, so the centres edition stays the same.
+CENTRE_FUNDER_IDS = frozenset(
+    (
+        "be-ec",
+        "cn-bjkw",
+        "cn-cas",
+        "cn-csc",
+        "cn-guangdong-dost",
+        "cn-huawei",
+        "cn-jiangsu-dost",
+        "cn-moe",
+        "cn-most",
+        "cn-nsfc",
+        "cn-stcsm",
+        "cn-zhejiang-dost",
+        "gb-ahrc",
+        "gb-bbsrc",
+        "gb-beis",
+        "gb-british-academy",
+        "gb-british-council",
+        "gb-epsrc",
+        "gb-esrc",
+        "gb-fcdo",
+        "gb-innovate-uk",
+        "gb-jlr",
+        "gb-leverhulme",
+        "gb-mrc",
+        "gb-nerc",
+        "gb-newton-fund",
+        "gb-rcuk",
+        "gb-royal-academy-engineering",
+        "gb-royal-society",
+        "gb-stfc",
+        "gb-ukri",
+        "gb-wellcome",
+    )
+)
 #: texts joining a topic phrase and a sector phrase
 _AREA_FORMS = ("{t}; {s}", "{t} ({s})", "{t}: {s}", "{t} and {s}", "{t}, {s}", "{t} – {s}")
 
@@ -68,6 +107,7 @@ def _funders(reg: Registry) -> list[_Funder]:
     return [
         _Funder(str(r.name), str(r.country).upper(), home(str(r.name)))
         for r in reg.funders.itertuples(index=False)
+        if r.funder_id in CENTRE_FUNDER_IDS
     ]
 
 
