@@ -202,6 +202,6 @@ def test_killed_ingest_leaves_nothing_partial_and_the_next_run_cleans_up(tmp_pat
 
 def test_staging_lives_beside_the_output_folder(tmp_path: Path) -> None:
     base, prefix = staging_prefix(tmp_path / "processed" / "works.parquet")
-    assert base == tmp_path.resolve()
+    assert base == tmp_path.resolve() / ".staging"
     assert prefix == ".processed.works.staging-"
     assert isinstance(Reject, type)

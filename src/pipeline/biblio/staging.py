@@ -2,8 +2,8 @@
 
 An ingest stages rows, spills DuckDB's temporary data and writes the output file before
 moving it into place. All of that happens in a *staging folder* beside the output folder
-(``data/.processed.works.staging-<pid>`` for ``data/processed/works.parquet``), never in the
-output folder itself, so that a run killed half-way leaves nothing partial where outputs
+(``data/.staging/.processed.works.staging-<pid>`` for ``data/processed/works.parquet``), never
+in the output folder itself, so that a run killed half-way leaves nothing partial where outputs
 live. The staging folder is removed when the run ends, and the next run removes the folders
 of runs whose process is gone (a ``kill -9`` leaves no chance to clean up). The process id
 in the name keeps two concurrent runs for the same output apart.
@@ -38,6 +38,9 @@ def staging_prefix(out: Path) -> tuple[Path, str]:
     base = parent.parent if parent.parent != parent else parent
     if not os.access(base, os.W_OK):
         base = Path(tempfile.gettempdir())
+    # a hidden folder, so that looking for stale staging folders lists scratch space only
+    # (the dependency trace ignores hidden paths) and never the project's data folder
+    base = base / ".staging"
     return base, f".{parent.name or 'root'}.{out.stem}.staging-"
 
 
