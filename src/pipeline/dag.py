@@ -142,6 +142,7 @@ _CHAPTERS: tuple[Stage, ...] = (
         inputs=(
             "processed.works",
             "raw.bibliometrics",
+            "raw.edition",
             *_ref("published_figures", "organisations"),
         ),
         outputs=_proc("copubs_by_year"),
@@ -159,6 +160,7 @@ _CHAPTERS: tuple[Stage, ...] = (
         inputs=(
             *CENTRES_TABLES,
             "processed.centres_report",
+            "raw.edition",
             *_ref("published_figures", "topics", "nsi_sectors", "provinces", "funders", "geo"),
         ),
         outputs=_proc("centres_by_year"),
