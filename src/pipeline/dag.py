@@ -148,6 +148,7 @@ _CHAPTERS: tuple[Stage, ...] = (
             "processed.works",
             "processed.centres",
             "raw.bibliometrics",
+            "raw.edition",
             *_ref("published_figures", "organisations", "funders"),
         ),
         outputs=_proc("copubs_by_year"),
@@ -165,6 +166,7 @@ _CHAPTERS: tuple[Stage, ...] = (
         inputs=(
             *CENTRES_TABLES,
             "processed.centres_report",
+            "raw.edition",
             *_ref("published_figures", "topics", "nsi_sectors", "provinces", "funders", "geo"),
         ),
         outputs=_proc("centres_by_year"),

@@ -2,7 +2,8 @@
 
 The chapter's code cells are executed in this process (parameters overridden, findings written
 under a temporary root) on tables cleaned from the synthetic export with Q8 removed; what the
-chapter prints is collected from :func:`pipeline.report.show_markdown`.
+chapter prints is collected from :func:`pipeline.report.show_markdown` and
+:func:`pipeline.report.glue`.
 """
 
 from __future__ import annotations
@@ -33,15 +34,23 @@ def _without(rows: list[list[str]], column: str) -> list[list[str]]:
 def _run_chapter(
     out: Path, root: Path, monkeypatch: pytest.MonkeyPatch
 ) -> tuple[list[str], dict[str, Any]]:
-    """Execute the chapter's code cells on the tables in ``out``; (markdown shown, findings)."""
+    """Execute the chapter's code cells on the tables in ``out``; (markdown shown or glued
+    into the prose, findings)."""
     shown: list[str] = []
     original = report.show_markdown
+    original_glue = report.glue
 
     def record(text: str, *args: Any, **kwargs: Any) -> Any:
         shown.append(str(text))
         return original(text, *args, **kwargs)
 
+    def record_glue(name: str, value: Any, **kwargs: Any) -> str:
+        text = original_glue(name, value, **kwargs)
+        shown.append(text)
+        return text
+
     monkeypatch.setattr(report, "show_markdown", record)
+    monkeypatch.setattr(report, "glue", record_glue)
     monkeypatch.setenv("PIPELINE_ROOT", str(root))
     monkeypatch.chdir(root)  # stages run from the project root; catalog paths are relative
     # a project root as the stage sees it: its parameters, and the tables where the catalog

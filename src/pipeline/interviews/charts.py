@@ -18,7 +18,7 @@ Public API::
     share_phrase(row, k=5) -> str
     contrast_phrase(contrast, code_id, group, k=5) -> str
     good_practices_table(good_practices, code_counts, k=5) -> DataFrame
-    risk_table(survey_responses, at_risk_survey, interviews_total, at_risk_interviewees) -> DataFrame
+    risk_table(survey_answered, at_risk_survey, interviews_total, at_risk_interviewees) -> DataFrame
 """
 
 from __future__ import annotations
@@ -365,9 +365,13 @@ def good_practices_table(
 
 
 def risk_table(
-    survey_responses: int, at_risk_survey: int, interviews_total: int, at_risk_interviewees: int
+    survey_answered: int, at_risk_survey: int, interviews_total: int, at_risk_interviewees: int
 ) -> pd.DataFrame:
-    """Felt-at-risk reports from both sources side by side (single totals, not suppressed)."""
+    """Felt-at-risk reports from both sources side by side (single totals, not suppressed).
+
+    The survey's base is the respondents who answered its question (the base the survey
+    chapter uses, :func:`pipeline.survey.findings.question_bases`); every interview counts.
+    """
 
     def share(part: int, whole: int) -> str:
         return f"{100.0 * part / whole:.1f}%" if whole else "n/a"
@@ -375,10 +379,13 @@ def risk_table(
     return pd.DataFrame(
         {
             "Source": ["Survey", "Interviews"],
-            "People": [int(survey_responses), int(interviews_total)],
+            "People (answered the question; all interviews)": [
+                int(survey_answered),
+                int(interviews_total),
+            ],
             "Reported feeling at risk": [int(at_risk_survey), int(at_risk_interviewees)],
             "Share": [
-                share(at_risk_survey, survey_responses),
+                share(at_risk_survey, survey_answered),
                 share(at_risk_interviewees, interviews_total),
             ],
         }

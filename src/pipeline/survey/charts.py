@@ -29,6 +29,7 @@ Public API::
     likert_matrix(challenges_likert, k=5, ...) -> alt.LayerChart
     likert_table(challenges_likert, k=5) -> DataFrame
     agreement_table(challenges_likert, k=5, positive=(...)) -> DataFrame
+    group_count(segments, counts, labels, k=5) -> (count | None, label)
     drivers_data(drivers_ranked, k=5, respondents=None) -> DataFrame
     drivers_chart(drivers_ranked, k=5, respondents=None) -> alt.LayerChart
     suppressed_ranking(drivers_ranked, k=5) -> list[dict]
@@ -67,6 +68,7 @@ __all__ = [
     "diverging_data",
     "drivers_chart",
     "drivers_data",
+    "group_count",
     "likert_matrix",
     "likert_table",
     "mark_suppressed",
@@ -481,6 +483,29 @@ def crosstab_table(
     return shown.reset_index()
 
 
+def group_count(
+    segments: pd.DataFrame, counts: Mapping[str, Any], labels: Sequence[str], k: int = 5
+) -> tuple[int | None, str]:
+    """People giving any of the answers ``labels`` to one item, as far as it may be shown.
+
+    ``segments`` are the item's rows of :func:`diverging_data` (which cells are hidden) and
+    ``counts`` its true counts by answer. Returns ``(count, label)``: the count and its text
+    when it can be shown; ``(None, "<k")`` when it is small; ``(None, "*")`` when showing it
+    would let a hidden cell be worked out (exactly one hidden cell among ``labels``, or
+    among the other answers, whose total is printed as the item's base).
+    """
+    wanted = set(labels)
+    total = sum(int(counts.get(lab, 0) or 0) for lab in wanted)
+    in_group = segments["label"].isin(wanted)
+    hidden_in = int(segments.loc[in_group, "suppressed"].sum())
+    hidden_out = int(segments.loc[~in_group, "suppressed"].sum())
+    if is_small(total, k):
+        return None, suppressed_label(k)
+    if hidden_in == 1 or hidden_out == 1:
+        return None, COMPLEMENT_LABEL
+    return total, str(total)
+
+
 def agreement_table(
     challenges_likert: Mapping[str, Sequence[Mapping[str, Any]]],
     k: int = 5,
@@ -489,9 +514,9 @@ def agreement_table(
     """Per challenge: respondents who answered, how many agreed and the share that agreed.
 
     ``Agreed`` is ``"<k"`` when small, and ``"*"`` when showing it would let a
-    cell hidden in the Likert matrix be worked out (one hidden cell among the
-    agreeing answers, or among the others). ``Share (%)`` is empty whenever
-    ``Agreed`` is hidden. Ordered by share (highest first; hidden last), then item.
+    cell hidden in the Likert matrix be worked out (see :func:`group_count`).
+    ``Share (%)`` is empty whenever ``Agreed`` is hidden. Ordered by share (highest
+    first; hidden last), then item.
     """
     dist, order, neutral = _likert_inputs(challenges_likert, None, None)
     data = diverging_data(dist, order, k, neutral)
@@ -499,21 +524,9 @@ def agreement_table(
     for item in dict.fromkeys(data["item"]):
         sub = data[data["item"] == item]
         answered = int(sub["n"].iloc[0])
-        is_pos = sub["label"].isin(list(positive))
-        agreed = sum(
-            int(r["count"])
-            for r in challenges_likert[item]
-            if r["label"] in positive and not pd.isna(r["count"])
-        )
-        hidden_pos = int(sub.loc[is_pos, "suppressed"].sum())
-        hidden_other = int(sub.loc[~is_pos, "suppressed"].sum())
-        if is_small(agreed, k):
-            label = suppressed_label(k)
-        elif hidden_pos == 1 or hidden_other == 1:
-            label = COMPLEMENT_LABEL
-        else:
-            label = str(agreed)
-        shown = label == str(agreed) and answered > 0
+        counts = {str(r["label"]): r["count"] for r in challenges_likert[item]}
+        agreed, label = group_count(sub, counts, positive, k)
+        shown = agreed is not None and answered > 0
         rows.append(
             {
                 "Challenge": item,

@@ -8,7 +8,7 @@ lists of ``{"label", "count"}`` so that their order survives JSON with sorted ke
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import pandas as pd
@@ -140,6 +140,49 @@ def questions_not_asked(responses: pd.DataFrame) -> list[str]:
     return [
         q.key for q in load_questions() if q.type not in private and q.key not in responses.columns
     ]
+
+
+def _answered(counts: Sequence[Mapping[str, Any]] | Mapping[str, Any]) -> int:
+    """People who gave any answer: every count except the ``No answer`` one."""
+    pairs = (
+        counts.items()
+        if isinstance(counts, Mapping)
+        else ((c["label"], c["count"]) for c in counts)
+    )
+    return sum(int(n) for label, n in pairs if label != NO_ANSWER)
+
+
+def question_bases(findings: Mapping[str, Any]) -> dict[str, int]:
+    """Respondents who answered each question: the denominator of every share of it.
+
+    Keys are question keys of the instrument (``straightforward``, ``drivers``,
+    ``challenge_funding``, ``at_risk``, ``role`` ...); a question the export did not include
+    has no key. ``findings`` is :func:`survey_findings`' record. A multiple-choice question
+    counts the respondents who chose at least one answer; any other counts those whose
+    answer is not missing (a "prefer not to say" is an answer). Every chapter that shows a
+    share of a survey question divides by this number, so the same question has the same
+    denominator everywhere.
+    """
+    questions = load_questions()
+    out: dict[str, int] = {}
+    if findings.get("survey_straightforward_n") is not None:
+        out[_key_of(scale="straightforward4")] = int(findings["survey_straightforward_n"])
+    multi = _key_of(qtype="multi")
+    if findings.get("drivers_ranked"):
+        out[multi] = int(findings["survey_responses"]) - int(findings.get("drivers_no_answer", 0))
+    by_item = {q.item or q.key: q.key for q in questions if q.stem}
+    for item, counts in findings.get("challenges_likert", {}).items():
+        out[by_item.get(item, item)] = _answered(counts)
+    if findings.get("at_risk_counts"):
+        out[_key_of(scale="yes_no_pnts")] = _answered(findings["at_risk_counts"])
+    for key, name in (
+        ("role", "respondents_by_role"),
+        ("discipline", "respondents_by_discipline"),
+        ("experience", "respondents_by_experience"),
+    ):
+        if name in findings:
+            out[key] = _answered(findings[name])
+    return dict(sorted(out.items()))
 
 
 def survey_findings(responses: pd.DataFrame, answers_long: pd.DataFrame) -> dict[str, Any]:
