@@ -39,15 +39,22 @@ def test_good_practices_tables() -> None:
     counts = pd.DataFrame({"code_id": ["gp_personal_networks"], "interviews_total": [10]})
     table = good_practices_table(gp, counts, 40)
     assert len(table) == len(gp)
-    assert table.loc[0, "Interviews raising it"] == "25%"
+    assert table.loc[0, "Interviews raising it"] == "25% (10 of 40)"
     assert (table["Interviews raising it"] == "").sum() == len(gp) - 1
+    counts["interviews_total"] = 3  # raised in fewer than k interviews: hidden, share too
+    table = good_practices_table(gp, counts, 40, k=5)
+    assert table.loc[0, "Interviews raising it"] == "hidden (<5 of 40)"
     assert "Interviews raising it" not in good_practices_table(gp).columns
 
 
-def test_share_text_rounds_to_whole_percent_and_names_missing() -> None:
-    assert share_text(0.254) == "25%"
-    assert share_text(1.0) == "100%"
-    assert share_text(float("nan")) == "not asked"
+def test_share_text_states_the_denominator_and_never_a_hidden_share() -> None:
+    rows = evidence_table().set_index("theme")
+    expertise, ip, reputation = (rows.loc[t] for t in ("expertise", "ip", "reputation"))
+    assert share_text(expertise, "survey") == "75% (6 of 8)"
+    assert share_text(expertise, "survey", with_count=False) == "75%"
+    assert share_text(ip, "survey") == "hidden (<5 of 6)"
+    assert share_text(ip, "survey", with_count=False) == "hidden"
+    assert share_text(reputation, "survey") == "not asked"
 
 
 def test_lower_first_keeps_acronyms() -> None:
@@ -74,4 +81,4 @@ def test_benefits_risks_display_headers_and_shares() -> None:
         "Literature against those consulted",
     ]
     row = shown.set_index("Theme").loc["Reputation"]
-    assert row["Survey share"] == "not asked" and row["Interview share"] == "45%"
+    assert row["Survey share"] == "not asked" and row["Interview share"] == "45% (9 of 20)"
