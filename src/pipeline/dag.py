@@ -65,7 +65,8 @@ class Stage:
     """One DVC stage. ``inputs``/``outputs``/``metrics`` are catalog keys.
 
     A notebook stage (``command`` empty) runs ``notebooks/<name>.ipynb``; it also
-    reads ``_toc.yml`` (chapter numbers) and writes ``generated.<name>`` and, when
+    reads ``_toc.yml`` (chapter numbers) and ``data/raw/EDITION.yaml`` (the source line
+    :mod:`pipeline.report` puts under every chart and table) and writes ``generated.<name>`` and, when
     ``findings`` is true, ``findings.<name>``. Other stages name their command and
     the module it runs; ``uncached`` outputs are rebuilt rather than cached.
     """
@@ -299,7 +300,7 @@ def stage_spec(root: Path, stage: Stage) -> dict[str, Any]:
     deps: list[str] = []
     if stage.is_notebook:
         deps.append(notebook_path(stage.name, Path()).as_posix())
-        inputs.insert(0, "project.toc")
+        inputs[:0] = ["project.toc", "raw.edition"]
         outputs.append(f"generated.{stage.name}")
         outputs += [f"findings.{stage.name}"] if stage.findings else []
     deps += [p.as_posix() for p in code_files(root, stage)]
