@@ -13,14 +13,16 @@ import pandas as pd
 
 from pipeline.disclosure import SHOWN, share_of
 from pipeline.report import md_escape
-from pipeline.synthesis.schemas import GOOD_PRACTICE_GROUPS, NOT_MEASURED
+from pipeline.synthesis.schemas import GOOD_PRACTICE_GROUPS, LEVEL_SCORE, LEVELS, NOT_MEASURED
 
 __all__ = [
     "benefits_risks_display",
     "good_practices_table",
+    "level_scale_text",
     "lower_first",
     "name_list",
     "recommendations_table",
+    "share_phrase",
     "share_text",
 ]
 
@@ -36,6 +38,25 @@ def share_text(row: Any, source: str, *, with_count: bool = True) -> str:
         return "not asked"
     pct = f"{100 * getattr(row, f'{source}_share'):.0f}%" if status == SHOWN else "hidden"
     return f"{pct} ({getattr(row, f'{source}_label')})" if with_count else pct
+
+
+def share_phrase(row: Any, source: str, people: str) -> str:
+    """A source's share written into a sentence: ``"2% of survey respondents (1 of 42)"``;
+    hidden, ``"a hidden share of interviews (<5 of 40)"``; ``"not asked of ..."`` when the
+    source did not measure the theme. ``people`` names the denominator's people."""
+    status = getattr(row, f"{source}_status")
+    if status == NOT_MEASURED:
+        return f"not asked of {people}"
+    label = getattr(row, f"{source}_label")
+    if status != SHOWN:
+        return f"a hidden share of {people} ({label})"
+    return f"{100 * getattr(row, f'{source}_share'):.0f}% of {people} ({label})"
+
+
+def level_scale_text() -> str:
+    """The literature's scale as prose: ``"1 (low) to 3 (high)"``."""
+    first, last = LEVELS[0], LEVELS[-1]
+    return f"{LEVEL_SCORE[first]} ({first}) to {LEVEL_SCORE[last]} ({last})"
 
 
 def lower_first(label: str) -> str:

@@ -43,12 +43,14 @@ from pipeline.synthesis.schemas import (
 )
 
 __all__ = [
+    "QUICK_WIN_MIN",
     "agreement_summary",
     "band",
     "benefits_risks_table",
     "good_practices_by_group",
     "interview_theme_shares",
     "is_illustrative",
+    "quick_wins",
     "survey_theme_shares",
     "synthesis_findings",
 ]
@@ -84,6 +86,17 @@ def synthesis_findings(
 def is_illustrative(recommendations: pd.DataFrame) -> bool:
     """True when any recommendation's scores are marked ``illustrative``."""
     return bool((recommendations["score_status"] == "illustrative").any())
+
+
+#: Feasibility and impact both at least this high place a recommendation in the upper-right
+#: corner of the chart (a "quick win" on the five-point scales).
+QUICK_WIN_MIN = 4
+
+
+def quick_wins(recommendations: pd.DataFrame, minimum: int = QUICK_WIN_MIN) -> pd.DataFrame:
+    """The recommendations whose feasibility and impact are both at least ``minimum``, by id."""
+    keep = (recommendations["feasibility"] >= minimum) & (recommendations["impact"] >= minimum)
+    return recommendations[keep].sort_values("id", kind="stable").reset_index(drop=True)
 
 
 def good_practices_by_group(good_practices: pd.DataFrame) -> pd.DataFrame:
