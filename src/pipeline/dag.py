@@ -198,6 +198,8 @@ _CHAPTERS: tuple[Stage, ...] = (
             *_proc("works", "network_metrics", "centre_partners", "organisations"),
             "raw.bibliometrics",
             "reference.organisations",
+            # the organisations the brief names, shown by name in a synthetic edition
+            "reference.published_figures",
         ),
         findings=True,
     ),
