@@ -113,3 +113,14 @@ def test_display_table_marks_each_figure() -> None:
     assert marks["count"] == "✓ match" and marks["share"] == "✗ differs"
     published = dict(zip(shown["figure"], shown["published"], strict=True))
     assert published["table"] == "{'UK': 3, 'China': 4}" and published["count"] == "100"
+
+
+def test_the_appendix_says_what_agreement_shows_on_each_edition() -> None:
+    full = {"all_match": True}
+    synthetic = reproduction.what_agreement_shows(full, synthetic=True)
+    assert "by construction" in synthetic and "end to end" in synthetic
+    assert "reproduction of the study" not in synthetic
+    real = reproduction.what_agreement_shows(full, synthetic=False)
+    assert "reproduction of the study" in real and "by construction" not in real
+    differs = reproduction.what_agreement_shows({"all_match": False}, synthetic=False)
+    assert "finding" in differs and differs != real
