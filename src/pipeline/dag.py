@@ -174,7 +174,8 @@ _CHAPTERS: tuple[Stage, ...] = (
     # ------------------------------------------------------------ Phase 3
     Stage(
         "phase3_network",
-        inputs=CENTRES_TABLES,
+        # the organisations the brief names, shown by name in a synthetic edition
+        inputs=(*CENTRES_TABLES, "reference.published_figures"),
         outputs=_proc(
             "network_metrics", "network_bipartite", "network_projection", "network_lorenz"
         ),
