@@ -202,3 +202,41 @@ def test_each_survey_question_has_one_denominator_across_chapters(built) -> None
         assert not wrong, f"{stem}: shares out of {sorted(wrong)} respondents, no question's count"
         risk = {int(n) for n in at_risk.findall(text)} - {int(answered["at_risk"])}
         assert not risk, f"{stem}: felt at risk out of {sorted(risk)}, not {answered['at_risk']}"
+
+
+def _named_organisations(root: Path, chapter: str) -> set[str]:
+    """Registry names in the outputs of ``chapter`` before its Limitations section (where the
+    triangulation chapter lists institution names as recorded, for matching, not as claims)."""
+    from pipeline import published
+
+    notebook = json.loads((root / f"book/generated/{chapter}.ipynb").read_text(encoding="utf-8"))
+    texts = []
+    for cell in notebook["cells"]:
+        if cell["cell_type"] == "markdown" and "## Limitations" in "".join(cell["source"]):
+            break
+        for output in cell.get("outputs", []):
+            data = output.get("data", {})
+            texts.append(
+                "".join(data.get("text/html", "")) + "".join(data.get("text/markdown", ""))
+            )
+    text = re.sub(r"data:[\w/+.-]+;base64,[\w/+=]+", "", "\n".join(texts))  # embedded images
+    registry = pd.read_csv(root / "data/reference/organisations.csv")
+    brief = published.load_figures(root / "data/reference/published_figures.yaml")
+    kept = set(brief["top_connected"]["value"])
+    return {
+        name
+        for name in registry["name"]
+        if name not in kept and re.search(rf"(?<![\w-]){re.escape(name)}(?![\w-])", text)
+    }
+
+
+def test_a_synthetic_edition_makes_no_claim_about_a_named_real_organisation(built) -> None:
+    """Issue 13 item 4: the network and triangulation chapters name only the organisations the
+    brief names as most connected; every other organisation carries a pseudonym."""
+    edition = yaml.safe_load((built.root / "data/raw/EDITION.yaml").read_text(encoding="utf-8"))
+    assert edition["synthetic"] is True, "the bundled data should be the synthetic edition"
+    for chapter in ("phase3_network", "phase3_triangulation"):
+        named = _named_organisations(built.root, chapter)
+        assert not named, f"{chapter} names real organisations beside simulated values: {named}"
+    text = (built.root / "book/generated/phase3_triangulation.ipynb").read_text(encoding="utf-8")
+    assert "UK organisation 1" in text, "the pseudonyms should be shown instead"
