@@ -1,10 +1,12 @@
 """The display helpers: escaping, deterministic ids, offline chart bundles."""
 
+import base64
 import json
 import re
 
 import altair as alt
 import pandas as pd
+import pytest
 
 from pipeline import report
 
@@ -26,7 +28,9 @@ def test_chart_bundle_has_html_pdf_png_and_no_cdn():
     bundle = report.chart_mimebundle(_chart(), "alt text")
     assert set(bundle) >= {"text/html", "application/pdf", "image/png"}
     html = bundle["text/html"]
-    assert "cdn" not in html.lower()
+    # the PNG fallback's base64 text may spell anything; look at the markup around it
+    markup = re.sub(r"data:image/png;base64,[A-Za-z0-9+/=]+", "", html)
+    assert "cdn" not in markup.lower()
     # the only URL is the Vega-Lite $schema identifier, which vega-embed never fetches
     urls = set(re.findall(r"https?://[^\"\\]+", html))
     assert all(u.startswith("https://vega.github.io/schema/") for u in urls), urls
@@ -69,3 +73,65 @@ def test_count_phrase() -> None:
     assert report.count_phrase(1, "centre") == "1 centre"
     assert report.count_phrase(1250, "paper") == "1,250 papers"
     assert report.count_phrase(0, "university", "universities") == "0 universities"
+
+
+SYNTHETIC = report.Edition(True, "Synthetic reference edition")
+
+
+def test_edition_is_read_from_the_edition_file(tmp_path):
+    path = tmp_path / "EDITION.yaml"
+    path.write_text("synthetic: true\nlabel: Contrast edition\n", encoding="utf-8")
+    ed = report.edition(path)
+    assert ed == report.Edition(True, "Contrast edition")
+    assert "synthetic data" in ed.source_line() and "Contrast edition" in ed.source_line()
+    own = tmp_path / "own.yaml"
+    own.write_text("synthetic: false\nlabel: Office survey 2024\n", encoding="utf-8")
+    assert report.edition(own) == report.Edition(False, "Office survey 2024")
+    assert "synthetic" not in report.edition(own).source_line()
+    assert not report.edition(tmp_path / "absent.yaml").synthetic
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("- a list\n", encoding="utf-8")
+    with pytest.raises(TypeError, match="bad.yaml"):
+        report.edition(bad)
+
+
+def test_the_shipped_edition_is_synthetic_and_says_so():
+    ed = report.edition()
+    assert ed.synthetic
+    assert ed.source_line().startswith("Source: Synthetic reference edition (synthetic data")
+    assert report.__version__ in ed.source_line()
+
+
+def test_every_chart_carries_its_source_inside_the_image():
+    lines = SYNTHETIC.source_lines()
+    bundle = report.chart_mimebundle(_chart(), "t", source=lines)
+    spec = json.loads(
+        re.search(r'<script type="application/json"[^>]*>(.*?)</script>', bundle["text/html"])[1]
+    )
+    assert spec["title"]["text"] == lines and spec["title"]["orient"] == "bottom"
+    assert " ".join(lines) == SYNTHETIC.source_line()
+    pdf_text = _pdf_text(base64.b64decode(bundle["application/pdf"]))
+    assert "Synthetic reference edition" in pdf_text
+    plain = report.chart_mimebundle(_chart(), "t", source="")
+    assert plain["image/png"] != bundle["image/png"]  # the PNG draws the line too
+    with pytest.raises(ValueError, match="no title"):
+        report.chart_mimebundle(_chart().properties(title="A title"), "t", source=lines)
+
+
+def test_every_table_carries_its_source_in_each_rendering():
+    line = SYNTHETIC.source_line()
+    bundle = report.table_mimebundle(pd.DataFrame({"a": [1]}), source=line, collapsed=True)
+    assert '<p class="table-source">Source: Synthetic reference edition' in bundle["text/html"]
+    assert bundle["text/html"].index("table-source") < bundle["text/html"].index("</details>")
+    assert bundle["text/plain"].endswith(line)
+    assert "Source\\: Synthetic reference edition \\(synthetic data" in bundle["text/markdown"]
+
+
+def _pdf_text(pdf: bytes) -> str:
+    import shutil
+    import subprocess
+
+    if shutil.which("pdftotext") is None:
+        pytest.skip("pdftotext is not installed")
+    out = subprocess.run(["pdftotext", "-", "-"], input=pdf, capture_output=True, check=True)
+    return out.stdout.decode("utf-8")

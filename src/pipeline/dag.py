@@ -65,7 +65,8 @@ class Stage:
     """One DVC stage. ``inputs``/``outputs``/``metrics`` are catalog keys.
 
     A notebook stage (``command`` empty) runs ``notebooks/<name>.ipynb``; it also
-    reads ``_toc.yml`` (chapter numbers) and writes ``generated.<name>`` and, when
+    reads ``_toc.yml`` (chapter numbers) and ``data/raw/EDITION.yaml`` (the source line
+    :mod:`pipeline.report` puts under every chart and table) and writes ``generated.<name>`` and, when
     ``findings`` is true, ``findings.<name>``. Other stages name their command and
     the module it runs; ``uncached`` outputs are rebuilt rather than cached.
     """
@@ -181,7 +182,8 @@ _CHAPTERS: tuple[Stage, ...] = (
     # ------------------------------------------------------------ Phase 3
     Stage(
         "phase3_network",
-        inputs=CENTRES_TABLES,
+        # the organisations the brief names, shown by name in a synthetic edition
+        inputs=(*CENTRES_TABLES, "reference.published_figures"),
         outputs=_proc(
             "network_metrics", "network_bipartite", "network_projection", "network_lorenz"
         ),
@@ -205,6 +207,8 @@ _CHAPTERS: tuple[Stage, ...] = (
             *_proc("works", "network_metrics", "centre_partners", "organisations"),
             "raw.bibliometrics",
             "reference.organisations",
+            # the organisations the brief names, shown by name in a synthetic edition
+            "reference.published_figures",
         ),
         findings=True,
     ),
@@ -307,7 +311,7 @@ def stage_spec(root: Path, stage: Stage) -> dict[str, Any]:
     deps: list[str] = []
     if stage.is_notebook:
         deps.append(notebook_path(stage.name, Path()).as_posix())
-        inputs.insert(0, "project.toc")
+        inputs[:0] = ["project.toc", "raw.edition"]
         outputs.append(f"generated.{stage.name}")
         outputs += [f"findings.{stage.name}"] if stage.findings else []
     deps += [p.as_posix() for p in code_files(root, stage)]

@@ -1,22 +1,50 @@
 """Disclosure control: the one place where counts of people are hidden below k.
 
-Every count or share of people that reaches the book (survey respondents,
-interviewees, organisations in survey or interview cross-tabulations) passes
-through these functions, wherever it is shown: prose, tables, charts, alt text,
-data downloads and ``metrics/findings.json``.
+The rule (stated for readers in the methods appendix, ``book/appendix_methods.md``)
+---------------------------------------------------------------------------------
+Every count or share of people that reaches the book (survey respondents, interviewees,
+organisations in survey or interview cross-tabulations) passes through this module,
+wherever it is shown: prose, tables, charts, alt text, the data behind a figure,
+data downloads and ``metrics/findings``. With ``k`` the stage parameter
+``common.k_anonymity`` (5 unless set otherwise):
 
-* primary suppression: a count ``0 < n < k`` reads ``"<k"`` (for example ``"<5"``);
-* complementary (secondary) suppression: where a line's total is printed, a line
-  with exactly one hidden cell gets a second hidden cell, marked ``"*"``, so that
-  subtraction recovers nothing (:func:`protect_line`, :func:`protect_table`);
-* zeros and single overall totals are shown as they are.
+1. **Primary suppression.** A count of people from 1 to ``k - 1`` is hidden and reads
+   ``"<k"`` (for example ``"<5"``), whatever defines the group: who the people are
+   (role, discipline, experience, type of institution) or what they said (an answer to a
+   question, a motivation chosen, an interview code raised).
+2. **Everything derived is hidden with it.** A share, percentage, prominence band, bar
+   length or chart position computed from a hidden count is not shown either; a chart
+   draws a hidden cell at a nominal size, and a band can only be stated where every
+   count the rule allows (1 to ``k - 1``) would give the same band
+   (:meth:`Share.bounds`).
+3. **Complementary (secondary) suppression.** Where a line's total is printed (a table
+   margin, the number who answered a question) and exactly one cell of the line is
+   hidden, a second cell is hidden as well and marked ``"*"``
+   (:func:`protect_line`, :func:`protect_table`); a sum of several cells of a protected
+   line (for example "agreed" = somewhat + strongly agree) is hidden when showing it would
+   reveal a hidden cell (:func:`subset_status`).
+4. **Denominators.** Every share states its denominator: the people who answered that
+   question (or all interviews, for an interview code). The same question has the same
+   denominator in every chapter.
+5. **Shown as they are:** zero (an empty group describes nobody); the size of each
+   whole sample (respondents, interviews, organisations taking part) and the number who
+   answered a question; the row accounting of the cleaning logs (rows read, kept,
+   duplicated, rejected), which describes the input files rather than anyone's answers;
+   and the whole-sample counts listed in :data:`WHOLE_SAMPLE_EXCEPTIONS`: the number of
+   people in each source who said they had felt at risk. The study itself published
+   both counts (``data/reference/published_figures.yaml``), they are the reason the
+   question was asked, and they are never broken down by any attribute or other answer.
 
-The rule is stated for readers in the methods appendix.
+A hidden cell stays hidden on every page: any chapter that shows the same count (or a
+share of it) takes its status from the functions here, so the synthesis cannot print what
+the survey chapter hides.
 """
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -27,6 +55,8 @@ __all__ = [
     "PRIMARY",
     "SECONDARY",
     "SHOWN",
+    "WHOLE_SAMPLE_EXCEPTIONS",
+    "Share",
     "cell_label",
     "complete_line",
     "hidden_key",
@@ -34,6 +64,8 @@ __all__ = [
     "mark_suppressed",
     "protect_line",
     "protect_table",
+    "share_of",
+    "subset_status",
     "suppress",
     "suppressed_label",
 ]
@@ -224,3 +256,112 @@ def suppress(
             if small(out.at[r, c]):
                 out.at[r, c] = token
     return out
+
+
+# --------------------------------------------------------------------------- shares
+#: Whole-sample counts that are shown even below k (rule 5 of the module docstring), keyed
+#: by their findings key, with the reason. Nothing else below k is exempt.
+WHOLE_SAMPLE_EXCEPTIONS: dict[str, str] = {
+    "at_risk_survey_respondents": "survey respondents who said they had felt at risk "
+    "(a whole-sample count the study published; never broken down)",
+    "at_risk_interviewees": "interviewees who said they had felt at risk "
+    "(a whole-sample count the study published; never broken down)",
+}
+
+
+def subset_status(
+    values: Sequence[Any], members: Sequence[bool], k: int = 5, groups: Sequence[Any] | None = None
+) -> str:
+    """Status of the sum of the ``members`` cells of one line whose total is shown.
+
+    The line is protected as :func:`protect_line` does (with ``groups``, as the chart of
+    the line groups it). The sum is ``primary`` when it is itself small, ``secondary``
+    when showing it would let a hidden cell be worked out (exactly one hidden cell among
+    the members, or exactly one among the other cells, whose sum is the total minus this
+    one), else ``shown``.
+    """
+    if len(values) != len(members):
+        raise ValueError("values and members differ in length")
+    status = protect_line(values, k, total_shown=True, groups=groups)
+    total = sum(0 if pd.isna(v) else int(v) for v, m in zip(values, members, strict=True) if m)
+    if is_small(total, k):
+        return PRIMARY
+    hidden_in = sum(1 for st, m in zip(status, members, strict=True) if m and st != SHOWN)
+    hidden_out = sum(1 for st, m in zip(status, members, strict=True) if not m and st != SHOWN)
+    return SECONDARY if 1 in (hidden_in, hidden_out) else SHOWN
+
+
+@dataclass(frozen=True)
+class Share:
+    """A count of people out of a base, as the rule lets it be shown.
+
+    ``count`` is ``None`` when the cell is hidden (``status`` ``primary`` or
+    ``secondary``), so a hidden count cannot leak through this object.
+    """
+
+    count: int | None
+    base: int
+    status: str
+    k: int
+
+    @property
+    def shown(self) -> bool:
+        return self.status == SHOWN
+
+    @property
+    def value(self) -> float:
+        """The share (0 to 1); NaN when hidden or when nobody answered."""
+        if not self.shown or not self.base or self.count is None:
+            return math.nan
+        return self.count / self.base
+
+    @property
+    def bounds(self) -> tuple[float, float]:
+        """What a reader can know of the share: exact when shown; for a small count, the
+        range every count from 1 to ``k - 1`` would give; for a complementary cell, nothing."""
+        if not self.base:
+            return (math.nan, math.nan)
+        if self.shown:
+            return (self.value, self.value)
+        if self.status == PRIMARY:
+            return (1 / self.base, min(self.k - 1, self.base) / self.base)
+        return (0.0, 1.0)
+
+    def count_text(self) -> str:
+        """``"37 of 42"``, ``"<5 of 41"`` or ``"* of 42"``."""
+        return f"{cell_label(self.status, self.count, self.k)} of {self.base:,}"
+
+    def percent_text(self, digits: int = 0) -> str:
+        """``"88%"``; ``"hidden"`` when the count is hidden; ``"n/a"`` when the base is 0."""
+        if not self.shown:
+            return "hidden"
+        if not self.base:
+            return "n/a"
+        return f"{100 * self.value:.{digits}f}%"
+
+    def text(self, digits: int = 0) -> str:
+        """``"88% (37 of 42)"`` or, hidden, ``"hidden (<5 of 41)"``."""
+        return f"{self.percent_text(digits)} ({self.count_text()})"
+
+
+def share_of(
+    count: Any, base: Any, k: int = 5, status: str | None = None, exempt: bool = False
+) -> Share:
+    """``count`` people out of ``base`` as a :class:`Share`, hidden by the rule.
+
+    ``status`` comes from a protected line (:func:`protect_line`, :func:`subset_status`)
+    when the count is a cell of one; otherwise a count from 1 to ``k - 1`` is hidden.
+    ``exempt`` marks one of the :data:`WHOLE_SAMPLE_EXCEPTIONS`.
+    """
+    if k < 1:
+        raise ValueError("k must be at least 1")
+    n, b = int(count), int(base)
+    if not 0 <= n <= b:
+        raise ValueError(f"count {n} is not between 0 and the base {b}")
+    if exempt:
+        status = SHOWN
+    elif status is None:
+        status = PRIMARY if is_small(n, k) else SHOWN
+    if status not in (SHOWN, PRIMARY, SECONDARY):
+        raise ValueError(f"unknown disclosure status {status!r}")
+    return Share(n if status == SHOWN else None, b, status, int(k))

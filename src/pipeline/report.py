@@ -17,12 +17,20 @@ content (so rebuilds are byte-identical), and any JSON placed inside a
 
 Figures and tables are numbered per chapter ("Figure 2.3"); each comes with a
 caption, alt text and, for charts, the numbers behind it as a table.
+
+Every chart and table also carries a source line naming the data edition it was built
+from (:func:`edition`, read from ``data/raw/EDITION.yaml``) and the pipeline's version:
+inside the chart itself (a footer of the Vega-Lite spec, so the PNG, PDF and interactive
+renderings all keep it when copied out of the book) and under every table (HTML,
+Markdown/LaTeX and plain text). In a synthetic edition the line says that the data are
+synthetic.
 """
 
 from __future__ import annotations
 
 import base64
 import contextlib
+import functools
 import hashlib
 import html
 import json
@@ -35,12 +43,14 @@ from typing import Any
 import altair as alt
 import pandas as pd
 
-from pipeline import theme
+from pipeline import __version__, theme
 
 __all__ = [
+    "Edition",
     "chapter",
     "chart_mimebundle",
     "count_phrase",
+    "edition",
     "fmt_int",
     "fmt_pct",
     "glue",
@@ -105,6 +115,74 @@ def chapter(stage: str) -> str:
     return prefix
 
 
+# ------------------------------------------------------------------------ edition
+@dataclass(frozen=True)
+class Edition:
+    """The data edition a chapter is built from: synthetic or not, and its label."""
+
+    synthetic: bool
+    label: str
+
+    def source_lines(self) -> list[str]:
+        """The source line in two short lines (charts draw them under the plot)."""
+        what = "synthetic data, not the study's data" if self.synthetic else "user-supplied inputs"
+        return [f"Source: {self.label} ({what}).", f"UK–China evidence pipeline {__version__}."]
+
+    def source_line(self) -> str:
+        """``"Source: Synthetic reference edition (synthetic data, not the study's data).
+        UK–China evidence pipeline 0.1.0."``"""
+        return " ".join(self.source_lines())
+
+
+USER_EDITION_LABEL = "Edition built from user-supplied inputs"
+
+
+@functools.lru_cache(maxsize=8)
+def _read_edition(path: str) -> Edition:
+    import yaml
+
+    file = Path(path)
+    if not file.is_file():
+        return Edition(False, USER_EDITION_LABEL)
+    meta = yaml.safe_load(file.read_text(encoding="utf-8")) or {}
+    if not isinstance(meta, dict):
+        raise TypeError(f"{file}: expected a mapping with 'synthetic' and 'label'")
+    synthetic = bool(meta.get("synthetic"))
+    default = "Synthetic edition" if synthetic else USER_EDITION_LABEL
+    return Edition(synthetic, str(meta.get("label") or default))
+
+
+def edition(path: Path | str | None = None) -> Edition:
+    """The edition described by ``data/raw/EDITION.yaml`` (catalog key ``raw.edition``).
+
+    ``synthetic: true`` marks the synthetic editions; without the file the inputs are
+    taken to be the user's own.
+    """
+    if path is None:
+        from pipeline import catalog
+
+        path = catalog.locate("raw.edition")
+    return _read_edition(str(path))
+
+
+def _with_source(spec: dict, source: str | list[str]) -> dict:
+    """``spec`` with ``source`` (text or lines) as a small footer inside the chart."""
+    if "title" in spec:
+        raise ValueError("charts carry no title of their own (the caption says what they show)")
+    return {
+        **spec,
+        "title": {
+            "text": source,
+            "orient": "bottom",
+            "anchor": "start",
+            "fontSize": 9,
+            "fontWeight": "normal",
+            "color": theme.TEXT,
+            "offset": 12,
+        },
+    }
+
+
 # --------------------------------------------------------------------------- text
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|~$:])")
 
@@ -152,9 +230,9 @@ def count_phrase(n: int, singular: str, plural: str | None = None) -> str:
 
 
 # ------------------------------------------------------------------------ charts
-def _spec(chart: alt.TopLevelMixin | dict) -> dict:
+def _spec(chart: alt.TopLevelMixin | dict, source: str | list[str] | None = None) -> dict:
     spec = chart if isinstance(chart, dict) else chart.to_dict()
-    return theme.apply(spec)
+    return theme.apply(_with_source(spec, source) if source else dict(spec))
 
 
 def _content_id(prefix: str, payload: Any) -> str:
@@ -198,15 +276,21 @@ def _register_cjk_fonts() -> None:
 _FONTS_READY = False
 
 
-def chart_mimebundle(chart: alt.TopLevelMixin | dict, alt_text: str) -> dict[str, Any]:
-    """Return the HTML/PDF/PNG mimebundle for ``chart`` (see module docstring)."""
+def chart_mimebundle(
+    chart: alt.TopLevelMixin | dict, alt_text: str, source: str | list[str] | None = None
+) -> dict[str, Any]:
+    """Return the HTML/PDF/PNG mimebundle for ``chart`` (see module docstring).
+
+    ``source`` (default: the edition's :meth:`Edition.source_lines`) is drawn inside the
+    chart, under it.
+    """
     global _FONTS_READY
     import vl_convert as vlc
 
     if not _FONTS_READY:
         _register_cjk_fonts()
         _FONTS_READY = True
-    spec = _spec(chart)
+    spec = _spec(chart, edition().source_lines() if source is None else source)
     chart_id = _content_id("vl", spec)
     png = vlc.vegalite_to_png(spec, scale=2)
     pdf = canonical_pdf(vlc.vegalite_to_pdf(spec))
@@ -308,23 +392,27 @@ def show_chart(
     return number
 
 
-def table_mimebundle(df: pd.DataFrame, *, collapsed: bool = False, summary: str = "") -> dict:
-    """HTML (escaped) and LaTeX representations of a small table."""
+def table_mimebundle(
+    df: pd.DataFrame, *, collapsed: bool = False, summary: str = "", source: str | None = None
+) -> dict:
+    """HTML (escaped) and LaTeX representations of a small table, each ending with the
+    ``source`` line (default: the edition's :meth:`Edition.source_line`)."""
+    source = edition().source_line() if source is None else source
     frame = df.copy()
     frame.columns = [str(c) for c in frame.columns]
     html_table = frame.to_html(
         index=False, escape=True, border=0, classes=["table", "data-table"], na_rep=""
     )
+    if source:
+        html_table += f'<p class="table-source">{html.escape(source)}</p>'
     if collapsed:
         html_table = (
             f'<details class="data-table"><summary>{html.escape(summary or "Show the data")}'
             f"</summary>{html_table}</details>"
         )
-    return {
-        "text/html": html_table,
-        "text/markdown": markdown_table(frame),
-        "text/plain": frame.to_string(index=False),
-    }
+    markdown = markdown_table(frame) + (f"\n\n*{md_escape(source)}*" if source else "")
+    plain = frame.to_string(index=False) + (f"\n{source}" if source else "")
+    return {"text/html": html_table, "text/markdown": markdown, "text/plain": plain}
 
 
 def markdown_table(df: pd.DataFrame, max_rows: int = 80) -> str:

@@ -55,6 +55,9 @@ def test_headline_findings() -> None:
     assert f["survey_not_straightforward_share"] == pytest.approx(33.3)
     assert f["at_risk_survey_respondents"] == 1
     assert f["drivers_no_answer"] == 1
+    # denominators: the respondents who answered each question
+    assert f["drivers_answered"] == 3
+    assert f["at_risk_answered"] == 4
     labels = [d["label"] for d in f["straightforward_counts"]]
     assert labels == [
         "Not at all straightforward",

@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import pandas as pd
+import pytest
 
 from pipeline.triangulation.chapter import (
     countries_text,
+    organisation_labels,
     outliers_table,
     scatter_table,
     spearman_display,
     unmatched_display,
+    with_labels,
 )
 from pipeline.triangulation.findings import TriangulationResult
 
@@ -105,3 +108,35 @@ def test_unmatched_display_names_the_closest_entry() -> None:
         "closest registry name",
         "similarity",
     ]
+
+
+def _named_orgs() -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "org_id": ["o1", "o2", "o3", "o4", "o1"],
+            "name": ["University of Cambridge", "Oxford", "Tsinghua", "Imperial", "dup"],
+            "country": ["GB", "GB", "CN", "GB", "GB"],
+        }
+    )
+
+
+def test_synthetic_edition_shows_pseudonyms_except_the_brief_s_names() -> None:
+    labels = organisation_labels(_named_orgs(), synthetic=True, keep=["University of Cambridge"])
+    assert labels == {
+        "o1": "University of Cambridge",
+        "o2": "UK organisation 1",
+        "o3": "China organisation 1",
+        "o4": "UK organisation 2",
+    }
+    many = pd.DataFrame({"org_id": ["o4", "o2"], "name": ["Imperial", "Oxford"], "centres": [9, 5]})
+    shown = with_labels(many, labels)
+    assert list(shown["name"]) == ["UK organisation 2", "UK organisation 1"]
+    assert "Oxford" not in shown.to_string() and "Imperial" not in shown.to_string()
+    assert list(shown["centres"]) == [9, 5]
+
+
+def test_real_inputs_keep_registry_names_and_unlabelled_rows_fail() -> None:
+    labels = organisation_labels(_named_orgs(), synthetic=False)
+    assert labels["o2"] == "Oxford" and labels["o3"] == "Tsinghua"
+    with pytest.raises(KeyError, match="o9"):
+        with_labels(pd.DataFrame({"org_id": ["o9"], "name": ["Somewhere"]}), labels)

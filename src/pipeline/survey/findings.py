@@ -93,6 +93,8 @@ def _driver_findings(responses: pd.DataFrame, answers_long: pd.DataFrame) -> dic
     }
     if f"{key}_n" in responses:
         out["drivers_no_answer"] = int((responses[f"{key}_n"] == 0).sum())
+        # the denominator of every driver share (pipeline.disclosure, rule 4)
+        out["drivers_answered"] = int((responses[f"{key}_n"] > 0).sum())
     return out
 
 
@@ -101,6 +103,7 @@ def _risk_findings(responses: pd.DataFrame) -> dict[str, Any]:
     risk = responses.get(_key_of(scale="yes_no_pnts"), pd.Series(dtype=object))
     return {
         "at_risk_survey_respondents": int((risk == labels[0]).sum()),
+        "at_risk_answered": int(risk.notna().sum()),
         "at_risk_counts": _counts(risk, labels),
     }
 

@@ -11,22 +11,52 @@ from typing import Any
 
 import pandas as pd
 
+from pipeline.disclosure import SHOWN, share_of
 from pipeline.report import md_escape
-from pipeline.synthesis.schemas import GOOD_PRACTICE_GROUPS
+from pipeline.synthesis.schemas import GOOD_PRACTICE_GROUPS, LEVEL_SCORE, LEVELS, NOT_MEASURED
 
 __all__ = [
     "benefits_risks_display",
     "good_practices_table",
+    "level_scale_text",
     "lower_first",
     "name_list",
     "recommendations_table",
+    "share_phrase",
     "share_text",
 ]
 
 
-def share_text(share: float) -> str:
-    """A share (fraction) as a whole percentage, ``"not asked"`` when missing."""
-    return "not asked" if pd.isna(share) else f"{100 * share:.0f}%"
+def share_text(row: Any, source: str, *, with_count: bool = True) -> str:
+    """One source's share of a benefits-and-risks row as text, as disclosure control allows.
+
+    ``source`` is ``"survey"`` or ``"interview"``. Shown: ``"88% (37 of 42)"`` (or ``"88%"``
+    without the count); hidden: ``"hidden (<5 of 41)"``; not asked: ``"not asked"``.
+    """
+    status = getattr(row, f"{source}_status")
+    if status == NOT_MEASURED:
+        return "not asked"
+    pct = f"{100 * getattr(row, f'{source}_share'):.0f}%" if status == SHOWN else "hidden"
+    return f"{pct} ({getattr(row, f'{source}_label')})" if with_count else pct
+
+
+def share_phrase(row: Any, source: str, people: str) -> str:
+    """A source's share written into a sentence: ``"2% of survey respondents (1 of 42)"``;
+    hidden, ``"a hidden share of interviews (<5 of 40)"``; ``"not asked of ..."`` when the
+    source did not measure the theme. ``people`` names the denominator's people."""
+    status = getattr(row, f"{source}_status")
+    if status == NOT_MEASURED:
+        return f"not asked of {people}"
+    label = getattr(row, f"{source}_label")
+    if status != SHOWN:
+        return f"a hidden share of {people} ({label})"
+    return f"{100 * getattr(row, f'{source}_share'):.0f}% of {people} ({label})"
+
+
+def level_scale_text() -> str:
+    """The literature's scale as prose: ``"1 (low) to 3 (high)"``."""
+    first, last = LEVELS[0], LEVELS[-1]
+    return f"{LEVEL_SCORE[first]} ({first}) to {LEVEL_SCORE[last]} ({last})"
 
 
 def lower_first(label: str) -> str:
@@ -44,14 +74,15 @@ def name_list(items: list[str]) -> str:
 
 
 def benefits_risks_display(evidence: pd.DataFrame) -> pd.DataFrame:
-    """The benefits-and-risks table with English headers and shares as percentages."""
+    """The benefits-and-risks table with English headers; shares with their denominators."""
+    rows = list(evidence.itertuples(index=False))
     return pd.DataFrame(
         {
             "Theme": evidence["label"],
             "Kind": evidence["kind"],
             "Literature emphasis": evidence["literature"],
-            "Survey share": [share_text(x) for x in evidence["survey_share"]],
-            "Interview share": [share_text(x) for x in evidence["interview_share"]],
+            "Survey share": [share_text(r, "survey") for r in rows],
+            "Interview share": [share_text(r, "interview") for r in rows],
             "Literature against those consulted": evidence["comparison"],
         }
     )
@@ -77,12 +108,15 @@ def good_practices_table(
     code_counts: pd.DataFrame | None = None,
     n_interviews: int | None = None,
     group_order: tuple[str, ...] | None = None,
+    k: int = 5,
 ) -> pd.DataFrame:
     """Good practices by group, with the share of interviews raising the linked code.
 
     Columns ``Group, Practice`` and, when ``code_counts``/``n_interviews`` are given,
-    ``Interviews raising it`` (a share of interviews as a rounded percentage, blank when the
-    practice has no code). Rows follow ``group_order`` (default: the synthesis order), then id.
+    ``Interviews raising it``: the share of all interviews with its count (``"42% (17 of
+    40)"``), hidden below ``k`` as the interview chapter hides it (:mod:`pipeline.disclosure`),
+    blank when the practice has no code. Rows follow ``group_order`` (default: the synthesis
+    order), then id.
     """
     if group_order is None:
         group_order = GOOD_PRACTICE_GROUPS
@@ -97,7 +131,7 @@ def good_practices_table(
         def share(code: Any) -> str:
             if pd.isna(code) or code not in counts:
                 return ""
-            return f"{100 * counts[code] / n_interviews:.0f}%"
+            return share_of(counts[code], n_interviews, k).text()
 
         out["Interviews raising it"] = [share(c) for c in df["code_id"]]
     return out

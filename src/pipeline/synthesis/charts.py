@@ -14,7 +14,7 @@ import pandas as pd
 from pipeline import theme
 from pipeline.synthesis.chapter import share_text
 from pipeline.synthesis.findings import is_illustrative
-from pipeline.synthesis.schemas import LEVEL_SCORE, LEVELS, NOT_MEASURED, SOURCES
+from pipeline.synthesis.schemas import HIDDEN, LEVEL_SCORE, LEVELS, NOT_MEASURED, SOURCES
 
 __all__ = [
     "LEVEL_COLOURS",
@@ -24,35 +24,37 @@ __all__ = [
     "recommendations_chart",
 ]
 
-#: Sequential blues for low / medium / high, plus grey for "not measured".
+#: Sequential blues for low / medium / high, grey for "not measured", and the suppressed-cell
+#: fill of every chapter for a count hidden by disclosure control.
 LEVEL_COLOURS: dict[str, str] = {
     "low": theme.BLUES[0],
     "medium": theme.BLUES[3],
     "high": theme.BLUES[6],
     NOT_MEASURED: theme.NOT_MEASURED_GREY,
+    HIDDEN: theme.SUPPRESSED_FILL,
 }
 
 
 def benefits_risks_long(table: pd.DataFrame) -> pd.DataFrame:
-    """The table in long form for the dot matrix: ``label, kind, row, source, level, score, text``."""
+    """The table in long form for the dot matrix.
+
+    Columns ``label, kind, row, source, level, score, text, value``: ``text`` is what the
+    cell shows (the literature's level, or a share as a percentage, ``"hidden"`` for a count
+    hidden by disclosure control), ``value`` the same with its denominator (``"88% (37 of
+    42)"``, ``"hidden (<5 of 41)"``) for tooltips and the data under the figure.
+    """
     rows = []
     for r in table.itertuples(index=False):
         row_label = f"{r.label} ({r.kind})"
-        rows.append((r.label, r.kind, row_label, SOURCES[0], r.literature, r.literature))
-        rows.append(
-            (r.label, r.kind, row_label, SOURCES[1], r.survey_level, share_text(r.survey_share))
-        )
-        rows.append(
-            (
-                r.label,
-                r.kind,
-                row_label,
-                SOURCES[2],
-                r.interview_level,
-                share_text(r.interview_share),
-            )
-        )
-    out = pd.DataFrame(rows, columns=["label", "kind", "row", "source", "level", "text"])
+        rows.append((r.label, r.kind, row_label, SOURCES[0], r.literature, r.literature, ""))
+        for source, name, level in (
+            (SOURCES[1], "survey", r.survey_level),
+            (SOURCES[2], "interview", r.interview_level),
+        ):
+            short = share_text(r, name, with_count=False)
+            rows.append((r.label, r.kind, row_label, source, level, short, share_text(r, name)))
+    out = pd.DataFrame(rows, columns=["label", "kind", "row", "source", "level", "text", "value"])
+    out["value"] = [v or t for v, t in zip(out["value"], out["text"], strict=True)]
     out["score"] = out["level"].map(LEVEL_SCORE).fillna(0).astype(int)
     return out
 
@@ -60,7 +62,7 @@ def benefits_risks_long(table: pd.DataFrame) -> pd.DataFrame:
 def benefits_risks_chart(long: pd.DataFrame, width: int = 330) -> alt.LayerChart:
     """Heat-map style dot matrix: themes down, sources across, shade = low/medium/high."""
     order = list(dict.fromkeys(long["row"]))
-    domain = [*LEVELS, NOT_MEASURED]
+    domain = [*LEVELS, NOT_MEASURED] + ([HIDDEN] if (long["level"] == HIDDEN).any() else [])
     base = alt.Chart(long).encode(
         x=alt.X("source:N", sort=list(SOURCES), title=None, axis=alt.Axis(labelAngle=0)),
         y=alt.Y("row:N", sort=order, title=None, axis=alt.Axis(labelLimit=320)),
@@ -75,7 +77,7 @@ def benefits_risks_chart(long: pd.DataFrame, width: int = 330) -> alt.LayerChart
             alt.Tooltip("label:N", title="Theme"),
             alt.Tooltip("source:N", title="Source"),
             alt.Tooltip("level:N", title="Prominence"),
-            alt.Tooltip("text:N", title="Value"),
+            alt.Tooltip("value:N", title="Value"),
         ],
     )
     labels = base.mark_text(fontSize=11).encode(

@@ -14,6 +14,11 @@ Which survey item and which interview code stand for a theme is data too
 (``data/reference/evidence_themes.csv``). Survey and interview shares are put on the same
 ``low / medium / high`` bands as the literature coding (thresholds are parameters), so the
 sources can be compared; the shares themselves stay in the table.
+
+Every survey and interview share passes through :mod:`pipeline.disclosure` with the same
+status the survey and interview chapters give the same count, so a cell hidden there is
+hidden here too, with everything computed from it (share, band); each share keeps its
+denominator (those who answered the question, or all interviews).
 """
 
 from __future__ import annotations
@@ -24,30 +29,43 @@ from typing import Any
 
 import pandas as pd
 
+from pipeline.disclosure import SHOWN, Share, share_of, subset_status
+from pipeline.interviews.schemas import AT_RISK_CODE
 from pipeline.synthesis.read import SynthesisInputError
-from pipeline.synthesis.schemas import GOOD_PRACTICE_GROUPS, KINDS, LEVEL_SCORE, NOT_MEASURED
+from pipeline.synthesis.schemas import (
+    GOOD_PRACTICE_GROUPS,
+    HIDDEN,
+    KINDS,
+    LEVEL_SCORE,
+    LEVELS,
+    NOT_MEASURED,
+    UNCERTAIN,
+)
 
 __all__ = [
+    "QUICK_WIN_MIN",
     "agreement_summary",
     "band",
     "benefits_risks_table",
     "good_practices_by_group",
     "interview_theme_shares",
     "is_illustrative",
+    "quick_wins",
     "survey_theme_shares",
     "synthesis_findings",
 ]
 
-SURVEY_SHARE_COLUMNS = ["theme", "survey_raising", "survey_base", "survey_share"]
-INTERVIEW_SHARE_COLUMNS = ["theme", "interviews_raising", "interviews_base", "interview_share"]
+_SHARE_FIELDS = ("raising", "base", "share", "status", "min", "max", "label")
+SURVEY_SHARE_COLUMNS = ["theme", *(f"survey_{c}" for c in _SHARE_FIELDS)]
+INTERVIEW_SHARE_COLUMNS = ["theme", *(f"interview_{c}" for c in _SHARE_FIELDS)]
 EVIDENCE_COLUMNS = [
     "theme",
     "label",
     "kind",
     "literature",
-    "survey_share",
+    *SURVEY_SHARE_COLUMNS[1:],
     "survey_level",
-    "interview_share",
+    *INTERVIEW_SHARE_COLUMNS[1:],
     "interview_level",
     "consulted_level",
     "comparison",
@@ -68,6 +86,17 @@ def synthesis_findings(
 def is_illustrative(recommendations: pd.DataFrame) -> bool:
     """True when any recommendation's scores are marked ``illustrative``."""
     return bool((recommendations["score_status"] == "illustrative").any())
+
+
+#: Feasibility and impact both at least this high place a recommendation in the upper-right
+#: corner of the chart (a "quick win" on the five-point scales).
+QUICK_WIN_MIN = 4
+
+
+def quick_wins(recommendations: pd.DataFrame, minimum: int = QUICK_WIN_MIN) -> pd.DataFrame:
+    """The recommendations whose feasibility and impact are both at least ``minimum``, by id."""
+    keep = (recommendations["feasibility"] >= minimum) & (recommendations["impact"] >= minimum)
+    return recommendations[keep].sort_values("id", kind="stable").reset_index(drop=True)
 
 
 def good_practices_by_group(good_practices: pd.DataFrame) -> pd.DataFrame:
@@ -100,35 +129,74 @@ def _counts_list(entries: Any) -> dict[str, int]:
     return {str(e["label"]): int(e["count"]) for e in entries}
 
 
-def _answered(counts: Mapping[str, int], no_answer: str) -> int:
-    return sum(v for lab, v in counts.items() if lab != no_answer)
-
-
 def _missing_item(theme: str, question: str, item: str) -> SynthesisInputError:
     return SynthesisInputError(
         f"evidence themes: theme {theme}: survey {question} {item!r} not in the survey findings"
     )
 
 
-def _survey_counts(t: Any, survey: Mapping[str, Any]) -> tuple[float, float]:
-    """``(respondents raising the theme, respondents answering)`` for one theme row ``t``.
+def _survey_share(t: Any, survey: Mapping[str, Any], k: int) -> Share | None:
+    """The share of respondents raising theme row ``t``, hidden as the survey chapter hides it.
 
-    ``survey`` holds the survey findings reshaped by :func:`survey_theme_shares`.
+    ``survey`` holds the survey findings reshaped by :func:`survey_theme_shares`. A challenge
+    is the sum of the agreeing answers of a line whose base is shown, so it takes the status
+    :func:`pipeline.disclosure.subset_status` gives it; the felt-at-risk count is one of the
+    whole-sample exceptions. ``None`` when the survey did not ask about the theme.
     """
     if t.survey_question == "driver":
         if t.survey_item not in survey["drivers"]:
             raise _missing_item(t.theme, "driver", t.survey_item)
-        return survey["drivers"][t.survey_item], survey["driver_base"]
+        return share_of(survey["drivers"][t.survey_item], survey["driver_base"], k)
     if t.survey_question == "challenge":
         if t.survey_item not in survey["likert"]:
             raise _missing_item(t.theme, "challenge", t.survey_item)
         counts = _counts_list(survey["likert"][t.survey_item])
-        raising = sum(v for lab, v in counts.items() if lab in survey["agree_labels"])
-        return raising, _answered(counts, survey["no_answer"])
+        line = {lab: v for lab, v in counts.items() if lab != survey["no_answer"]}
+        members = [lab in survey["agree_labels"] for lab in line]
+        values = list(line.values())
+        status = subset_status(values, members, k, groups=members)
+        raising = sum(v for v, m in zip(values, members, strict=True) if m)
+        return share_of(raising, sum(values), k, status=status)
     if t.survey_question == "at_risk":
         counts = _counts_list(survey["at_risk_counts"])
-        return counts.get(survey["at_risk_label"], 0), _answered(counts, survey["no_answer"])
-    return math.nan, math.nan
+        answered = sum(v for lab, v in counts.items() if lab != survey["no_answer"])
+        return share_of(counts.get(survey["at_risk_label"], 0), answered, k, exempt=True)
+    return None
+
+
+def _share_row(prefix: str, theme: str, share: Share | None) -> dict[str, Any]:
+    """One theme's share columns: count (missing when hidden), base, share, status, bounds
+    and the count as text (``"37 of 42"``, ``"<5 of 41"``)."""
+    if share is None:
+        return {
+            "theme": theme,
+            f"{prefix}_raising": None,
+            f"{prefix}_base": None,
+            f"{prefix}_share": math.nan,
+            f"{prefix}_status": NOT_MEASURED,
+            f"{prefix}_min": math.nan,
+            f"{prefix}_max": math.nan,
+            f"{prefix}_label": "",
+        }
+    low, high = share.bounds
+    return {
+        "theme": theme,
+        f"{prefix}_raising": share.count,
+        f"{prefix}_base": share.base,
+        f"{prefix}_share": share.value,
+        f"{prefix}_status": share.status,
+        f"{prefix}_min": low,
+        f"{prefix}_max": high,
+        f"{prefix}_label": share.count_text(),
+    }
+
+
+def _share_frame(rows: list[dict[str, Any]], columns: list[str]) -> pd.DataFrame:
+    """The rows as a frame whose counts and bases are nullable integers."""
+    df = pd.DataFrame(rows, columns=columns)
+    for col in columns[1:3]:
+        df[col] = df[col].astype("Int64")
+    return df
 
 
 def survey_theme_shares(
@@ -137,14 +205,17 @@ def survey_theme_shares(
     agree_labels: tuple[str, ...] | None = None,
     at_risk_label: str | None = None,
     no_answer: str = "No answer",
+    k: int = 5,
 ) -> pd.DataFrame:
-    """Survey share per theme: ``theme, survey_raising, survey_base, survey_share``.
+    """Survey share per theme, through :mod:`pipeline.disclosure` (columns :data:`SURVEY_SHARE_COLUMNS`).
 
     ``survey_findings`` is the survey chapter's findings dict (:mod:`pipeline.survey.findings`).
     Drivers: respondents choosing the item over respondents who chose any driver.
     Challenges: respondents in ``agree_labels`` over those who answered the item.
     At risk: respondents answering ``at_risk_label`` over those who answered.
-    Themes the survey did not ask about get NaN.
+    A hidden count has no ``survey_raising`` and a NaN ``survey_share``; ``survey_min`` and
+    ``survey_max`` bound what the rule lets a reader know of the share. Themes the survey did
+    not ask about have status ``not measured``.
     """
     if agree_labels is None or at_risk_label is None:
         from pipeline.survey.instrument import load_scales
@@ -152,60 +223,51 @@ def survey_theme_shares(
         scales = load_scales()
         agree_labels = agree_labels or tuple(scales["agreement5"].labels[-2:])
         at_risk_label = at_risk_label or scales["yes_no_pnts"].labels[0]
+    responses = int(survey_findings["survey_responses"])
     survey = {
         "drivers": {
             d["driver"]: int(d["count"]) for d in survey_findings.get("drivers_ranked", [])
         },
-        "driver_base": int(survey_findings["survey_responses"])
-        - int(survey_findings.get("drivers_no_answer", 0)),
+        "driver_base": int(
+            survey_findings.get(
+                "drivers_answered", responses - int(survey_findings.get("drivers_no_answer", 0))
+            )
+        ),
         "likert": survey_findings.get("challenges_likert", {}),
         "at_risk_counts": survey_findings.get("at_risk_counts", {}),
         "agree_labels": agree_labels,
         "at_risk_label": at_risk_label,
         "no_answer": no_answer,
     }
-    rows = []
-    for t in themes.itertuples(index=False):
-        k, n = _survey_counts(t, survey)
-        share = k / n if not math.isnan(n) and n > 0 else math.nan
-        rows.append(
-            {"theme": t.theme, "survey_raising": k, "survey_base": n, "survey_share": share}
-        )
-    return pd.DataFrame(rows, columns=SURVEY_SHARE_COLUMNS)
+    rows = [_share_row("survey", t.theme, _survey_share(t, survey, k)) for t in themes.itertuples()]
+    return _share_frame(rows, SURVEY_SHARE_COLUMNS)
 
 
 def interview_theme_shares(
-    code_counts: pd.DataFrame, n_interviews: int, themes: pd.DataFrame
+    code_counts: pd.DataFrame, n_interviews: int, themes: pd.DataFrame, k: int = 5
 ) -> pd.DataFrame:
-    """Interview share per theme: ``theme, interviews_raising, interviews_base, interview_share``.
+    """Interview share per theme, through :mod:`pipeline.disclosure` (:data:`INTERVIEW_SHARE_COLUMNS`).
 
     ``code_counts`` has ``code_id`` and ``interviews_total`` (interviews raising the code),
-    as in ``interviews_code_counts.parquet``.
+    as in ``interviews_code_counts.parquet``. The base is every interview; a code raised in 1
+    to ``k - 1`` interviews is hidden, except the felt-at-risk code (a whole-sample exception).
     """
     if "code_id" not in code_counts or "interviews_total" not in code_counts:
         raise SynthesisInputError("interview code counts: need columns code_id, interviews_total")
     counts = dict(zip(code_counts["code_id"], code_counts["interviews_total"], strict=True))
     rows = []
     for t in themes.itertuples(index=False):
-        if not t.interview_code_id:
-            k: float = math.nan
-        elif t.interview_code_id not in counts:
+        share = None
+        if t.interview_code_id and t.interview_code_id not in counts:
             raise SynthesisInputError(
                 f"evidence themes: theme {t.theme}: interview code {t.interview_code_id!r} "
                 "not in the interview code counts"
             )
-        else:
-            k = int(counts[t.interview_code_id])
-        share = k / n_interviews if n_interviews and not math.isnan(k) else math.nan
-        rows.append(
-            {
-                "theme": t.theme,
-                "interviews_raising": k,
-                "interviews_base": n_interviews,
-                "interview_share": share,
-            }
-        )
-    return pd.DataFrame(rows, columns=INTERVIEW_SHARE_COLUMNS)
+        if t.interview_code_id and n_interviews:
+            exempt = t.interview_code_id == AT_RISK_CODE
+            share = share_of(counts[t.interview_code_id], n_interviews, k, exempt=exempt)
+        rows.append(_share_row("interview", t.theme, share))
+    return _share_frame(rows, INTERVIEW_SHARE_COLUMNS)
 
 
 # ------------------------------------------------------------------ benefits against risks
@@ -232,23 +294,48 @@ def _themes_with_literature(literature: pd.DataFrame, themes: pd.DataFrame) -> p
     return df.drop(columns="kind_lit").rename(columns={"emphasis": "literature"})
 
 
-def _consulted(row: pd.Series) -> str:
-    """The higher of the survey and interview levels (``not measured`` when neither is)."""
-    levels = [v for v in (row["survey_level"], row["interview_level"]) if v in LEVEL_SCORE]
-    return max(levels, key=LEVEL_SCORE.__getitem__) if levels else NOT_MEASURED
-
-
-def _compare(row: pd.Series) -> str:
-    """Whether the literature stresses a theme more than, as much as, or less than those
-    consulted."""
-    if row["consulted_level"] not in LEVEL_SCORE:
+def _level(status: str, share: float, low: float, high: float) -> str:
+    """The band of a shown share; ``hidden`` for a hidden count; ``not measured``."""
+    if status == NOT_MEASURED:
         return NOT_MEASURED
-    diff = LEVEL_SCORE[row["literature"]] - LEVEL_SCORE[row["consulted_level"]]
-    if diff > 0:
-        return "literature stresses more"
-    if diff < 0:
-        return "consultations stress more"
-    return "similar"
+    if status != SHOWN:
+        return HIDDEN
+    return band(share, low, high)
+
+
+def _consulted_range(row: Any, low: float, high: float) -> tuple[int, int] | None:
+    """Lowest and highest score the more prominent consulted source can have.
+
+    Each measured source contributes the bands of its bounds (exact for a shown share; for a
+    hidden count, the range the rule allows), so a hidden count never decides a level that a
+    count it could have been would change. ``None`` when no source measured the theme.
+    """
+    ranges = [
+        (LEVEL_SCORE[band(lo, low, high)], LEVEL_SCORE[band(hi, low, high)])
+        for lo, hi in ((row.survey_min, row.survey_max), (row.interview_min, row.interview_max))
+        if not pd.isna(lo)
+    ]
+    if not ranges:
+        return None
+    return max(r[0] for r in ranges), max(r[1] for r in ranges)
+
+
+def _consulted_and_comparison(row: Any, low: float, high: float) -> tuple[str, str]:
+    """The consulted level (the higher of survey and interviews) and how the literature's
+    emphasis compares with it: more, similar, less, or cannot tell (hidden counts)."""
+    rng = _consulted_range(row, low, high)
+    if rng is None:
+        return NOT_MEASURED, NOT_MEASURED
+    lo, hi = rng
+    level = LEVELS[lo - 1] if lo == hi else UNCERTAIN
+    lit = LEVEL_SCORE[row.literature]
+    if lit > hi:
+        return level, "literature stresses more"
+    if lit < lo:
+        return level, "consultations stress more"
+    if lo == hi:
+        return level, "similar"
+    return level, UNCERTAIN
 
 
 def benefits_risks_table(
@@ -261,19 +348,30 @@ def benefits_risks_table(
 ) -> pd.DataFrame:
     """One row per theme: how prominent it is in the literature, the survey and the interviews.
 
-    Columns: ``theme, label, kind, literature, survey_share, survey_level, interview_share,
-    interview_level, consulted_level, comparison``. ``consulted_level`` is the higher of the
-    survey and interview levels; ``comparison`` says whether the literature stresses the theme
-    more than, about as much as, or less than the people consulted. Sorted by kind, then by
-    literature emphasis (high first), then label.
+    Columns :data:`EVIDENCE_COLUMNS`. A source's level is the band of its share, ``hidden``
+    when the count is hidden (:mod:`pipeline.disclosure`) and ``not measured`` when the
+    source did not ask. ``consulted_level`` is the higher of the survey and interview levels,
+    judged from what a reader may know of each share (``cannot tell`` when a hidden count
+    leaves it open); ``comparison`` says whether the literature stresses the theme more than,
+    about as much as, or less than the people consulted. Sorted by kind, then by literature
+    emphasis (high first), then label.
     """
+    if not 0 <= low <= high <= 1:
+        raise ValueError("thresholds must satisfy 0 <= low <= high <= 1")
     df = _themes_with_literature(literature, themes)
-    df = df.merge(survey[["theme", "survey_share"]], on="theme", how="left")
-    df = df.merge(interviews[["theme", "interview_share"]], on="theme", how="left")
-    df["survey_level"] = [band(s, low, high) for s in df["survey_share"]]
-    df["interview_level"] = [band(s, low, high) for s in df["interview_share"]]
-    df["consulted_level"] = df.apply(_consulted, axis=1)
-    df["comparison"] = df.apply(_compare, axis=1)
+    df = df.merge(survey, on="theme", how="left")
+    df = df.merge(interviews, on="theme", how="left")
+    df["survey_level"] = [
+        _level(st, sh, low, high)
+        for st, sh in zip(df["survey_status"], df["survey_share"], strict=True)
+    ]
+    df["interview_level"] = [
+        _level(st, sh, low, high)
+        for st, sh in zip(df["interview_status"], df["interview_share"], strict=True)
+    ]
+    pairs = [_consulted_and_comparison(r, low, high) for r in df.itertuples(index=False)]
+    df["consulted_level"] = [p[0] for p in pairs]
+    df["comparison"] = [p[1] for p in pairs]
     df["_k"] = df["kind"].map({k: i for i, k in enumerate(KINDS)})
     df["_e"] = -df["literature"].map(LEVEL_SCORE)
     df = df.sort_values(["_k", "_e", "label"], kind="stable").drop(columns=["_k", "_e"])
@@ -283,16 +381,20 @@ def benefits_risks_table(
 def agreement_summary(table: pd.DataFrame, rare_below: float = 0.2) -> dict[str, Any]:
     """Where the sources agree and differ, as lists of theme labels (in table order).
 
-    ``rarely_reported``: risks whose measured shares in every consulted source are below
-    ``rare_below``. Also the mean literature and consulted scores by kind (1 = low, 3 = high).
+    ``rarely_reported``: risks whose share in every consulted source that measured them is
+    known to be below ``rare_below`` (for a hidden count, every count the rule allows is).
+    ``uncertain``: themes whose comparison hidden counts leave open. Also the mean literature
+    and consulted scores by kind (1 = low, 3 = high), over the themes whose consulted level
+    is known.
     """
     out: dict[str, Any] = {}
     for key in ("literature stresses more", "similar", "consultations stress more"):
         out[key.replace(" ", "_")] = table.loc[table["comparison"] == key, "label"].tolist()
+    out["uncertain"] = table.loc[table["comparison"] == UNCERTAIN, "label"].tolist()
     rare = []
     for row in table[table["kind"] == "risk"].itertuples(index=False):
-        shares = [s for s in (row.survey_share, row.interview_share) if not pd.isna(s)]
-        if shares and max(shares) < rare_below:
+        highs = [h for h in (row.survey_max, row.interview_max) if not pd.isna(h)]
+        if highs and max(highs) < rare_below:
             rare.append(row.label)
     out["rarely_reported"] = rare
     for kind in KINDS:

@@ -40,6 +40,10 @@ SURVEY_QUESTIONS: tuple[str, ...] = ("driver", "challenge", "at_risk")
 SOURCES: tuple[str, ...] = ("Literature review", "Survey", "Interviews")
 #: Level of a theme a source was not asked about.
 NOT_MEASURED = "not measured"
+#: Level of a source whose count is hidden by disclosure control (pipeline.disclosure).
+HIDDEN = "hidden"
+#: A consulted level or comparison that hidden counts leave open.
+UNCERTAIN = "cannot tell"
 
 LITERATURE_COLUMNS: tuple[str, ...] = ("theme", "kind", "emphasis", "basis")
 EVIDENCE_THEME_COLUMNS: tuple[str, ...] = (

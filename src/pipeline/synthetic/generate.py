@@ -45,8 +45,8 @@ from pipeline.synthetic.scenario import (
 
 EDITION_YAML = """\
 # This folder holds the SYNTHETIC reference edition of every input.
-# Replace the files with real ones (see README.md) and delete this file, or set
-# synthetic: false, so that the book no longer shows the synthetic-data banner.
+# Replace the files with real ones (see README.md), then set synthetic: false and a
+# label of your own: the banner and the source line under every chart and table follow.
 synthetic: true
 label: Synthetic reference edition
 generator: python -m pipeline reference generate --seed {seed}

@@ -13,10 +13,12 @@ from pipeline.triangulation.findings import TriangulationResult, describe_rho, s
 __all__ = [
     "COUNTRY_LABELS",
     "countries_text",
+    "organisation_labels",
     "outliers_table",
     "scatter_table",
     "spearman_display",
     "unmatched_display",
+    "with_labels",
 ]
 
 #: Short English names of the countries the chapter mentions.
@@ -53,6 +55,44 @@ HEADERS = {
 def countries_text(codes: Iterable[str]) -> str:
     """``"the UK and China"``: the compared countries as escaped prose."""
     return " and ".join(md_escape({"GB": "the UK"}.get(c, COUNTRY_LABELS.get(c, c))) for c in codes)
+
+
+def organisation_labels(
+    organisations: pd.DataFrame, *, synthetic: bool, keep: Iterable[str] = ()
+) -> dict[str, str]:
+    """``org_id -> name`` to show for each organisation of ``organisations``, in its order.
+
+    On real inputs every organisation keeps its registry name. In a synthetic edition the
+    values beside a name are simulated, so a named real organisation would carry invented
+    claims ("many centres but few papers"): each is shown as a pseudonym numbered within its
+    country in the order given (``"UK organisation 3"``), except the names in ``keep`` (the
+    organisations the brief itself names).
+    """
+    kept = set(keep)
+    labels: dict[str, str] = {}
+    seen: dict[str, int] = {}
+    for org_id, name, country in organisations[["org_id", "name", "country"]].itertuples(
+        index=False
+    ):
+        if org_id in labels:
+            continue
+        if not synthetic or name in kept:
+            labels[org_id] = str(name)
+            continue
+        seen[country] = seen.get(country, 0) + 1
+        labels[org_id] = (
+            f"{COUNTRY_LABELS.get(country, country or 'Other')} organisation {seen[country]}"
+        )
+    return labels
+
+
+def with_labels(frame: pd.DataFrame, labels: dict[str, str]) -> pd.DataFrame:
+    """``frame`` with ``name`` replaced by the shown label of its ``org_id``; an organisation
+    without a label is an error (it would otherwise be shown under its real name)."""
+    missing = sorted(set(frame["org_id"]) - set(labels))
+    if missing:
+        raise KeyError(f"no display label for organisation(s) {missing[:3]}")
+    return frame.assign(name=frame["org_id"].map(labels))
 
 
 def scatter_table(frame: pd.DataFrame) -> pd.DataFrame:
