@@ -258,3 +258,20 @@ def test_dvc_exp_run_set_param_changes_only_that_value(tmp_path, key):
         assert len(diff) == 1 and diff[0].lstrip().startswith(key.rsplit(".", 1)[1] + ":"), diff
     apply_overrides(str(copy), [f"{key}={_hydra(value)}"])
     assert copy.read_text(encoding="utf-8") == original, "DVC rewrote params.yaml's layout"
+
+
+def test_the_trace_ignores_scratch_files_and_installation_metadata() -> None:
+    from pipeline.dag import trace_problems
+
+    spec = {"deps": ["data/raw/a.csv"], "outs": ["data/processed/b.parquet"]}
+    trace = {
+        "read": {
+            "data/raw/a.csv",
+            "src/pkg.egg-info/entry_points.txt",
+            "data/processed/.b.parquet.x1.tmp",
+            "data/raw/undeclared.csv",
+        },
+        "write": {"data/processed/b.parquet"},
+        "list": set(),
+    }
+    assert trace_problems("s", trace, spec) == ["s: reads data/raw/undeclared.csv undeclared"]

@@ -548,9 +548,12 @@ UNTRACKED_READS = ("params.yaml",)
 
 
 def _is_temporary(rel: str) -> bool:
-    """Scratch space: hidden files and folders (an atomic write's ``.name.XXXX.tmp``, a
-    cleaner's ``.biblio_clean_*`` working folder) are not the stage's inputs or outputs."""
-    return any(part.startswith(".") for part in rel.split("/"))
+    """Scratch space and installation metadata: hidden files and folders (an atomic write's
+    ``.name.XXXX.tmp``, a cleaner's ``.biblio_clean_*`` working folder) and the package's
+    ``*.egg-info``/``*.dist-info`` (read by ``importlib.metadata`` when a library looks up
+    entry points) are not the stage's inputs or outputs."""
+    parts = rel.split("/")
+    return any(p.startswith(".") or p.endswith((".egg-info", ".dist-info")) for p in parts)
 
 
 def trace_problems(stage: str, trace: dict[str, set[str]], spec: dict[str, Any]) -> list[str]:
