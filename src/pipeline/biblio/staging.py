@@ -82,6 +82,8 @@ def staging_dir(out: Path) -> Iterator[Path]:
         yield folder
     finally:
         shutil.rmtree(folder, ignore_errors=True)
+        with contextlib.suppress(OSError):  # still used by another run: leave it
+            base.rmdir()
 
 
 def publish(src: Path, out: Path) -> Path:
