@@ -127,7 +127,7 @@ _CHAPTERS: tuple[Stage, ...] = (
     ),
     Stage(
         "clean_interviews",
-        inputs=("raw.interviews", "reference.organisations"),
+        inputs=("raw.interviews", "reference.organisations", "review.approved_excerpts"),
         outputs=(*_proc("interviews"), "restricted.interviews"),
         findings=True,
     ),
