@@ -219,6 +219,9 @@ ENTRIES: dict[str, Entry] = {
     "reference.research_area_rules": _E(
         "reference", "research_area_rules.csv", "free-text research area -> topic, sector"
     ),
+    "reference.good_practice_resources": _E(
+        "reference", "good_practice_resources.csv", "resources the good practices name"
+    ),
     "reference.literature_themes": _E(
         "reference", "literature_themes.csv", "benefits and risks in the literature"
     ),
