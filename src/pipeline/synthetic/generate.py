@@ -76,7 +76,9 @@ def _generators(scale: int) -> dict[str, Generator]:
     return {
         "centres": lambda out, seed, scen: centres.generate(out, seed, scale=scale, scenario=scen),
         "survey": lambda out, seed, scen: survey.generate(out, seed, scenario=scen),
-        "interviews": lambda out, seed, scen: interviews.generate(out, seed, scenario=scen),
+        "interviews": lambda out, seed, scen: interviews.generate(
+            out, seed, scenario=scen, excerpts=True
+        ),
         "bibliometrics": lambda out, seed, scen: biblio.generate(out, seed, scenario=scen),
         "synthesis": lambda out, seed, _scen: recommendations.generate(out, seed),
         "workshop": lambda out, seed, _scen: workshop.generate(out, seed),

@@ -157,11 +157,16 @@ def _matrix_sheet(wb: Workbook, b: _Built) -> None:
 
 
 def generate(
-    out_dir: Path | str, seed: int = DEFAULT_SEED, scenario: str | Path | Scenario | None = None
+    out_dir: Path | str,
+    seed: int = DEFAULT_SEED,
+    scenario: str | Path | Scenario | None = None,
+    *,
+    excerpts: bool = False,
 ) -> list[Path]:
     """Write the synthetic export and codebook into ``out_dir``; return their paths (sorted).
 
-    ``scenario`` (default: the reference, the published figures) sets the calibration.
+    ``scenario`` (default: the reference, the published figures) sets the calibration; with
+    ``excerpts`` the coded excerpts are written too, into the ``excerpts/`` subfolder.
     """
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
@@ -177,5 +182,8 @@ def generate(
         timestamp=FIXED_TIME,
     )
     csv = atomic_write_csv(out / CODEBOOK_NAME, codebook_frame())
-    excerpts = atomic_write_csv(out / EXCERPTS_FOLDER / EXCERPTS_NAME, excerpts_frame(b.refs, seed))
-    return sorted([xlsx, csv, excerpts])
+    written = [xlsx, csv]
+    if excerpts:
+        frame = excerpts_frame(b.refs, seed)
+        written.append(atomic_write_csv(out / EXCERPTS_FOLDER / EXCERPTS_NAME, frame))
+    return sorted(written)
