@@ -31,6 +31,10 @@ COMMANDS: dict[tuple[str, ...], tuple[str, str]] = {
         "pipeline.literature.cli",
         "rewrite the reference edition of the library from the verified registry",
     ),
+    ("workshop", "clean"): (
+        "pipeline.workshop.cli",
+        "clean the workshop's scoring sheet (feasibility and impact of each recommendation)",
+    ),
     ("registers", "clean"): ("pipeline.registers.cli", "clean registers of listed organisations"),
     ("registers", "screen"): (
         "pipeline.registers.cli",
@@ -66,11 +70,17 @@ GROUP_HELP = {
     "biblio": "bibliometric exports",
     "literature": "the literature library (Phase 1 review)",
     "registers": "registers of listed organisations and the due-diligence screen",
+    "workshop": "the workshop's scoring of the recommendations",
     "plots": "DVC plots",
 }
 
 #: modules whose ``cli`` parses the sub-command word itself (``ingest ...``)
-KEEP_SUBCOMMAND = {"pipeline.biblio.cli", "pipeline.literature.cli", "pipeline.registers.cli"}
+KEEP_SUBCOMMAND = {
+    "pipeline.biblio.cli",
+    "pipeline.literature.cli",
+    "pipeline.registers.cli",
+    "pipeline.workshop.cli",
+}
 HELP = {"-h", "--help", "help"}
 
 

@@ -94,6 +94,9 @@ ENTRIES: dict[str, Entry] = {
         "raw.synthesis", "recommendations_SYNTHETIC_SCORES.csv", "scored recommendations"
     ),
     "raw.good_practices": _E("raw.synthesis", "good_practices.csv", "good practices"),
+    "raw.workshop": _E(
+        "raw", "workshop", "the workshop's scoring sheet (feasibility and impact, 1-5)"
+    ),
     "raw.edition": _E("raw", "EDITION.yaml", "whether the inputs are the synthetic edition"),
     "raw.literature": _E(
         "raw", "literature", "reference-manager exports (RIS, BibTeX, CSL-JSON) and a coding sheet"
@@ -191,6 +194,21 @@ ENTRIES: dict[str, Entry] = {
     "processed.registers_rejects": _E(
         "processed.registers", "registers_rejects.csv", "register rows set aside"
     ),
+    # ---------------------------------------------------------------- workshop
+    "processed.workshop": _E(
+        "processed", "workshop", "the workshop's cleaned scores, rejects and accounting"
+    ),
+    "processed.workshop_scores": _E(
+        "processed.workshop",
+        "workshop_scores.parquet",
+        "one row per participant and recommendation",
+    ),
+    "processed.workshop_rejects": _E(
+        "processed.workshop", "workshop_rejects.csv", "scoring rows set aside"
+    ),
+    "processed.workshop_accounting": _E(
+        "processed.workshop", "workshop_accounting.json", "scoring rows counted"
+    ),
     # ---------------------------------------------------------------- reference registries
     "reference.organisations": _E("reference", "organisations.csv", "organisation registry"),
     "reference.provinces": _E("reference", "provinces.csv", "Chinese province-level units"),
@@ -200,6 +218,9 @@ ENTRIES: dict[str, Entry] = {
     "reference.nsi_sectors": _E("reference", "nsi_sectors.csv", "national-security sectors"),
     "reference.research_area_rules": _E(
         "reference", "research_area_rules.csv", "free-text research area -> topic, sector"
+    ),
+    "reference.good_practice_resources": _E(
+        "reference", "good_practice_resources.csv", "resources the good practices name"
     ),
     "reference.literature_themes": _E(
         "reference", "literature_themes.csv", "benefits and risks in the literature"

@@ -128,7 +128,7 @@ _CHAPTERS: tuple[Stage, ...] = (
     ),
     Stage(
         "clean_interviews",
-        inputs=("raw.interviews", "reference.organisations"),
+        inputs=("raw.interviews", "reference.organisations", "review.approved_excerpts"),
         outputs=(*_proc("interviews"), "restricted.interviews"),
         findings=True,
     ),
@@ -249,6 +249,13 @@ _APPENDICES: tuple[Stage, ...] = (
 
 def _build_stages() -> tuple[Stage, ...]:
     notebooks = [s.name for s in (*_CHAPTERS, *_APPENDICES)]
+    workshop = Stage(
+        "clean_workshop",
+        inputs=("raw.workshop", "raw.recommendations"),
+        outputs=("processed.workshop", "restricted.workshop"),
+        command="python -m pipeline workshop clean",
+        module="pipeline.workshop.cli",
+    )
     merge = Stage(
         "findings",
         inputs=("metrics.stage_findings",),
@@ -277,7 +284,7 @@ def _build_stages() -> tuple[Stage, ...]:
         module="pipeline.book",
         uncached=("project.book_build", "project.edition_page", "project.vega_bundle"),
     )
-    return (*_CHAPTERS, merge, *_APPENDICES, plots, book)
+    return (workshop, *_CHAPTERS, merge, *_APPENDICES, plots, book)
 
 
 STAGES: tuple[Stage, ...] = _build_stages()

@@ -704,3 +704,68 @@ def decode_text(data: bytes) -> tuple[str, str, str | None]:
         f"not UTF-8 ({_where(bad[:1])}), nor GB18030 or Windows-1252; save the file as UTF-8",
         [bad[0][0]],
     )
+
+
+# ---------------------------------------------------------------------------- small sheets
+def _sheet_column(name: object) -> str:
+    return "_".join(str(name).strip().lower().replace("_", " ").split())
+
+
+def read_sheet_text(
+    path: str | os.PathLike[str], *, sheet: str, error: type[Exception] = ValueError
+) -> pd.DataFrame:
+    """A small sheet typed by people (CSV in UTF-8, or one sheet of an ``.xlsx``) as text.
+
+    Every cell is stripped text; column names are lower case with words joined by ``_``
+    (``"Organisation type"`` -> ``organisation_type``); ``source_row`` is the row number a
+    spreadsheet shows (header = 1); wholly blank rows are left out and counted in
+    ``attrs["blank_rows"]``. A workbook is read from its only sheet, else from the sheet named
+    ``sheet``. Anything unreadable raises ``error`` naming the file (and line or sheets).
+    """
+    import pandas as pd
+
+    p = Path(path)
+    if not p.is_file():
+        raise error(f"{p}: file not found")
+    if p.suffix.lower() == ".xlsx":
+        raw = _xlsx_sheet_text(p, sheet, error)
+    elif p.suffix.lower() == ".csv":
+        data = p.read_bytes()
+        try:
+            text = data.decode("utf-8-sig")
+        except UnicodeDecodeError as exc:
+            line = data[: exc.start].count(b"\n") + 1
+            raise error(
+                f"{p.name}: line {line}: not UTF-8 (byte {exc.start}); save the sheet as "
+                "CSV UTF-8 and run again"
+            ) from exc
+        try:
+            raw = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False)
+        except (pd.errors.EmptyDataError, pd.errors.ParserError) as exc:
+            raise error(f"{p.name}: not a readable CSV ({exc})") from exc
+    else:
+        raise error(f"{p.name}: not a CSV or XLSX file")
+    raw.columns = [_sheet_column(c) for c in raw.columns]
+    frame = raw.fillna("").astype(str).apply(lambda s: s.str.strip())
+    frame.insert(0, "source_row", range(2, len(frame) + 2))
+    blank = (frame.drop(columns="source_row") == "").all(axis=1)
+    rows = frame[~blank].reset_index(drop=True)
+    rows.attrs["blank_rows"] = int(blank.sum())
+    return rows
+
+
+def _xlsx_sheet_text(p: Path, sheet: str, error: type[Exception]) -> pd.DataFrame:
+    import pandas as pd
+
+    try:
+        check_xlsx(p)
+    except XlsxRefused as exc:
+        raise error(f"{p.name}: {exc}") from exc
+    sheets = pd.ExcelFile(p, engine="openpyxl").sheet_names
+    if len(sheets) != 1 and sheet not in sheets:
+        raise error(
+            f"{p.name}: {len(sheets)} sheets ({', '.join(sheets)}) and none is named "
+            f"{sheet!r}; rename the sheet to read {sheet!r}"
+        )
+    name = sheets[0] if len(sheets) == 1 else sheet
+    return pd.read_excel(p, sheet_name=name, dtype=str, keep_default_na=False)

@@ -14,7 +14,7 @@ import pandas as pd
 
 from . import corpus
 
-KINDS = ("centres", "survey", "interviews", "biblio", "registers", "literature")
+KINDS = ("centres", "survey", "interviews", "biblio", "registers", "literature", "workshop")
 
 
 @dataclass
@@ -194,6 +194,25 @@ def run_literature(path: Path, case: dict[str, Any], tmp: Path) -> Outcome:
     )
 
 
+def run_workshop(path: Path, case: dict[str, Any], tmp: Path) -> Outcome:
+    from pipeline.workshop import clean_workshop
+
+    r = clean_workshop(path, range(1, 11))  # the reference edition's ten recommendations
+    acc = r.accounting
+    assert len(r.scores) == acc["kept"]
+    assert len(r.rejects) == acc["rejected"] + acc["duplicates"]
+    assert not set(r.scores["source_row"]) & set(r.rejects["source_row"]), "kept and rejected"
+    return Outcome(
+        main=r.scores,
+        rejects=r.rejects,
+        raw=acc["raw_rows"],
+        kept=acc["kept"],
+        duplicates=acc["duplicates"],
+        rejected=acc["rejected"],
+        result=r,
+    )
+
+
 RUNNERS = {
     "centres": run_centres,
     "survey": run_survey,
@@ -201,6 +220,7 @@ RUNNERS = {
     "biblio": run_biblio,
     "registers": run_registers,
     "literature": run_literature,
+    "workshop": run_workshop,
 }
 
 
@@ -225,4 +245,8 @@ def error_class(kind: str) -> type[BaseException]:
         from pipeline.literature import LiteratureInputError
 
         return LiteratureInputError
+    if kind == "workshop":
+        from pipeline.workshop import WorkshopInputError
+
+        return WorkshopInputError
     return ValueError

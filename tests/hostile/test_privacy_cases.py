@@ -32,6 +32,8 @@ def _write(kind: str, result: Any, shared: Path, restricted: Path) -> None:
         from pipeline.centres import write_outputs
     elif kind == "survey":
         from pipeline.survey import write_outputs
+    elif kind == "workshop":
+        from pipeline.workshop import write_outputs
     else:
         from pipeline.interviews import write_outputs
     write_outputs(result, shared, restricted=restricted)

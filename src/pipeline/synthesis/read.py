@@ -7,6 +7,7 @@ column.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from pathlib import Path
 
 import pandas as pd
@@ -20,12 +21,14 @@ from pipeline.synthesis.schemas import (
     LEVELS,
     LITERATURE_COLUMNS,
     RECOMMENDATIONS_SCHEMA,
+    RESOURCES_SCHEMA,
     SURVEY_QUESTIONS,
 )
 
 __all__ = [
     "SynthesisInputError",
     "load_evidence_themes",
+    "load_good_practice_resources",
     "load_good_practices",
     "load_literature_themes",
     "load_recommendations",
@@ -69,6 +72,21 @@ def load_good_practices(path: Path | str) -> pd.DataFrame:
     """Read and validate the good-practices table, sorted by id."""
     df = _validated(path, GOOD_PRACTICES_SCHEMA)
     return df.sort_values("id", kind="stable").reset_index(drop=True)
+
+
+def load_good_practice_resources(path: Path | str, practice_ids: Iterable[str]) -> pd.DataFrame:
+    """Read the named resources of the good practices, sorted by id; every practice id a
+    resource lists must be one of ``practice_ids`` (else the error names the row)."""
+    df = _validated(path, RESOURCES_SCHEMA)
+    known = set(practice_ids)
+    for idx, ids in df["good_practice_ids"].items():
+        unknown = [i for i in ids.split(" | ") if i not in known]
+        if unknown:
+            raise SynthesisInputError(
+                f"{Path(path).name}: row {int(idx) + 2}, column good_practice_ids: "
+                f"{', '.join(unknown)} is not a good practice of the good-practices table"
+            )
+    return df.sort_values("resource_id", kind="stable").reset_index(drop=True)
 
 
 # ------------------------------------------------------------------ theme files

@@ -82,3 +82,27 @@ GOOD_PRACTICES_SCHEMA = pa.DataFrameSchema(
     coerce=True,
     name="good_practices",
 )
+
+
+#: Kinds of named resource in the good-practice registry.
+RESOURCE_KINDS: tuple[str, ...] = ("tracker", "government", "funder", "sector body")
+
+#: ``data/reference/good_practice_resources.csv``: resources the study names in its good
+#: practices, each tied to the practices it serves (ids separated by ``" | "``).
+RESOURCES_SCHEMA = pa.DataFrameSchema(
+    {
+        "resource_id": pa.Column(str, pa.Check.str_matches(r"^[a-z][a-z0-9_]*$"), unique=True),
+        "name": pa.Column(str, pa.Check.str_length(min_value=3)),
+        "provider": pa.Column(str, pa.Check.str_length(min_value=2)),
+        "kind": pa.Column(str, pa.Check.isin(RESOURCE_KINDS)),
+        "good_practice_ids": pa.Column(str, pa.Check.str_matches(r"^gp\d+( \| gp\d+)*$")),
+        "url": pa.Column(str, pa.Check.str_matches(r"^https://\S+$"), nullable=True),
+        "literature_key": pa.Column(str, nullable=True),
+        "named_in": pa.Column(str),
+        "verified": pa.Column(str),
+    },
+    strict=True,
+    ordered=True,
+    coerce=True,
+    name="good_practice_resources",
+)

@@ -16,6 +16,7 @@ what depends on it:
 ``interviews/``       the interview coding export (.xlsx) and codebook
 ``bibliometrics/``    OpenAlex sample (JSONL.gz), sidecar metadata, group_by counts
 ``synthesis/``        recommendations (illustrative scores) and good practices
+``workshop/``         the workshop's scoring sheet (invented participants' scores)
 ``literature/``       a verified library of real publications, its coding partly synthetic
 ``registers/``        the reference register of checked public listings (copied, not made up)
 ====================  ==================================================
@@ -35,7 +36,15 @@ import yaml
 from pipeline.io import atomic_write_text
 from pipeline.literature.edition import write_edition as literature_edition
 from pipeline.registers.clean import write_edition as registers_edition
-from pipeline.synthetic import DEFAULT_SEED, biblio, centres, interviews, recommendations, survey
+from pipeline.synthetic import (
+    DEFAULT_SEED,
+    biblio,
+    centres,
+    interviews,
+    recommendations,
+    survey,
+    workshop,
+)
 from pipeline.synthetic.scenario import (
     Scenario,
     ScenarioError,
@@ -67,9 +76,12 @@ def _generators(scale: int) -> dict[str, Generator]:
     return {
         "centres": lambda out, seed, scen: centres.generate(out, seed, scale=scale, scenario=scen),
         "survey": lambda out, seed, scen: survey.generate(out, seed, scenario=scen),
-        "interviews": lambda out, seed, scen: interviews.generate(out, seed, scenario=scen),
+        "interviews": lambda out, seed, scen: interviews.generate(
+            out, seed, scenario=scen, excerpts=True
+        ),
         "bibliometrics": lambda out, seed, scen: biblio.generate(out, seed, scenario=scen),
         "synthesis": lambda out, seed, _scen: recommendations.generate(out, seed),
+        "workshop": lambda out, seed, _scen: workshop.generate(out, seed),
         # real publications, rewritten from the verified registry (coding partly synthetic)
         "literature": lambda out, _seed, _scen: literature_edition(out),
         # checked public facts about lists, copied rather than generated

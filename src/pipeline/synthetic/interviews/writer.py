@@ -8,6 +8,9 @@
     references in each cell (blank means none). A title block sits above each header row.
 ``interviews_codebook_SYNTHETIC.csv``
     ``code_id, code_path, theme, description``.
+``excerpts/interviews_excerpts_SYNTHETIC.csv``
+    coded excerpts (``Code``, ``Case``, ``Coded text``), invented
+    (:mod:`pipeline.synthetic.interviews.excerpts`).
 """
 
 from __future__ import annotations
@@ -27,6 +30,7 @@ from pipeline.registries import OrganisationResolver, load_organisations
 from pipeline.synthetic import DEFAULT_SEED
 from pipeline.synthetic.common import save_workbook
 from pipeline.synthetic.interviews.codebook import CODEBOOK, codebook_frame
+from pipeline.synthetic.interviews.excerpts import EXCERPTS_FOLDER, EXCERPTS_NAME, excerpts_frame
 from pipeline.synthetic.interviews.noise import (
     NOTE_TEXT,
     Untidiness,
@@ -153,11 +157,16 @@ def _matrix_sheet(wb: Workbook, b: _Built) -> None:
 
 
 def generate(
-    out_dir: Path | str, seed: int = DEFAULT_SEED, scenario: str | Path | Scenario | None = None
+    out_dir: Path | str,
+    seed: int = DEFAULT_SEED,
+    scenario: str | Path | Scenario | None = None,
+    *,
+    excerpts: bool = False,
 ) -> list[Path]:
     """Write the synthetic export and codebook into ``out_dir``; return their paths (sorted).
 
-    ``scenario`` (default: the reference, the published figures) sets the calibration.
+    ``scenario`` (default: the reference, the published figures) sets the calibration; with
+    ``excerpts`` the coded excerpts are written too, into the ``excerpts/`` subfolder.
     """
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
@@ -173,4 +182,8 @@ def generate(
         timestamp=FIXED_TIME,
     )
     csv = atomic_write_csv(out / CODEBOOK_NAME, codebook_frame())
-    return sorted([xlsx, csv])
+    written = [xlsx, csv]
+    if excerpts:
+        frame = excerpts_frame(b.refs, seed)
+        written.append(atomic_write_csv(out / EXCERPTS_FOLDER / EXCERPTS_NAME, frame))
+    return sorted(written)
