@@ -244,6 +244,8 @@ _APPENDICES: tuple[Stage, ...] = (
         metrics=("metrics.reproduction",),
     ),
     Stage("appendix_provenance", inputs=("raw", "project.params")),
+    # earlier editions are read from git history (a tag or a revision named in params.yaml)
+    Stage("appendix_changes", inputs=("metrics.findings", "metrics.stage_findings")),
 )
 
 
