@@ -17,8 +17,8 @@ build of that builder was interrupted, or with ``--clean``.
 
 **Atomic.** The published book changes only when a build has succeeded: the
 HTML is copied to ``book/_build/.staging/`` and exchanged with
-``book/_build/html`` by renaming; the PDF replaces ``book/_build/pdf/report.pdf``
-by an atomic write. A killed build leaves the previous book whole; what it
+``book/_build/html`` by renaming; the PDF is copied there too and renamed onto
+``book/_build/pdf/report.pdf``. A killed build leaves the previous book whole; what it
 left in ``.staging`` is removed by the next run.
 
 **Deterministic.** The edition is stamped with its source date, not the
@@ -48,7 +48,7 @@ from typing import Any
 
 import yaml
 
-from pipeline.io import atomic_write_bytes, atomic_write_text, repo_root
+from pipeline.io import atomic_write_text, repo_root
 from pipeline.provenance import raw_input_hashes
 
 __all__ = [
@@ -246,6 +246,16 @@ def publish_folder(new: Path, target: Path) -> None:
     shutil.rmtree(old, ignore_errors=True)
 
 
+def publish_file(built: Path, target: Path, staging: Path) -> None:
+    """Copy ``built`` to ``staging`` (outside the output folder), then rename it onto
+    ``target``: readers see the old file or the new one, and a kill leaves no partial file
+    beside ``target``."""
+    staging.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(built, staging)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    os.replace(staging, target)
+
+
 def clean_staging(root: Path, kind: str) -> None:
     """Remove what an interrupted run of ``kind`` left in ``book/_build/.staging``."""
     staging = root / STAGING_DIR
@@ -253,8 +263,10 @@ def clean_staging(root: Path, kind: str) -> None:
     for leftover in sorted(staging.glob(f"{kind}-*")):
         if leftover.name.endswith(".previous") and not target.exists():
             os.rename(leftover, target)  # killed between the two renames: the old book stays
+        elif leftover.is_dir() and not leftover.is_symlink():
+            shutil.rmtree(leftover)
         else:
-            shutil.rmtree(leftover, ignore_errors=True)
+            leftover.unlink()
 
 
 # ------------------------------------------------------------------------ build
@@ -382,12 +394,13 @@ def build_html(root: Path, info: dict[str, Any], *, clean: bool = False) -> Path
 
 def build_pdf(root: Path, info: dict[str, Any], *, clean: bool = False) -> Path:
     """Build the PDF book and publish it as ``book/_build/pdf/report.pdf``."""
+    clean_staging(root, "pdf")
     cache = prepare_cache(root, info, "pdf", clean)
     built = run_sphinx(root, info, "pdf", cache) / PDF_NAME
     if not built.exists():
         raise SystemExit("[book] the PDF build wrote no PDF; see the log above")
     target = root / BUILD_DIR / "pdf" / PDF_NAME
-    atomic_write_bytes(target, built.read_bytes())
+    publish_file(built, target, root / STAGING_DIR / f"pdf-{os.getpid()}")
     _finish_cache(cache)
     return target
 
