@@ -78,6 +78,28 @@ def test_edition_text_and_pdf_title_carry_the_source_date_only(tmp_path, monkeyp
     assert "release" not in html and "today" not in html
 
 
+def test_version_is_dirty_for_changed_sources_but_not_for_the_lock_dvc_rewrites(tmp_path):
+    root = _git_repo(tmp_path)
+    (root / "dvc.lock").write_text("schema: '2.0'\n", encoding="utf-8")
+    subprocess.run(["git", "add", "dvc.lock"], cwd=root, check=True)
+    subprocess.run(
+        ["git", "-c", "user.name=t", "-c", "user.email=t@example.org", "commit", "-qm", "lock"],
+        cwd=root,
+        check=True,
+    )
+    clean = book.code_version(root)
+    assert clean and not clean.endswith("-dirty")
+    (root / "dvc.lock").write_text("schema: '2.0'\nstages: {}\n", encoding="utf-8")
+    assert book.code_version(root) == clean
+    (root / "README.md").write_text("changed\n", encoding="utf-8")
+    assert book.code_version(root) == clean + "-dirty"
+
+
+def test_version_outside_git(tmp_path, monkeypatch):
+    monkeypatch.setenv("GIT_CEILING_DIRECTORIES", str(tmp_path))
+    assert book.code_version(tmp_path) == "unversioned"
+
+
 # -------------------------------------------------------------------- publishing
 def _folder(path: Path, **files: str) -> Path:
     path.mkdir(parents=True)

@@ -101,6 +101,19 @@ def source_date_epoch(root: Path) -> int | None:
     return int(commit_time) if commit_time and commit_time.isdigit() else None
 
 
+def code_version(root: Path) -> str:
+    """``git describe`` of the checkout, ``-dirty`` when a tracked file other than
+    ``dvc.lock`` has changed: DVC rewrites the lock after each build (it records the
+    book's own hashes), and that must not make the next build of the same sources differ."""
+    describe = _git(root, "describe", "--always", "--tags")
+    if describe is None:
+        return "unversioned"
+    changed = _git(
+        root, "status", "--porcelain", "--untracked-files=no", "--", ".", ":(exclude)dvc.lock"
+    )
+    return describe + ("-dirty" if changed else "")
+
+
 def edition_info(root: Path) -> dict[str, Any]:
     """Which data the book is built from, its version and its source date."""
     hashes = raw_input_hashes(root)
@@ -112,7 +125,7 @@ def edition_info(root: Path) -> dict[str, Any]:
     digest = hashlib.sha256(
         "".join(f"{k}:{v}\n" for k, v in sorted(hashes.items())).encode()
     ).hexdigest()[:10]
-    describe = _git(root, "describe", "--always", "--dirty", "--tags") or "unversioned"
+    describe = code_version(root)
     epoch = source_date_epoch(root)
     return {
         "synthetic": synthetic,
