@@ -388,6 +388,29 @@ NO_LATEX_MESSAGE = (
 )
 
 
+SEARCH_INDEX = ("Search.setIndex(", ")")
+
+
+def prune_search_index(html: Path) -> None:
+    """Drop the words no page contains any more from Sphinx's ``searchindex.js``.
+
+    An incremental build loads the previous index and removes the re-read pages from
+    each word's pages, but keeps a word whose list is then empty (``"word": []``); a
+    clean build never has those, so the two would differ in bytes. The file is written
+    again as Sphinx writes it (JSON with sorted keys)."""
+    path = html / "searchindex.js"
+    prefix, suffix = SEARCH_INDEX
+    text = path.read_text(encoding="utf-8") if path.exists() else ""
+    if not (text.startswith(prefix) and text.endswith(suffix)):
+        return
+    index = json.loads(text[len(prefix) : -len(suffix)])
+    for key in ("terms", "titleterms"):
+        index[key] = {word: docs for word, docs in index.get(key, {}).items() if docs != []}
+    pruned = prefix + json.dumps(index, sort_keys=True) + suffix
+    if pruned != text:
+        atomic_write_text(path, pruned)
+
+
 def build_html(root: Path, info: dict[str, Any], *, clean: bool = False) -> Path:
     """Build the HTML book and publish it as ``book/_build/html``; return its index page."""
     clean_staging(root, "html")
@@ -396,6 +419,7 @@ def build_html(root: Path, info: dict[str, Any], *, clean: bool = False) -> Path
     built = run_sphinx(root, info, "html", cache)
     if not (built / "index.html").exists():
         raise SystemExit("[book] the HTML build wrote no index.html; see the log above")
+    prune_search_index(built)
     staging = root / STAGING_DIR / f"html-{os.getpid()}"
     staging.parent.mkdir(parents=True, exist_ok=True)
     shutil.copytree(built, staging)
