@@ -356,10 +356,13 @@ def run_sphinx(root: Path, info: dict[str, Any], kind: str, cache: Path) -> Path
         builder,
         "--keep-going",
     ]
-    # Static files are copied again by every build; one that an extension adds only when
-    # the build finishes (MyST-NB's stylesheet) would otherwise already be there while the
-    # pages are written, and pages written then link it with a checksum a clean build lacks.
-    shutil.rmtree(cache / "_build" / out_name / "_static", ignore_errors=True)
+    # Sphinx copies the static files before it writes pages, but MyST-NB adds its
+    # stylesheet only when the build finishes: left from the previous build, it would be
+    # there while pages are written, and they would link it with a checksum a clean build
+    # lacks. Only that file goes: with nothing out of date Sphinx copies nothing, and
+    # MyST-NB still writes its stylesheet into the folder, which must exist.
+    for stale in (cache / "_build" / out_name / "_static").glob("mystnb.*.css"):
+        stale.unlink()
     env = dict(os.environ)
     if info["epoch"] is not None:
         env["SOURCE_DATE_EPOCH"] = str(info["epoch"])
