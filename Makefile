@@ -8,10 +8,11 @@ BIN := $(CURDIR)/$(VENV)/bin
 export PATH := $(BIN):$(PATH)
 export PYTHONHASHSEED := 0
 
-.PHONY: report test setup system-deps venv repro bench lint clean help unit
+.PHONY: report preview test setup system-deps venv repro bench lint clean help unit
 
 help:
 	@echo "make report  - set up, run 'dvc repro', print where the HTML and PDF are"
+	@echo "make preview - rebuild what changed up to the HTML book (no PDF, no LaTeX wait)"
 	@echo "make test    - run every test (unit + end-to-end dvc repro + browser + PDF)"
 	@echo "make unit    - run the fast unit tests only"
 	@echo "make bench   - time cold / no-op / incremental builds (results in benchmarks/results/)"
@@ -37,6 +38,11 @@ report: setup
 	@echo "HTML book: $(CURDIR)/book/_build/html/index.html"
 	@if [ -f book/_build/pdf/report.pdf ]; then echo "PDF book:  $(CURDIR)/book/_build/pdf/report.pdf"; \
 	 else echo "PDF book:  not built (see the message above for what to install)"; fi
+
+preview: venv
+	dvc repro book
+	@echo ""
+	@echo "HTML book: $(CURDIR)/book/_build/html/index.html"
 
 test: setup
 	python -m pytest -n 2 --dist loadgroup tests

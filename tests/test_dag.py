@@ -129,14 +129,14 @@ def test_inputs_come_from_earlier_stages_or_the_repository():
             assert produced or in_repo, (
                 f"{stage.name}: {dep} is neither in the repository nor written by an earlier stage"
             )
-        made += [path for path, _ in spec["outs"]] + spec["metrics"]
+        made += [out[0] for out in spec["outs"]] + spec["metrics"]
 
 
 def test_each_output_has_one_stage():
     owners: dict[str, str] = {}
     for stage in dag.STAGES:
         spec = dag.stage_spec(ROOT, stage)
-        for path in [p for p, _ in spec["outs"]] + spec["metrics"]:
+        for path in [out[0] for out in spec["outs"]] + spec["metrics"]:
             assert path not in owners, f"{path} written by {owners[path]} and {stage.name}"
             owners[path] = stage.name
 

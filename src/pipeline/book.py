@@ -1,26 +1,44 @@
 """Build the Jupyter Book (HTML and PDF) from the executed notebooks.
 
-``python -m pipeline book`` is the last DVC stage. It
+Two DVC stages call this module:
 
-1. works out which data edition the book is built from (the synthetic
-   reference edition, or the user's own inputs) and its version: ``git
-   describe`` plus a short hash of the raw-input hashes;
-2. writes ``book/generated/edition.md`` (title-page and provenance text) and
-   the offline chart runtime ``book/_static/vega-bundle.js``;
-3. builds HTML and then PDF from a clean ``book/_build`` with a build config
-   derived from the root ``_config.yml`` (adding the synthetic-data banner to
-   every HTML page and every PDF page when relevant);
-4. copies the PDF to ``book/_build/pdf/report.pdf``.
+* ``book`` (``python -m pipeline book html``) writes the edition's title-page
+  text (``book/generated/edition.md``) and the offline chart runtime
+  (``book/_static/vega-bundle.js``), then builds the HTML book;
+* ``book_pdf`` (``python -m pipeline book pdf``) builds the PDF, so a change
+  that only the HTML needs (and ``make preview``) does not wait for LaTeX.
 
-When no LaTeX engine is installed the HTML is still built and the command
-prints exactly what to install for the PDF (unless ``--require-pdf``).
+**Incremental.** Each builder keeps its Sphinx working folder (environment,
+doctrees, output) in ``book/_build/.cache/<builder>/`` between runs, so only
+the chapters whose executed notebook changed are read again. The folder is
+discarded, and the build starts clean, when ``_config.yml``, ``_toc.yml``,
+the edition's kind or the book tools' versions change, when the previous
+build of that builder was interrupted, or with ``--clean``.
+
+**Atomic.** The published book changes only when a build has succeeded: the
+HTML is copied to ``book/_build/.staging/`` and exchanged with
+``book/_build/html`` by renaming; the PDF is copied there too and renamed onto
+``book/_build/pdf/report.pdf``. A killed build leaves the previous book whole; what it
+left in ``.staging`` is removed by the next run.
+
+**Deterministic.** The edition is stamped with its source date, not the
+clock: ``SOURCE_DATE_EPOCH`` when set, otherwise the time of the commit the
+book is built from. The same value is handed to Sphinx and to XeTeX/xdvipdfmx
+as ``SOURCE_DATE_EPOCH`` (dates, PDF identifiers), so two builds of the same
+sources give the same HTML and PDF bytes.
+
+When no LaTeX engine is installed the PDF stage prints exactly what to install
+(and fails only with ``--require-pdf``); the HTML is unaffected.
 """
 
 from __future__ import annotations
 
 import argparse
+import ctypes
 import datetime as dt
 import hashlib
+import importlib.metadata as md
+import json
 import os
 import shutil
 import subprocess
@@ -31,10 +49,24 @@ from typing import Any
 import yaml
 
 from pipeline.io import atomic_write_text, repo_root
-from pipeline.report import write_vega_bundle
+from pipeline.provenance import raw_input_hashes
+
+__all__ = [
+    "BUILD_DIR",
+    "build",
+    "build_config",
+    "edition_info",
+    "edition_markdown",
+    "source_date_epoch",
+]
 
 BUILD_DIR = Path("book") / "_build"
+CACHE_DIR = BUILD_DIR / ".cache"
+STAGING_DIR = BUILD_DIR / ".staging"
 PDF_NAME = "report.pdf"
+#: the jupyter-book builder behind each kind of output, and the folder Sphinx writes
+BUILDERS = {"html": ("html", "html"), "pdf": ("pdflatex", "latex")}
+TOOL_PACKAGES = ("jupyter-book", "sphinx", "myst-nb", "sphinx-book-theme", "sphinxcontrib-bibtex")
 TEX_PACKAGES = (
     "latexmk texlive-latex-recommended texlive-fonts-recommended texlive-latex-extra "
     "tex-gyre texlive-xetex texlive-lang-cjk texlive-lang-chinese fonts-wqy-microhei"
@@ -46,33 +78,44 @@ SYNTHETIC_BANNER = (
 
 
 # --------------------------------------------------------------------- edition
-def raw_files(root: Path) -> list[Path]:
-    """Every raw input file (hidden files and READMEs excluded), sorted."""
-    raw = root / "data" / "raw"
-    return sorted(
-        p
-        for p in raw.rglob("*")
-        if p.is_file()
-        and not any(part.startswith(".") for part in p.relative_to(raw).parts)
-        and p.name.lower() != "readme.md"
+def _git(root: Path, *args: str) -> str | None:
+    try:
+        return subprocess.run(
+            ["git", *args], cwd=root, capture_output=True, text=True, check=True
+        ).stdout.strip()
+    except (OSError, subprocess.CalledProcessError):
+        return None
+
+
+def source_date_epoch(root: Path) -> int | None:
+    """The sources' date in seconds since 1970: ``SOURCE_DATE_EPOCH`` when set (the
+    reproducible-builds convention), else the commit time of ``HEAD``; ``None`` outside git."""
+    value = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if value:
+        if not value.isdigit():
+            raise SystemExit(
+                f"[book] SOURCE_DATE_EPOCH must be whole seconds since 1970, not {value!r}"
+            )
+        return int(value)
+    commit_time = _git(root, "log", "-1", "--format=%ct")
+    return int(commit_time) if commit_time and commit_time.isdigit() else None
+
+
+def code_version(root: Path) -> str:
+    """``git describe`` of the checkout, ``-dirty`` when a tracked file other than
+    ``dvc.lock`` has changed: DVC rewrites the lock after each build (it records the
+    book's own hashes), and that must not make the next build of the same sources differ."""
+    describe = _git(root, "describe", "--always", "--tags")
+    if describe is None:
+        return "unversioned"
+    changed = _git(
+        root, "status", "--porcelain", "--untracked-files=no", "--", ".", ":(exclude)dvc.lock"
     )
-
-
-def file_md5(path: Path) -> str:
-    h = hashlib.md5()
-    with path.open("rb") as fh:
-        for chunk in iter(lambda: fh.read(1 << 20), b""):
-            h.update(chunk)
-    return h.hexdigest()
-
-
-def raw_input_hashes(root: Path) -> dict[str, str]:
-    """``{relative path: md5}`` of every raw input."""
-    return {str(p.relative_to(root)): file_md5(p) for p in raw_files(root)}
+    return describe + ("-dirty" if changed else "")
 
 
 def edition_info(root: Path) -> dict[str, Any]:
-    """Which data the book is built from, and the edition's version string."""
+    """Which data the book is built from, its version and its source date."""
     hashes = raw_input_hashes(root)
     edition_file = root / "data" / "raw" / "EDITION.yaml"
     meta: dict[str, Any] = {}
@@ -82,16 +125,8 @@ def edition_info(root: Path) -> dict[str, Any]:
     digest = hashlib.sha256(
         "".join(f"{k}:{v}\n" for k, v in sorted(hashes.items())).encode()
     ).hexdigest()[:10]
-    try:
-        describe = subprocess.run(
-            ["git", "describe", "--always", "--dirty", "--tags"],
-            cwd=root,
-            capture_output=True,
-            text=True,
-            check=True,
-        ).stdout.strip()
-    except (OSError, subprocess.CalledProcessError):
-        describe = "unversioned"
+    describe = code_version(root)
+    epoch = source_date_epoch(root)
     return {
         "synthetic": synthetic,
         "label": meta.get("label")
@@ -103,17 +138,22 @@ def edition_info(root: Path) -> dict[str, Any]:
         "code_version": describe,
         "data_hash": digest,
         "version": f"{describe}+data.{digest}",
-        "built": dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC"),
+        "epoch": epoch,
+        "source_date": (
+            dt.datetime.fromtimestamp(epoch, dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
+            if epoch is not None
+            else "undated (not a git checkout; set SOURCE_DATE_EPOCH)"
+        ),
         "raw_inputs": hashes,
     }
 
 
 def edition_markdown(info: dict[str, Any]) -> str:
-    """Front-matter text naming the data edition and its version."""
+    """Front-matter text naming the data edition, its version and its source date."""
     lines = [
         f"**Data edition:** {info['label']}  ",
         f"**Edition version:** `{info['version']}`  ",
-        f"**Built:** {info['built']}  ",
+        f"**Source date:** {info['source_date']}  ",
         f"**Raw inputs:** {len(info['raw_inputs'])} files (hashes listed in the provenance appendix)",
         "",
     ]
@@ -130,40 +170,177 @@ def edition_markdown(info: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
-# ------------------------------------------------------------------------ build
+# ------------------------------------------------------------------------ config
+SYNTHETIC_LATEX_HEADER = (
+    "\n\\usepackage{fancyhdr}\n"
+    "\\makeatletter\n"
+    "\\fancypagestyle{normal}{\\fancyhf{}\\fancyhead[C]{\\footnotesize\\bfseries "
+    "SYNTHETIC REFERENCE DATA -- not the study's data}\\fancyfoot[C]{\\thepage}"
+    "\\renewcommand{\\headrulewidth}{0.4pt}}\n"
+    "\\fancypagestyle{plain}{\\fancyhf{}\\fancyhead[C]{\\footnotesize\\bfseries "
+    "SYNTHETIC REFERENCE DATA -- not the study's data}\\fancyfoot[C]{\\thepage}"
+    "\\renewcommand{\\headrulewidth}{0.4pt}}\n"
+    "\\makeatother\n"
+)
+_LATEX_SPECIAL = {c: "\\" + c for c in "&%$#_{}"} | {"~": "\\~{}", "^": "\\^{}", "\\": "/"}
+
+
+def _latex_text(text: str) -> str:
+    return "".join(_LATEX_SPECIAL.get(c, c) for c in text)
+
+
 def build_config(root: Path, info: dict[str, Any], *, pdf: bool) -> dict[str, Any]:
-    """The root ``_config.yml`` plus the edition-specific settings."""
+    """The root ``_config.yml`` plus the edition-specific settings.
+
+    The edition's version and date are not Sphinx's ``version``/``release``/``today``
+    (changing those makes Sphinx read every page again): the HTML shows them on the
+    title page (``edition.md``), the PDF also in its title block (``maketitle``).
+    """
     config = yaml.safe_load((root / "_config.yml").read_text(encoding="utf-8"))
     sphinx_cfg = config.setdefault("sphinx", {}).setdefault("config", {})
-    html_opts = sphinx_cfg.setdefault("html_theme_options", {})
     latex_elements = sphinx_cfg.setdefault("latex_elements", {})
-    preamble = latex_elements.get("preamble", "")
     if info["synthetic"]:
-        html_opts["announcement"] = SYNTHETIC_BANNER
-        preamble += (
-            "\n\\usepackage{fancyhdr}\n"
-            "\\makeatletter\n"
-            "\\fancypagestyle{normal}{\\fancyhf{}\\fancyhead[C]{\\footnotesize\\bfseries "
-            "SYNTHETIC REFERENCE DATA -- not the study's data}\\fancyfoot[C]{\\thepage}"
-            "\\renewcommand{\\headrulewidth}{0.4pt}}\n"
-            "\\fancypagestyle{plain}{\\fancyhf{}\\fancyhead[C]{\\footnotesize\\bfseries "
-            "SYNTHETIC REFERENCE DATA -- not the study's data}\\fancyfoot[C]{\\thepage}"
-            "\\renewcommand{\\headrulewidth}{0.4pt}}\n"
-            "\\makeatother\n"
-        )
-    latex_elements["preamble"] = preamble
-    sphinx_cfg["release"] = info["version"]
-    sphinx_cfg["version"] = info["version"]
+        sphinx_cfg.setdefault("html_theme_options", {})["announcement"] = SYNTHETIC_BANNER
+        latex_elements["preamble"] = latex_elements.get("preamble", "") + SYNTHETIC_LATEX_HEADER
     if pdf:
         # code stays revealable in the HTML; the printed report shows results only
         sphinx_cfg["nb_remove_code_source"] = True
+        date = info["source_date"].split(" ")[0] if info["epoch"] is not None else ""
+        latex_elements["releasename"] = "Edition"
+        latex_elements["maketitle"] = (
+            f"\\release{{{_latex_text(info['version'])}}}\\date{{{date}}}\\sphinxmaketitle"
+        )
     return config
 
 
-def _start_build(
-    root: Path, config_path: Path, builder: str, out: Path, log_path: Path
-) -> subprocess.Popen:
-    """Start one jupyter-book build in the background, its log going to ``log_path``."""
+def cache_key(root: Path, info: dict[str, Any], kind: str) -> str:
+    """What a builder's Sphinx working folder was made from; another key starts it afresh."""
+    versions = {}
+    for name in TOOL_PACKAGES:
+        try:
+            versions[name] = md.version(name)
+        except md.PackageNotFoundError:
+            versions[name] = ""
+    parts = {
+        "kind": kind,
+        "synthetic": info["synthetic"],
+        "config": (root / "_config.yml").read_text(encoding="utf-8"),
+        "toc": (root / "_toc.yml").read_text(encoding="utf-8"),
+        "tools": versions,
+    }
+    return hashlib.sha256(json.dumps(parts, sort_keys=True).encode()).hexdigest()
+
+
+# ------------------------------------------------------------------- publishing
+def _exchange(a: Path, b: Path) -> bool:
+    """Swap two folders in one step (Linux ``renameat2(RENAME_EXCHANGE)``); False if unsupported."""
+    try:
+        renameat2 = ctypes.CDLL(None, use_errno=True).renameat2
+    except (OSError, AttributeError):
+        return False
+    at_fdcwd, rename_exchange = -100, 2
+    return renameat2(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), rename_exchange) == 0
+
+
+def publish_folder(new: Path, target: Path) -> None:
+    """Put the finished folder ``new`` in place of ``target``; ``new`` is consumed.
+
+    Readers see the old folder or the new one, never a mixture: the two are exchanged
+    in one rename where the system allows it, else ``target`` is moved aside first
+    (:func:`clean_staging` restores it if a kill falls between the two renames).
+    """
+    if target.exists() and _exchange(new, target):
+        shutil.rmtree(new)  # it now holds the previous book
+        return
+    old = new.with_name(new.name + ".previous")
+    if target.exists():
+        os.rename(target, old)
+    os.rename(new, target)
+    shutil.rmtree(old, ignore_errors=True)
+
+
+def publish_file(built: Path, target: Path, staging: Path) -> None:
+    """Copy ``built`` to ``staging`` (outside the output folder), then rename it onto
+    ``target``: readers see the old file or the new one, and a kill leaves no partial file
+    beside ``target``."""
+    staging.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(built, staging)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    os.replace(staging, target)
+
+
+def clean_staging(root: Path, kind: str) -> None:
+    """Remove what an interrupted run of ``kind`` left in ``book/_build/.staging``."""
+    staging = root / STAGING_DIR
+    target = root / BUILD_DIR / kind
+    for leftover in sorted(staging.glob(f"{kind}-*")):
+        if leftover.name.endswith(".previous") and not target.exists():
+            os.rename(leftover, target)  # killed between the two renames: the old book stays
+        elif leftover.is_dir() and not leftover.is_symlink():
+            shutil.rmtree(leftover)
+        else:
+            leftover.unlink()
+
+
+# ------------------------------------------------------------------------ build
+def _write_if_changed(path: Path, text: str) -> None:
+    """Atomic write, skipped when the file already says ``text`` (Sphinx re-reads a page
+    whose file is newer than its last read)."""
+    if not path.exists() or path.read_text(encoding="utf-8") != text:
+        atomic_write_text(path, text)
+
+
+def _bundle_stamp(bundle: Path) -> str:
+    digest = hashlib.sha256(bundle.read_bytes()).hexdigest() if bundle.exists() else ""
+    return f"vl-convert-python {md.version('vl-convert-python')} {digest}"
+
+
+def write_sources(root: Path, info: dict[str, Any]) -> None:
+    """The title-page text and the offline chart runtime the HTML book ships.
+
+    The runtime comes from vl-convert and changes only with it: it is written again
+    when vl-convert's version or the file differs from what the last build recorded
+    (so the build does not load the charting libraries for nothing)."""
+    _write_if_changed(root / "book" / "generated" / "edition.md", edition_markdown(info))
+    bundle = root / "book" / "_static" / "vega-bundle.js"
+    stamp = root / CACHE_DIR / "vega-bundle.stamp"
+    if not stamp.exists() or stamp.read_text(encoding="utf-8") != _bundle_stamp(bundle):
+        from pipeline.report import write_vega_bundle
+
+        write_vega_bundle(bundle.parent)
+        stamp.parent.mkdir(parents=True, exist_ok=True)
+        atomic_write_text(stamp, _bundle_stamp(bundle))
+
+
+def prepare_cache(root: Path, info: dict[str, Any], kind: str, clean: bool) -> Path:
+    """The builder's Sphinx working folder, emptied when it cannot be trusted."""
+    cache = root / CACHE_DIR / kind
+    key = cache_key(root, info, kind)
+    state = cache / "state.json"
+    try:
+        previous = json.loads(state.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        previous = {}
+    if clean or previous.get("key") != key or previous.get("complete") is not True:
+        shutil.rmtree(cache, ignore_errors=True)
+    cache.mkdir(parents=True, exist_ok=True)
+    # until this build finishes, the folder counts as interrupted
+    atomic_write_text(state, json.dumps({"key": key, "complete": False}))
+    return cache
+
+
+def _finish_cache(cache: Path) -> None:
+    state = cache / "state.json"
+    data = json.loads(state.read_text(encoding="utf-8"))
+    atomic_write_text(state, json.dumps({**data, "complete": True}))
+
+
+def run_sphinx(root: Path, info: dict[str, Any], kind: str, cache: Path) -> Path:
+    """Run one jupyter-book build into ``cache``; return the folder Sphinx wrote."""
+    builder, out_name = BUILDERS[kind]
+    config_path = cache / "config.yml"
+    text = yaml.safe_dump(build_config(root, info, pdf=kind == "pdf"), sort_keys=False)
+    _write_if_changed(config_path, text)
     exe = Path(sys.executable).with_name("jupyter-book")
     cmd = [
         str(exe) if exe.exists() else "jupyter-book",
@@ -174,14 +351,32 @@ def _start_build(
         "--toc",
         str(root / "_toc.yml"),
         "--path-output",
-        str(out),
+        str(cache),
         "--builder",
         builder,
         "--keep-going",
     ]
-    print(f"[book] {builder}: building", file=sys.stderr, flush=True)
-    log = log_path.open("w")
-    return subprocess.Popen(cmd, cwd=root, text=True, stdout=log, stderr=subprocess.STDOUT)
+    # Sphinx copies the static files before it writes pages, but MyST-NB adds its
+    # stylesheet only when the build finishes: left from the previous build, it would be
+    # there while pages are written, and they would link it with a checksum a clean build
+    # lacks. Only that file goes: with nothing out of date Sphinx copies nothing, and
+    # MyST-NB still writes its stylesheet into the folder, which must exist.
+    for stale in (cache / "_build" / out_name / "_static").glob("mystnb.*.css"):
+        stale.unlink()
+    env = dict(os.environ)
+    if info["epoch"] is not None:
+        env["SOURCE_DATE_EPOCH"] = str(info["epoch"])
+    print(f"[book] {kind}: building", file=sys.stderr, flush=True)
+    log_path = cache / f"{kind}.log"
+    with log_path.open("w", encoding="utf-8") as log:
+        code = subprocess.run(
+            cmd, cwd=root, env=env, stdout=log, stderr=subprocess.STDOUT, check=False
+        ).returncode
+    _report(code, log_path.read_text(encoding="utf-8", errors="replace"), kind)
+    out = cache / "_build" / out_name
+    if code != 0:
+        raise SystemExit(f"[book] the {kind.upper()} build failed; see the log above")
+    return out
 
 
 def latex_available() -> bool:
@@ -189,81 +384,90 @@ def latex_available() -> bool:
 
 
 NO_LATEX_MESSAGE = (
-    "[book] No LaTeX engine found, so only the HTML book was built.\n"
+    "[book] No LaTeX engine found, so the PDF was not built (the HTML book is unaffected).\n"
     "       To build the PDF too, install (Debian/Ubuntu):\n"
     f"         sudo apt-get install -y {TEX_PACKAGES}\n"
     "       then run `make report` again."
 )
 
 
-def _prepare(root: Path) -> tuple[dict[str, Any], Path]:
-    """Write the edition text and the chart runtime; return the edition and a clean
-    ``book/_build/_work`` folder."""
-    info = edition_info(root)
-    generated = root / "book" / "generated"
-    generated.mkdir(parents=True, exist_ok=True)
-    atomic_write_text(generated / "edition.md", edition_markdown(info))
-    write_vega_bundle(root / "book" / "_static")
-    build_dir = root / BUILD_DIR
-    if build_dir.exists():
-        shutil.rmtree(build_dir)
-    work = build_dir / "_work"
-    work.mkdir(parents=True)
-    return info, work
+SEARCH_INDEX = ("Search.setIndex(", ")")
 
 
-def _run_builds(root: Path, info: dict[str, Any], work: Path, want_pdf: bool) -> dict[str, int]:
-    """Run the HTML (and PDF) builds side by side; report each; return their exit codes."""
-    html_cfg = work / "html.yml"
-    html_cfg.write_text(yaml.safe_dump(build_config(root, info, pdf=False), sort_keys=False))
-    jobs = {"html": _start_build(root, html_cfg, "html", root / "book", work / "html.log")}
-    if want_pdf:
-        pdf_cfg = work / "pdf.yml"
-        pdf_cfg.write_text(yaml.safe_dump(build_config(root, info, pdf=True), sort_keys=False))
-        jobs["pdf"] = _start_build(root, pdf_cfg, "pdflatex", work / "pdf", work / "pdf.log")
-    codes = {kind: job.wait() for kind, job in jobs.items()}
-    for kind in jobs:
-        _report(codes[kind], (work / f"{kind}.log").read_text(errors="replace"), kind)
-    return codes
+def prune_search_index(html: Path) -> None:
+    """Drop the words no page contains any more from Sphinx's ``searchindex.js``.
+
+    An incremental build loads the previous index and removes the re-read pages from
+    each word's pages, but keeps a word whose list is then empty (``"word": []``); a
+    clean build never has those, so the two would differ in bytes. The file is written
+    again as Sphinx writes it (JSON with sorted keys)."""
+    path = html / "searchindex.js"
+    prefix, suffix = SEARCH_INDEX
+    text = path.read_text(encoding="utf-8") if path.exists() else ""
+    if not (text.startswith(prefix) and text.endswith(suffix)):
+        return
+    index = json.loads(text[len(prefix) : -len(suffix)])
+    for key in ("terms", "titleterms"):
+        index[key] = {word: docs for word, docs in index.get(key, {}).items() if docs != []}
+    pruned = prefix + json.dumps(index, sort_keys=True) + suffix
+    if pruned != text:
+        atomic_write_text(path, pruned)
 
 
-def _copy_pdf(work: Path, build_dir: Path, code: int) -> Path:
-    built = work / "pdf" / "_build" / "latex" / PDF_NAME
-    if code != 0 or not built.exists():
-        raise SystemExit("[book] the PDF build failed; see the log above")
-    target = build_dir / "pdf" / PDF_NAME
-    target.parent.mkdir(parents=True, exist_ok=True)
-    shutil.copyfile(built, target)
+def build_html(root: Path, info: dict[str, Any], *, clean: bool = False) -> Path:
+    """Build the HTML book and publish it as ``book/_build/html``; return its index page."""
+    clean_staging(root, "html")
+    write_sources(root, info)
+    cache = prepare_cache(root, info, "html", clean)
+    built = run_sphinx(root, info, "html", cache)
+    if not (built / "index.html").exists():
+        raise SystemExit("[book] the HTML build wrote no index.html; see the log above")
+    prune_search_index(built)
+    staging = root / STAGING_DIR / f"html-{os.getpid()}"
+    staging.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copytree(built, staging)
+    _finish_cache(cache)
+    target = root / BUILD_DIR / "html"
+    publish_folder(staging, target)
+    return target / "index.html"
+
+
+def build_pdf(root: Path, info: dict[str, Any], *, clean: bool = False) -> Path:
+    """Build the PDF book and publish it as ``book/_build/pdf/report.pdf``."""
+    clean_staging(root, "pdf")
+    cache = prepare_cache(root, info, "pdf", clean)
+    built = run_sphinx(root, info, "pdf", cache) / PDF_NAME
+    if not built.exists():
+        raise SystemExit("[book] the PDF build wrote no PDF; see the log above")
+    target = root / BUILD_DIR / "pdf" / PDF_NAME
+    publish_file(built, target, root / STAGING_DIR / f"pdf-{os.getpid()}")
+    _finish_cache(cache)
     return target
 
 
 def build(
-    root: Path | None = None, *, pdf: bool = True, require_pdf: bool = False
+    root: Path | None = None,
+    *,
+    html: bool = True,
+    pdf: bool = True,
+    require_pdf: bool = False,
+    clean: bool = False,
 ) -> dict[str, Path]:
-    """Build the HTML (and, when TeX is available, the PDF) book.
-
-    The two builds are independent Sphinx runs with separate working folders,
-    so they run side by side on the machine's two cores.
-    """
+    """Build the HTML and/or the PDF book; return what was published."""
     root = (root or repo_root()).resolve()
-    info, work = _prepare(root)
-    build_dir = root / BUILD_DIR
-    want_pdf = pdf and latex_available()
-    codes = _run_builds(root, info, work, want_pdf)
-    index = build_dir / "html" / "index.html"
-    if codes["html"] != 0 or not index.exists():
-        raise SystemExit("[book] the HTML build failed; see the log above")
-    outputs: dict[str, Path] = {"html": index}
-    if want_pdf:
-        outputs["pdf"] = _copy_pdf(work, build_dir, codes["pdf"])
-    elif pdf:
-        if require_pdf:
+    info = edition_info(root)
+    outputs: dict[str, Path] = {}
+    if html:
+        outputs["html"] = build_html(root, info, clean=clean)
+    if pdf:
+        # the DVC output folder exists even without TeX
+        (root / BUILD_DIR / "pdf").mkdir(parents=True, exist_ok=True)
+        if latex_available():
+            outputs["pdf"] = build_pdf(root, info, clean=clean)
+        elif require_pdf:
             raise SystemExit(NO_LATEX_MESSAGE)
-        print(NO_LATEX_MESSAGE, file=sys.stderr)
-    # the DVC output folder exists even without TeX
-    (build_dir / "pdf").mkdir(parents=True, exist_ok=True)
-    if os.environ.get("PIPELINE_KEEP_BUILD_WORK") != "1":
-        shutil.rmtree(work, ignore_errors=True)
+        else:
+            print(NO_LATEX_MESSAGE, file=sys.stderr)
     for kind, path in outputs.items():
         print(f"[book] {kind}: {path}", file=sys.stderr)
     return outputs
@@ -286,13 +490,31 @@ def _report(returncode: int, log: str, kind: str) -> None:
 def cli(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(
         prog="python -m pipeline book",
-        description="Build the Jupyter Book from book/generated/*.ipynb into book/_build "
-        "(HTML always; PDF when xelatex is installed).",
+        description="Build the Jupyter Book from book/generated/*.ipynb: the HTML into "
+        "book/_build/html, the PDF (when xelatex is installed) into book/_build/pdf. "
+        "Only the chapters that changed since the last build are read again.",
+    )
+    parser.add_argument(
+        "target",
+        nargs="?",
+        choices=("html", "pdf", "all"),
+        default="all",
+        help="what to build (default: all; the DVC stages `book` and `book_pdf` run html and pdf)",
     )
     parser.add_argument("--no-pdf", action="store_true", help="build the HTML only")
     parser.add_argument(
         "--require-pdf", action="store_true", help="fail when the PDF cannot be built"
     )
+    parser.add_argument(
+        "--clean",
+        action="store_true",
+        help="start from an empty Sphinx working folder instead of the previous build's",
+    )
     args = parser.parse_args(argv)
-    build(pdf=not args.no_pdf, require_pdf=args.require_pdf)
+    build(
+        html=args.target in ("html", "all"),
+        pdf=args.target in ("pdf", "all") and not args.no_pdf,
+        require_pdf=args.require_pdf,
+        clean=args.clean,
+    )
     return 0

@@ -73,7 +73,7 @@ ENTRIES: dict[str, Entry] = {
     "project.params": _E("", "params.yaml", "the stages' parameters"),
     "project.toc": _E("", "_toc.yml", "the book's table of contents (chapter numbers)"),
     "project.book_config": _E("", "_config.yml", "the Jupyter Book configuration"),
-    "project.book_build": _E("", "book/_build", "the built book (rebuilt from scratch each time)"),
+    "project.book_build": _E("", "book/_build", "the built book, its .cache, .staging"),
     "project.book_html": _E("project.book_build", "html", "the HTML book"),
     "project.book_pdf": _E("project.book_build", "pdf", "the PDF book"),
     "project.generated": _E("", "book/generated", "executed notebooks and pages the book renders"),

@@ -68,7 +68,9 @@ class Stage:
     reads ``_toc.yml`` (chapter numbers) and ``data/raw/EDITION.yaml`` (the source line
     :mod:`pipeline.report` puts under every chart and table) and writes ``generated.<name>`` and, when
     ``findings`` is true, ``findings.<name>``. Other stages name their command and
-    the module it runs; ``uncached`` outputs are rebuilt rather than cached.
+    the module it runs; ``uncached`` outputs are rebuilt rather than cached, and
+    ``persist`` outputs are not deleted by DVC before the command runs (the book
+    replaces them itself, atomically, and builds on the previous build).
     """
 
     name: str
@@ -79,6 +81,7 @@ class Stage:
     command: str = ""
     module: str = ""
     uncached: tuple[str, ...] = ()
+    persist: tuple[str, ...] = ()
 
     @property
     def is_notebook(self) -> bool:
@@ -272,21 +275,34 @@ def _build_stages() -> tuple[Stage, ...]:
         module="pipeline.plots",
         uncached=("project.plots_template",),
     )
+    book_inputs = (
+        "project.book_config",
+        "project.toc",
+        "raw",
+        "processed.literature_bib",
+        *(f"generated.{n}" for n in notebooks),
+    )
+    html = ("project.book_html", "project.edition_page", "project.vega_bundle")
     book = Stage(
         "book",
-        inputs=(
-            "project.book_config",
-            "project.toc",
-            "raw",
-            "processed.literature_bib",
-            *(f"generated.{n}" for n in notebooks),
-        ),
-        outputs=("project.book_build", "project.edition_page", "project.vega_bundle"),
-        command="python -m pipeline book",
+        inputs=book_inputs,
+        outputs=html,
+        command="python -m pipeline book html",
         module="pipeline.book",
-        uncached=("project.book_build", "project.edition_page", "project.vega_bundle"),
+        uncached=html,
+        persist=("project.book_html",),
     )
-    return (workshop, *_CHAPTERS, merge, *_APPENDICES, plots, book)
+    # its own stage, so an HTML-only change (and `make preview`) does not wait for LaTeX
+    book_pdf = Stage(
+        "book_pdf",
+        inputs=(*book_inputs, "project.edition_page"),
+        outputs=("project.book_pdf",),
+        command="python -m pipeline book pdf",
+        module="pipeline.book",
+        uncached=("project.book_pdf",),
+        persist=("project.book_pdf",),
+    )
+    return (workshop, *_CHAPTERS, merge, *_APPENDICES, plots, book, book_pdf)
 
 
 STAGES: tuple[Stage, ...] = _build_stages()
@@ -325,14 +341,14 @@ def stage_spec(root: Path, stage: Stage) -> dict[str, Any]:
         outputs += [f"findings.{stage.name}"] if stage.findings else []
     deps += [p.as_posix() for p in code_files(root, stage)]
     deps += [catalog.path(k).as_posix() for k in inputs]
-    if stage.name == "book":
+    if stage.module == "pipeline.book":
         deps += _book_pages(root)
     uncached = {*stage.uncached, *(k for k in outputs if k.split(".")[0] in catalog.PATTERNS)}
     return {
         "cmd": stage.command or NOTEBOOK_CMD.format(stage.name),
         "deps": deps,
         "params": parameters(root, stage),
-        "outs": [(catalog.path(k).as_posix(), k in uncached) for k in outputs],
+        "outs": [(catalog.path(k).as_posix(), k in uncached, k in stage.persist) for k in outputs],
         "metrics": [catalog.path(k).as_posix() for k in stage.metrics],
     }
 
@@ -415,10 +431,12 @@ def _out_lines(key: str, items: list[Any], folders: dict[str, str]) -> list[str]
         return []
     lines = [f"    {key}:"]
     for item in items:
-        path, uncached = item if isinstance(item, tuple) else (item, True)
-        lines.append(f"      - {_short(path, folders)}" + (":" if uncached else ""))
+        path, uncached, persist = item if isinstance(item, tuple) else (item, True, False)
+        lines.append(f"      - {_short(path, folders)}" + (":" if uncached or persist else ""))
         if uncached:
             lines.append("          cache: false")
+        if persist:
+            lines.append("          persist: true")
     return lines
 
 

@@ -16,6 +16,11 @@ cell fails, the stage stops with one line naming the error (the library's
 messages name the file and the fix); ``--traceback`` shows the whole story.
 With ``PIPELINE_TRACE_READS`` set, a first cell records the files the kernel
 opens (:mod:`pipeline.tracing`); it is removed from the executed copy.
+
+A stage's time is mostly fixed cost, so the runner keeps it small: the kernel is
+started first and boots while the runner loads papermill and nbformat (imported
+only then), and once the last cell has answered the kernel is stopped at once
+rather than asked to shut down and waited for.
 """
 
 from __future__ import annotations
@@ -25,16 +30,16 @@ import ast
 import copy
 import os
 import sys
-import tempfile
 from pathlib import Path
-from typing import Any
-
-import nbformat
+from typing import TYPE_CHECKING, Any
 
 from pipeline import catalog, tracing
 from pipeline.io import atomic_write_text, repo_root
 from pipeline.params import load as load_params_file
 from pipeline.params import lookup
+
+if TYPE_CHECKING:
+    import nbformat
 
 TRACE_TAG = "pipeline-trace"
 NOTEBOOKS_DIR = Path("notebooks")
@@ -111,6 +116,8 @@ def declared_parameters(source: str, where: str = "parameters cell") -> dict[str
 
 def notebook_parameters(stage: str, root: Path | None = None) -> dict[str, str]:
     """``{name: params.yaml key}`` declared by ``notebooks/<stage>.ipynb`` (``stage`` excluded)."""
+    import nbformat
+
     path = notebook_path(stage, root)
     nb = nbformat.read(path, as_version=4)
     declared = declared_parameters(parameters_cell(nb, str(path)), f"{path.name} parameters cell")
@@ -205,41 +212,67 @@ def ipc_kernel_manager() -> type:
     return IPCKernelManager
 
 
-def _with_trace_cell(source: Path, dest: Path, trace: Path, root: Path) -> Path:
+KERNEL_NAME = "python3"
+#: as nbclient starts kernels: no IPython history database written for an unattended run
+KERNEL_ARGUMENTS = ["--HistoryManager.hist_file=:memory:"]
+
+
+def start_kernel(root: Path) -> Any:
+    """Start the stage's kernel in ``root`` and return its manager without waiting for it:
+    the kernel boots while the runner goes on preparing."""
+    from jupyter_core.utils import run_sync
+
+    env = dict(os.environ)
+    env["PIPELINE_ROOT"] = str(root)
+    env.setdefault("PYDEVD_DISABLE_FILE_VALIDATION", "1")
+    km = ipc_kernel_manager()(kernel_name=KERNEL_NAME)
+    run_sync(km.start_kernel)(cwd=str(root), env=env, extra_arguments=KERNEL_ARGUMENTS)
+    return km
+
+
+def stop_kernel(km: Any) -> None:
+    """Stop the kernel at once: every cell has answered, so there is nothing to wait for."""
+    from jupyter_core.utils import run_sync
+
+    if km.has_kernel:
+        run_sync(km.shutdown_kernel)(now=True)
+
+
+def _with_trace_cell(source: Path, trace: Path, root: Path) -> nbformat.NotebookNode:
+    import nbformat
+
     nb = nbformat.read(source, as_version=4)
     roots = [root] if root == tracing.code_root() else [root, tracing.code_root()]
     cell = nbformat.v4.new_code_cell(tracing.injected_source(trace, roots))
     cell.metadata["tags"] = [TRACE_TAG]
     nb.cells.insert(0, cell)
-    nbformat.write(nb, dest)
-    return dest
+    return nb
 
 
-def _execute(stage: str, source: Path, root: Path, log_output: bool) -> nbformat.NotebookNode:
+def _execute(
+    stage: str, source: Path, root: Path, km: Any, log_output: bool
+) -> nbformat.NotebookNode:
+    """Run the notebook in the started kernel ``km``; the executed notebook, not yet normalised."""
     import papermill as pm
     from papermill.exceptions import PapermillExecutionError
 
     params = load_params(root, notebook_parameters(stage, root))
-    with tempfile.TemporaryDirectory(prefix=f"nb-{stage}-") as tmp:
-        trace = tracing.trace_file(stage)
-        if trace is not None:
-            source = _with_trace_cell(source, Path(tmp) / f"traced-{stage}.ipynb", trace, root)
-        tmp_out = Path(tmp) / f"{stage}.ipynb"
-        try:
-            pm.execute_notebook(
-                str(source),
-                str(tmp_out),
-                parameters=params,
-                cwd=str(root),
-                kernel_name="python3",
-                kernel_manager_class=ipc_kernel_manager(),
-                progress_bar=sys.stderr.isatty(),
-                log_output=log_output,
-                request_save_on_cell_execute=False,
-            )
-        except PapermillExecutionError as exc:
-            raise StageFailed(stage, exc.ename, exc.evalue, str(exc)) from None
-        return nbformat.read(tmp_out, as_version=4)
+    trace = tracing.trace_file(stage)
+    notebook: Any = str(source) if trace is None else _with_trace_cell(source, trace, root)
+    try:
+        return pm.execute_notebook(
+            notebook,
+            None,  # the runner writes the normalised copy itself
+            parameters=params,
+            cwd=str(root),
+            kernel_name=KERNEL_NAME,
+            km=km,
+            progress_bar=sys.stderr.isatty(),
+            log_output=log_output,
+            request_save_on_cell_execute=False,
+        )
+    except PapermillExecutionError as exc:
+        raise StageFailed(stage, exc.ename, exc.evalue, str(exc)) from None
 
 
 def run_stage(stage: str, root: Path | None = None, *, log_output: bool = False) -> Path:
@@ -249,19 +282,16 @@ def run_stage(stage: str, root: Path | None = None, *, log_output: bool = False)
     if not source.exists():
         raise FileNotFoundError(f"no notebook for stage {stage!r}: {source}")
     out_path = catalog.locate(f"generated.{stage}", root)
-    out_path.parent.mkdir(parents=True, exist_ok=True)
-    env_root = os.environ.get("PIPELINE_ROOT")
-    os.environ["PIPELINE_ROOT"] = str(root)
-    os.environ.setdefault("PYDEVD_DISABLE_FILE_VALIDATION", "1")
+    print(f"[{stage}] running {NOTEBOOKS_DIR / source.name}", file=sys.stderr, flush=True)
+    km = start_kernel(root)
     try:
-        print(f"[{stage}] running {NOTEBOOKS_DIR / source.name}", file=sys.stderr, flush=True)
-        nb = _execute(stage, source, root, log_output)
+        nb = _execute(stage, source, root, km, log_output)
     finally:
-        if env_root is None:
-            os.environ.pop("PIPELINE_ROOT", None)
-        else:
-            os.environ["PIPELINE_ROOT"] = env_root
+        stop_kernel(km)
+    import nbformat
+
     nb = normalise_notebook(nb)
+    out_path.parent.mkdir(parents=True, exist_ok=True)
     atomic_write_text(out_path, nbformat.writes(nb) + "\n")
     print(f"[{stage}] wrote {out_path.relative_to(root)}", file=sys.stderr, flush=True)
     return out_path

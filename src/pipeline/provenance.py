@@ -1,22 +1,26 @@
 """Provenance of an edition: raw-input hashes, parameters, package versions.
 
-The volatile parts (build date, git version) are written at book-build time
-into ``book/generated/edition.md`` by :mod:`pipeline.book`, so the executed
-notebooks stay byte-identical between runs.
+The parts that depend on the checkout (source date, git version) are written at
+book-build time into ``book/generated/edition.md`` by :mod:`pipeline.book`, so
+the executed notebooks depend on the inputs alone. The book uses
+:func:`raw_input_hashes` too, for the edition's data hash; pandas is imported
+only by the table functions, so the book stage does not load it.
 """
 
 from __future__ import annotations
 
+import hashlib
 import importlib.metadata as md
 import platform
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import pandas as pd
 import yaml
 
-from pipeline.book import file_md5, raw_files
 from pipeline.io import repo_root
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 KEY_PACKAGES = (
     "pandas",
@@ -41,7 +45,34 @@ KEY_PACKAGES = (
 )
 
 
+def raw_files(root: Path) -> list[Path]:
+    """Every raw input file (hidden files and READMEs excluded), sorted."""
+    raw = root / "data" / "raw"
+    return sorted(
+        p
+        for p in raw.rglob("*")
+        if p.is_file()
+        and not any(part.startswith(".") for part in p.relative_to(raw).parts)
+        and p.name.lower() != "readme.md"
+    )
+
+
+def file_md5(path: Path) -> str:
+    h = hashlib.md5()
+    with path.open("rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def raw_input_hashes(root: Path) -> dict[str, str]:
+    """``{relative path: md5}`` of every raw input."""
+    return {str(p.relative_to(root)): file_md5(p) for p in raw_files(root)}
+
+
 def raw_inputs_table(root: Path | None = None) -> pd.DataFrame:
+    import pandas as pd
+
     root = root or repo_root()
     rows = [
         {"file": str(p.relative_to(root)), "bytes": p.stat().st_size, "md5": file_md5(p)}
@@ -51,6 +82,8 @@ def raw_inputs_table(root: Path | None = None) -> pd.DataFrame:
 
 
 def params_table(root: Path | None = None) -> pd.DataFrame:
+    import pandas as pd
+
     root = root or repo_root()
     params = yaml.safe_load((root / "params.yaml").read_text(encoding="utf-8")) or {}
     rows: list[dict[str, Any]] = []
@@ -67,6 +100,8 @@ def params_table(root: Path | None = None) -> pd.DataFrame:
 
 
 def packages_table() -> pd.DataFrame:
+    import pandas as pd
+
     rows = [{"package": "python", "version": platform.python_version()}]
     for name in KEY_PACKAGES:
         try:

@@ -44,17 +44,23 @@ def project_files() -> list[str]:
     return sorted(p for p in out.split("\0") if p and (ROOT / p).is_file())
 
 
+#: the commit time of every copy, hence the edition's source date in its book
+COMMIT_EPOCH = 1_654_041_600  # 2022-06-01 00:00 UTC
+COMMIT_DATE = f"@{COMMIT_EPOCH} +0000"
+
+
 def copy_project(dest: Path) -> Path:
     """Copy the project's files to ``dest`` and commit them there.
 
-    The commit message names ``dest``, so two copies never share a commit hash (and
-    hence an edition version): tests comparing two runs must cope with the stamp.
+    Every copy gets the same commit (same files, message, author and date, so the same
+    hash): two copies are the same sources, and their books must be byte-identical,
+    edition version and source date included.
     """
     for rel in project_files():
         target = dest / rel
         target.parent.mkdir(parents=True, exist_ok=True)
         shutil.copy2(ROOT / rel, target)
-    env = clean_env()
+    env = {**clean_env(), "GIT_AUTHOR_DATE": COMMIT_DATE, "GIT_COMMITTER_DATE": COMMIT_DATE}
     for cmd in (
         ["git", "init", "-q"],
         ["git", "add", "-A"],
@@ -66,7 +72,7 @@ def copy_project(dest: Path) -> Path:
             "user.email=t@example.org",
             "commit",
             "-qm",
-            f"copy into {dest}",
+            "copy of the project",
         ],
     ):
         subprocess.run(cmd, cwd=dest, check=True, env=env)

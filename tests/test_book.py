@@ -1,0 +1,270 @@
+"""The book build's stamp, publishing and cache rules (no Sphinx run: those are e2e)."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from pipeline import book
+
+COMMIT_TIME = 1_700_000_000  # 2023-11-14 22:13:20 UTC
+
+
+def _git_repo(root: Path) -> Path:
+    env = {
+        **os.environ,
+        "GIT_AUTHOR_DATE": f"@{COMMIT_TIME} +0000",
+        "GIT_COMMITTER_DATE": f"@{COMMIT_TIME} +0000",
+    }
+    (root / "README.md").write_text("x\n", encoding="utf-8")
+    for cmd in (
+        ["git", "init", "-q"],
+        ["git", "add", "-A"],
+        ["git", "-c", "user.name=t", "-c", "user.email=t@example.org", "commit", "-qm", "x"],
+    ):
+        subprocess.run(cmd, cwd=root, check=True, env=env, capture_output=True)
+    return root
+
+
+def _project(root: Path) -> Path:
+    (root / "data" / "raw").mkdir(parents=True)
+    (root / "data" / "raw" / "a.csv").write_text("x\n1\n", encoding="utf-8")
+    (root / "_config.yml").write_text("title: T\n", encoding="utf-8")
+    (root / "_toc.yml").write_text("format: jb-book\nroot: book/index\n", encoding="utf-8")
+    return root
+
+
+# ------------------------------------------------------------------------- stamp
+def test_stamp_is_source_date_epoch_when_set(tmp_path, monkeypatch):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "86400")
+    assert book.source_date_epoch(_git_repo(tmp_path)) == 86400
+
+
+def test_stamp_is_the_commit_time_without_source_date_epoch(tmp_path, monkeypatch):
+    monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
+    assert book.source_date_epoch(_git_repo(tmp_path)) == COMMIT_TIME
+
+
+def test_stamp_outside_git_is_none_not_the_clock(tmp_path, monkeypatch):
+    monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
+    monkeypatch.setenv("GIT_CEILING_DIRECTORIES", str(tmp_path))
+    info = book.edition_info(_project(tmp_path))
+    assert info["epoch"] is None
+    assert "undated" in info["source_date"] and "SOURCE_DATE_EPOCH" in info["source_date"]
+
+
+def test_a_malformed_source_date_epoch_is_an_error_naming_it(tmp_path, monkeypatch):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "yesterday")
+    with pytest.raises(SystemExit, match="SOURCE_DATE_EPOCH.*'yesterday'"):
+        book.source_date_epoch(tmp_path)
+
+
+def test_edition_text_and_pdf_title_carry_the_source_date_only(tmp_path, monkeypatch):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", str(COMMIT_TIME))
+    root = _project(tmp_path)
+    info = book.edition_info(root)
+    text = book.edition_markdown(info)
+    assert "**Source date:** 2023-11-14 22:13 UTC" in text
+    assert "Built" not in text
+    # a second call (a later clock) gives the same text
+    assert book.edition_markdown(book.edition_info(root)) == text
+    latex = book.build_config(root, info, pdf=True)["sphinx"]["config"]["latex_elements"]
+    assert "\\date{2023-11-14}" in latex["maketitle"]
+    html = book.build_config(root, info, pdf=False)["sphinx"]["config"]
+    assert "release" not in html and "today" not in html
+
+
+def test_version_is_dirty_for_changed_sources_but_not_for_the_lock_dvc_rewrites(tmp_path):
+    root = _git_repo(tmp_path)
+    (root / "dvc.lock").write_text("schema: '2.0'\n", encoding="utf-8")
+    subprocess.run(["git", "add", "dvc.lock"], cwd=root, check=True)
+    subprocess.run(
+        ["git", "-c", "user.name=t", "-c", "user.email=t@example.org", "commit", "-qm", "lock"],
+        cwd=root,
+        check=True,
+    )
+    clean = book.code_version(root)
+    assert clean and not clean.endswith("-dirty")
+    (root / "dvc.lock").write_text("schema: '2.0'\nstages: {}\n", encoding="utf-8")
+    assert book.code_version(root) == clean
+    (root / "README.md").write_text("changed\n", encoding="utf-8")
+    assert book.code_version(root) == clean + "-dirty"
+
+
+def test_version_outside_git(tmp_path, monkeypatch):
+    monkeypatch.setenv("GIT_CEILING_DIRECTORIES", str(tmp_path))
+    assert book.code_version(tmp_path) == "unversioned"
+
+
+# -------------------------------------------------------------------- publishing
+def _folder(path: Path, **files: str) -> Path:
+    path.mkdir(parents=True)
+    for name, text in files.items():
+        (path / name).write_text(text, encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize("exchange", [True, False], ids=["exchange", "two-renames"])
+def test_publish_folder_replaces_the_book_and_leaves_nothing_behind(
+    tmp_path, monkeypatch, exchange
+):
+    if not exchange:
+        monkeypatch.setattr(book, "_exchange", lambda a, b: False)
+    target = _folder(tmp_path / "html", **{"index.html": "old", "gone.html": "old"})
+    new = _folder(tmp_path / ".staging" / "html-1", **{"index.html": "new"})
+    book.publish_folder(new, target)
+    assert {p.name: p.read_text() for p in target.iterdir()} == {"index.html": "new"}
+    assert list((tmp_path / ".staging").iterdir()) == []
+
+
+def test_publish_folder_without_a_previous_book(tmp_path):
+    new = _folder(tmp_path / ".staging" / "html-1", **{"index.html": "new"})
+    book.publish_folder(new, tmp_path / "html")
+    assert (tmp_path / "html" / "index.html").read_text() == "new"
+    assert not new.exists()
+
+
+def test_publish_file_leaves_no_temporary_file_beside_the_pdf(tmp_path):
+    built = tmp_path / "cache" / "report.pdf"
+    built.parent.mkdir()
+    built.write_bytes(b"%PDF new")
+    target = tmp_path / "pdf" / "report.pdf"
+    target.parent.mkdir()
+    target.write_bytes(b"%PDF old")
+    book.publish_file(built, target, tmp_path / ".staging" / "pdf-1")
+    assert target.read_bytes() == b"%PDF new"
+    assert [p.name for p in target.parent.iterdir()] == ["report.pdf"]
+    assert list((tmp_path / ".staging").iterdir()) == []
+
+
+def test_leftovers_of_a_killed_build_are_removed_by_the_next_run(tmp_path):
+    build_dir = tmp_path / book.BUILD_DIR
+    _folder(build_dir / "html", **{"index.html": "published"})
+    staging = tmp_path / book.STAGING_DIR
+    _folder(staging / "html-11", **{"index.html": "half"})
+    _folder(staging / "html-12.previous", **{"index.html": "older"})
+    (staging / "pdf-13").write_bytes(b"%PDF half")
+    book.clean_staging(tmp_path, "html")
+    assert [p.name for p in staging.iterdir()] == ["pdf-13"]  # only the html leftovers
+    assert (build_dir / "html" / "index.html").read_text() == "published"
+    book.clean_staging(tmp_path, "pdf")
+    assert list(staging.iterdir()) == []
+
+
+def test_a_kill_between_the_two_renames_keeps_the_previous_book(tmp_path):
+    staging = tmp_path / book.STAGING_DIR
+    _folder(staging / "html-11", **{"index.html": "new, never published"})
+    _folder(staging / "html-11.previous", **{"index.html": "previous"})
+    book.clean_staging(tmp_path, "html")
+    assert (tmp_path / book.BUILD_DIR / "html" / "index.html").read_text() == "previous"
+    assert list(staging.iterdir()) == []
+
+
+def test_a_failed_html_build_leaves_the_published_book_whole(tmp_path, monkeypatch):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "0")
+    root = _project(tmp_path)
+    published = _folder(root / book.BUILD_DIR / "html", **{"index.html": "previous"})
+
+    def failing_sphinx(root, info, kind, cache):
+        (cache / "_build" / "html").mkdir(parents=True)
+        (cache / "_build" / "html" / "index.html").write_text("half", encoding="utf-8")
+        raise SystemExit("[book] the HTML build failed")
+
+    monkeypatch.setattr(book, "write_sources", lambda root, info: None)
+    monkeypatch.setattr(book, "run_sphinx", failing_sphinx)
+    with pytest.raises(SystemExit):
+        book.build_html(root, book.edition_info(root))
+    assert [p.name for p in published.iterdir()] == ["index.html"]
+    assert (published / "index.html").read_text() == "previous"
+    state = json.loads((root / book.CACHE_DIR / "html" / "state.json").read_text())
+    assert state["complete"] is False  # the next build starts clean
+
+
+def test_a_successful_html_build_is_published_and_marks_its_cache_complete(tmp_path, monkeypatch):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "0")
+    root = _project(tmp_path)
+    _folder(root / book.BUILD_DIR / "html", **{"index.html": "previous"})
+
+    def sphinx(root, info, kind, cache):
+        return _folder(cache / "_build" / "html", **{"index.html": "new"})
+
+    monkeypatch.setattr(book, "write_sources", lambda root, info: None)
+    monkeypatch.setattr(book, "run_sphinx", sphinx)
+    index = book.build_html(root, book.edition_info(root))
+    assert index.read_text() == "new"
+    state = json.loads((root / book.CACHE_DIR / "html" / "state.json").read_text())
+    assert state["complete"] is True
+    assert list((root / book.STAGING_DIR).iterdir()) == []
+
+
+# ------------------------------------------------------------------------- cache
+def _kept(root: Path, info: dict, **kw) -> bool:
+    """Whether ``prepare_cache`` kept the marker file from the previous build."""
+    cache = book.prepare_cache(root, info, "html", kw.pop("clean", False))
+    return (cache / "marker").exists()
+
+
+def _complete_build(root: Path, info: dict) -> None:
+    cache = book.prepare_cache(root, info, "html", False)
+    (cache / "marker").write_text("previous build", encoding="utf-8")
+    book._finish_cache(cache)
+
+
+@pytest.fixture
+def project(tmp_path, monkeypatch):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "0")
+    root = _project(tmp_path)
+    return root, book.edition_info(root)
+
+
+def test_cache_is_reused_when_nothing_it_depends_on_changed(project):
+    root, info = project
+    _complete_build(root, info)
+    assert _kept(root, info)
+
+
+def test_cache_is_dropped_after_an_interrupted_build(project):
+    root, info = project
+    _complete_build(root, info)
+    book.prepare_cache(root, info, "html", False)  # a build starts ... and is killed
+    assert not _kept(root, info)
+
+
+def test_cache_is_dropped_on_request(project):
+    root, info = project
+    _complete_build(root, info)
+    assert not _kept(root, info, clean=True)
+
+
+@pytest.mark.parametrize("changed", ["_config.yml", "_toc.yml"])
+def test_cache_is_dropped_when_the_book_configuration_changes(project, changed):
+    root, info = project
+    _complete_build(root, info)
+    with (root / changed).open("a", encoding="utf-8") as fh:
+        fh.write("# changed\n")
+    assert not _kept(root, info)
+
+
+def test_cache_is_dropped_when_the_edition_kind_or_a_tool_version_changes(project, monkeypatch):
+    root, info = project
+    _complete_build(root, info)
+    assert not _kept(root, {**info, "synthetic": not info["synthetic"]})
+    _complete_build(root, info)
+    real_version = book.md.version
+    monkeypatch.setattr(
+        book.md, "version", lambda name: "0.0" if name == "sphinx" else real_version(name)
+    )
+    assert not _kept(root, info)
+
+
+def test_cache_key_ignores_the_source_date(project):
+    """A new commit does not make Sphinx read every chapter again."""
+    root, info = project
+    assert book.cache_key(root, info, "html") == book.cache_key(
+        root, {**info, "epoch": 1, "version": "other"}, "html"
+    )
+    assert book.cache_key(root, info, "html") != book.cache_key(root, info, "pdf")
