@@ -89,10 +89,8 @@ ENTRIES: dict[str, Entry] = {
         "raw", "interviews", "interview coding export (.xlsx) and codebook (.csv)"
     ),
     "raw.bibliometrics": _E("raw", "bibliometrics", "bibliometric exports and yearly counts"),
-    "raw.synthesis": _E("raw", "synthesis", "recommendation scores and good practices"),
-    "raw.recommendations": _E(
-        "raw.synthesis", "recommendations_SYNTHETIC_SCORES.csv", "scored recommendations"
-    ),
+    "raw.synthesis": _E("raw", "synthesis", "recommendations and good practices"),
+    "raw.recommendations": _E("raw.synthesis", "recommendations.csv", "the recommendations"),
     "raw.good_practices": _E("raw.synthesis", "good_practices.csv", "good practices"),
     "raw.workshop": _E(
         "raw", "workshop", "the workshop's scoring sheet (feasibility and impact, 1-5)"

@@ -224,6 +224,7 @@ _CHAPTERS: tuple[Stage, ...] = (
             *_proc("interviews_accounting"),
             "raw.recommendations",
             "raw.good_practices",
+            *_proc("workshop_scores", "workshop_accounting"),
         ),
         findings=True,
     ),

@@ -20,14 +20,19 @@ from pipeline.synthesis.read import load_good_practices, load_recommendations
 
 
 def _recs() -> pd.DataFrame:
-    return load_recommendations(RAW_SYNTH / "recommendations_SYNTHETIC_SCORES.csv")
+    return load_recommendations(RAW_SYNTH / "recommendations.csv")
 
 
 def test_recommendations_table_has_every_recommendation() -> None:
     recs = _recs()
+    recs = recs.assign(feasibility=3.5, impact=4.0, participants=12)
+    recs.loc[recs["id"] == 1, ["feasibility", "impact"]] = float("nan")
     t = recommendations_table(recs)
     assert list(t["No."]) == sorted(recs["id"])
-    assert list(t.columns) == ["No.", "Theme", "Recommendation", "Feasibility", "Impact", "Scores"]
+    assert list(t.columns) == [
+        "No.", "Theme", "Recommendation", "Feasibility (median)", "Impact (median)", "Participants"
+    ]  # fmt: skip
+    assert t.loc[0, "Feasibility (median)"] == "" and t.loc[1, "Feasibility (median)"] == "3.5"
 
 
 # ------------------------------------------------------------------ good practices

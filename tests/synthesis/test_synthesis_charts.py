@@ -15,7 +15,6 @@ from pipeline.synthesis.charts import (
     jitter_recommendations,
     recommendations_chart,
 )
-from pipeline.synthesis.findings import is_illustrative
 from pipeline.synthesis.read import load_recommendations
 from pipeline.synthesis.schemas import SOURCES
 
@@ -32,7 +31,7 @@ def test_long_form_and_chart_are_deterministic() -> None:
 
 
 def _recs() -> pd.DataFrame:
-    return load_recommendations(RAW_SYNTH / "recommendations_SYNTHETIC_SCORES.csv")
+    return load_recommendations(RAW_SYNTH / "recommendations.csv")
 
 
 def test_jitter_separates_overlapping_points_deterministically() -> None:
@@ -43,7 +42,6 @@ def test_jitter_separates_overlapping_points_deterministically() -> None:
             "title": ["t3", "t1", "t2", "t4"],
             "feasibility": [5, 5, 5, 2],
             "impact": [5, 5, 5, 1],
-            "score_status": ["illustrative"] * 4,
         }
     )
     j = jitter_recommendations(recs, step=0.3)
@@ -59,14 +57,12 @@ def test_jitter_separates_overlapping_points_deterministically() -> None:
     pd.testing.assert_frame_equal(j, j2)
 
 
-def test_recommendations_chart_labels_illustrative_scores() -> None:
-    recs = _recs()
+def test_recommendations_chart_places_median_scores_and_leaves_out_unscored() -> None:
+    recs = _recs().assign(feasibility=4.0, impact=3.5, participants=30, score_status="assessed")
+    recs.loc[recs["id"] == 2, ["feasibility", "impact"]] = float("nan")
     chart = recommendations_chart(recs)
     spec = json.dumps(chart.to_dict())
-    assert is_illustrative(recs)
-    assert "illustrative scores" in spec
-    assert '"tooltip"' in spec and '"title"' in spec
-    assessed = recs.assign(score_status="assessed")
-    assert not is_illustrative(assessed)
-    assert "illustrative scores" not in json.dumps(recommendations_chart(assessed).to_dict())
+    assert "median score" in spec and '"tooltip"' in spec and '"title"' in spec
+    labels = {row["label"] for row in chart.to_dict()["datasets"].popitem()[1]}
+    assert "2" not in labels and "1" in labels
     assert isinstance(chart, alt.LayerChart)

@@ -51,11 +51,10 @@ def test_recommendation_themes_match_published_figure(tables: Path) -> None:
     assert by_theme["sustaining the benefits"] == [4, 5]
 
 
-def test_scores_in_range_and_marked_illustrative(tables: Path) -> None:
+def test_recommendations_carry_no_score(tables: Path) -> None:
+    """Scores come from the workshop's sheet (pipeline.workshop), never from this table."""
     recs = load_recommendations(tables / rec_gen.RECOMMENDATIONS_NAME)
-    assert recs["feasibility"].between(1, 5).all()
-    assert recs["impact"].between(1, 5).all()
-    assert (recs["score_status"] == "illustrative").all()
+    assert list(recs.columns) == ["id", "theme", "title"]
 
 
 def test_good_practice_groups_match_published_figure(tables: Path) -> None:
@@ -83,14 +82,14 @@ def test_generation_is_deterministic(tmp_path: Path) -> None:
     assert digest == [hashlib.sha256(p.read_bytes()).hexdigest() for p in b]
 
 
-def test_invalid_score_names_file_row_and_column(tables: Path, tmp_path: Path) -> None:
+def test_invalid_theme_names_file_row_and_column(tables: Path, tmp_path: Path) -> None:
     src = (tables / rec_gen.RECOMMENDATIONS_NAME).read_text().splitlines()
     cells = src[3].split(",")
-    cells[3] = "9"  # feasibility of the third recommendation
+    cells[1] = "dragons"  # theme of the third recommendation
     src[3] = ",".join(cells)
     bad = tmp_path / "recs.csv"
     bad.write_text("\n".join(src) + "\n")
-    with pytest.raises(SynthesisInputError, match=r"recs\.csv: row 4, column feasibility"):
+    with pytest.raises(SynthesisInputError, match=r"recs\.csv: row 4, column theme"):
         load_recommendations(bad)
 
 
@@ -114,7 +113,7 @@ def test_no_eight_word_sequence_of_the_brief_is_copied(tables: Path) -> None:
     texts = {p.name: p.read_text(encoding="utf-8") for p in sorted(tables.iterdir())}
     texts["codebook"] = codebook_frame().to_csv(index=False)
     for name in (
-        "recommendations_SYNTHETIC_SCORES.csv",
+        "recommendations.csv",
         "good_practices.csv",
         "interviews_codebook_SYNTHETIC.csv",
     ):

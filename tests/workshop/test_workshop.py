@@ -90,8 +90,7 @@ def test_the_synthetic_sheet_is_seeded_and_plants_its_problems(tmp_path: Path) -
 
 def test_cli_cleans_a_sheet_and_refuses_a_bad_one(tmp_path: Path, capsys) -> None:
     recs = tmp_path / "recs.csv"
-    recs.write_text("id,theme,title,feasibility,impact,score_status\n"
-                    "1,enabling connections,Fund events,3,3,illustrative\n", "utf-8")  # fmt: skip
+    recs.write_text("id,theme,title\n1,enabling connections,Fund events\n", "utf-8")
     sheet = tmp_path / "sheet.csv"
     sheet.write_text(HEADER + "P1,university,1,4,5,hello\n", "utf-8")
     args = ["clean", "--sheet", str(sheet), "--recommendations", str(recs),

@@ -89,16 +89,22 @@ def benefits_risks_display(evidence: pd.DataFrame) -> pd.DataFrame:
 
 
 def recommendations_table(recommendations: pd.DataFrame) -> pd.DataFrame:
-    """The recommendations as a display table (No., theme, recommendation, scores)."""
+    """The recommendations as a display table: No., theme, recommendation, the workshop's
+    median feasibility and impact (blank when too few participants scored it) and how many
+    participants scored it."""
     df = recommendations.sort_values(["id"], kind="stable")
+
+    def score(values: pd.Series) -> pd.Series:
+        return values.map(lambda v: "" if pd.isna(v) else f"{float(v):g}")
+
     return pd.DataFrame(
         {
             "No.": df["id"].astype(int),
             "Theme": df["theme"].str.capitalize(),
             "Recommendation": df["title"],
-            "Feasibility": df["feasibility"].astype(int),
-            "Impact": df["impact"].astype(int),
-            "Scores": df["score_status"],
+            "Feasibility (median)": score(df["feasibility"]),
+            "Impact (median)": score(df["impact"]),
+            "Participants": df["participants"].astype(int),
         }
     ).reset_index(drop=True)
 

@@ -13,7 +13,6 @@ import pandas as pd
 
 from pipeline import theme
 from pipeline.synthesis.chapter import share_text
-from pipeline.synthesis.findings import is_illustrative
 from pipeline.synthesis.schemas import HIDDEN, LEVEL_SCORE, LEVELS, NOT_MEASURED, SOURCES
 
 __all__ = [
@@ -113,13 +112,13 @@ def jitter_recommendations(recommendations: pd.DataFrame, step: float = 0.18) ->
 def recommendations_chart(
     recommendations: pd.DataFrame, step: float = 0.18, size: int = 420
 ) -> alt.LayerChart:
-    """Feasibility (x) by impact (y); numbered points, colour and shape by theme, tooltips.
-
-    Axis titles say "illustrative scores" when any score is illustrative.
-    """
-    df = jitter_recommendations(recommendations, step)
+    """Feasibility (x) by impact (y), the workshop's medians; numbered points, colour and
+    shape by theme, tooltips. Recommendations without scores (too few participants scored
+    them) are left out."""
+    scored = recommendations.dropna(subset=["feasibility", "impact"])
+    df = jitter_recommendations(scored.reset_index(drop=True), step)
     df["label"] = df["id"].astype(str)
-    note = " (illustrative scores)" if is_illustrative(recommendations) else ""
+    note = " (median score)"
     themes = sorted(df["theme"].unique())
     scale_x = alt.Scale(domain=[0.5, 5.5], nice=False)
     scale_y = alt.Scale(domain=[0.5, 5.5], nice=False)
@@ -133,7 +132,7 @@ def recommendations_chart(
             alt.Tooltip("theme:N", title="Theme"),
             alt.Tooltip("feasibility:Q", title="Feasibility"),
             alt.Tooltip("impact:Q", title="Impact"),
-            alt.Tooltip("score_status:N", title="Scores"),
+            alt.Tooltip("participants:Q", title="Participants scoring it"),
         ],
     )
     points = base.mark_point(size=420, filled=True, opacity=0.85).encode(

@@ -49,7 +49,6 @@ __all__ = [
     "benefits_risks_table",
     "good_practices_by_group",
     "interview_theme_shares",
-    "is_illustrative",
     "quick_wins",
     "survey_theme_shares",
     "synthesis_findings",
@@ -81,11 +80,6 @@ def synthesis_findings(
         "recommendation_themes": int(recommendations["theme"].nunique()),
         "good_practice_groups": int(good_practices["group"].nunique()),
     }
-
-
-def is_illustrative(recommendations: pd.DataFrame) -> bool:
-    """True when any recommendation's scores are marked ``illustrative``."""
-    return bool((recommendations["score_status"] == "illustrative").any())
 
 
 #: Feasibility and impact both at least this high place a recommendation in the upper-right

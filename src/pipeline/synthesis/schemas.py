@@ -27,7 +27,6 @@ GOOD_PRACTICE_GROUPS: tuple[str, ...] = (
     "mitigating potential risks",
     "knowledge sharing",
 )
-SCORE_STATUSES: tuple[str, ...] = ("illustrative", "assessed")
 
 #: Prominence of a theme in a source, weakest first, and its score (1 = low, 3 = high).
 LEVELS: tuple[str, ...] = ("low", "medium", "high")
@@ -60,9 +59,6 @@ RECOMMENDATIONS_SCHEMA = pa.DataFrameSchema(
         "id": pa.Column(int, pa.Check.ge(1), unique=True),
         "theme": pa.Column(str, pa.Check.isin(RECOMMENDATION_THEMES)),
         "title": pa.Column(str, pa.Check.str_length(min_value=3)),
-        "feasibility": pa.Column(int, pa.Check.in_range(1, 5)),
-        "impact": pa.Column(int, pa.Check.in_range(1, 5)),
-        "score_status": pa.Column(str, pa.Check.isin(SCORE_STATUSES)),
     },
     strict=True,
     ordered=True,

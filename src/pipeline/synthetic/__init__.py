@@ -18,7 +18,7 @@ that the book follows its data). One subpackage per input, each in the same thre
 ``survey``             the survey export (Qualtrics CSV)
 ``interviews``         the NVivo-style interview coding export and codebook
 ``biblio``             OpenAlex sample (JSONL.gz), its metadata, group_by counts
-``recommendations``    recommendations (illustrative scores) and good practices
+``recommendations``    recommendations and good practices
 =====================  ==========================================================
 
 Each generator takes its vocabulary from the schema of the package that reads the input

@@ -15,7 +15,7 @@ what depends on it:
 ``survey/``           the survey export (Qualtrics CSV)
 ``interviews/``       the interview coding export (.xlsx) and codebook
 ``bibliometrics/``    OpenAlex sample (JSONL.gz), sidecar metadata, group_by counts
-``synthesis/``        recommendations (illustrative scores) and good practices
+``synthesis/``        recommendations and good practices (paraphrases of the brief)
 ``workshop/``         the workshop's scoring sheet (invented participants' scores)
 ``literature/``       a verified library of real publications, its coding partly synthetic
 ``registers/``        the reference register of checked public listings (copied, not made up)
@@ -90,9 +90,9 @@ def _generators(scale: int) -> dict[str, Generator]:
 
 
 #: inputs of every edition that hold real material, not invented data (their names carry no
-#: SYNTHETIC label): good practices paraphrase the brief's published list, and the register
+#: SYNTHETIC label): good practices and recommendations paraphrase the brief's lists, the register
 #: holds checked public listings
-REAL_INPUTS = ("good_practices.csv", "public_lists.csv")
+REAL_INPUTS = ("good_practices.csv", "public_lists.csv", "recommendations.csv")
 
 
 def real_input_names(raw_dir: Path) -> set[str]:

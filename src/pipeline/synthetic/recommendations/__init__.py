@@ -1,7 +1,8 @@
 """The study's recommendations and good practices as data tables (project's own wording).
 
-``recommendations_SYNTHETIC_SCORES.csv``
-    id, theme, title, feasibility, impact, score_status (scores seeded and illustrative).
+``recommendations.csv``
+    id, theme, title: the study's recommendations, paraphrased (their feasibility and impact
+    scores come from the workshop's scoring sheet, :mod:`pipeline.synthetic.workshop`).
 ``good_practices.csv``
     id, group, practice, code_id: the good practices the interviewees described, grouped
     as in the brief, each linked to the interview code that captures it.

@@ -1,9 +1,8 @@
 """The study's recommendations and good practices as clean tables (project's own wording).
 
 Titles and practices are short paraphrases, not quotations. The brief shows a feasibility
-and an impact rating for each recommendation only as a graphic; the scores here are
-seeded, illustrative placeholders (``score_status = "illustrative"``), to be replaced by an
-analyst's own ratings. Themes and groups are the synthesis schema's vocabulary
+and an impact rating for each recommendation only as a graphic; the scores come from the
+workshop's scoring sheet (:mod:`pipeline.workshop`), so this table holds no score. Themes and groups are the synthesis schema's vocabulary
 (:mod:`pipeline.synthesis.schemas`); both tables are validated against its schemas.
 
 Theme assignment follows the brief's recommendations pages: 1-3 under enabling
@@ -14,11 +13,9 @@ numbering runs 4-5, then 9-10 in the middle column, then 6-8).
 
 from __future__ import annotations
 
-import numpy as np
 import pandas as pd
 
 from pipeline.synthesis.schemas import GOOD_PRACTICES_SCHEMA, RECOMMENDATIONS_SCHEMA
-from pipeline.synthetic import DEFAULT_SEED
 
 # (id, theme, title) -- paraphrased in the project's own words.
 RECOMMENDATIONS: tuple[tuple[int, str, str], ...] = (
@@ -179,21 +176,9 @@ GOOD_PRACTICES: tuple[tuple[str, str, str], ...] = (
 )
 
 
-def recommendations_frame(seed: int = DEFAULT_SEED) -> pd.DataFrame:
-    """Recommendations with seeded, illustrative 1-5 feasibility and impact scores."""
-    rng = np.random.default_rng(seed)
-    rows = []
-    for rid, theme, title in RECOMMENDATIONS:
-        rows.append(
-            {
-                "id": rid,
-                "theme": theme,
-                "title": title,
-                "feasibility": int(rng.integers(1, 6)),
-                "impact": int(rng.integers(1, 6)),
-                "score_status": "illustrative",
-            }
-        )
+def recommendations_frame() -> pd.DataFrame:
+    """The recommendations: ``id, theme, title`` (their scores come from the workshop)."""
+    rows = [{"id": rid, "theme": theme, "title": title} for rid, theme, title in RECOMMENDATIONS]
     frame = pd.DataFrame(rows).sort_values("id", kind="stable").reset_index(drop=True)
     RECOMMENDATIONS_SCHEMA.validate(frame)
     return frame

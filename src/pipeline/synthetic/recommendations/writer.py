@@ -8,7 +8,7 @@ from pipeline.io import atomic_write_csv
 from pipeline.synthetic import DEFAULT_SEED
 from pipeline.synthetic.recommendations.truth import good_practices_frame, recommendations_frame
 
-RECOMMENDATIONS_NAME = "recommendations_SYNTHETIC_SCORES.csv"
+RECOMMENDATIONS_NAME = "recommendations.csv"
 GOOD_PRACTICES_NAME = "good_practices.csv"
 
 
@@ -17,7 +17,7 @@ def generate(out_dir: Path | str, seed: int = DEFAULT_SEED) -> list[Path]:
     out = Path(out_dir)
     return sorted(
         [
-            atomic_write_csv(out / RECOMMENDATIONS_NAME, recommendations_frame(seed)),
+            atomic_write_csv(out / RECOMMENDATIONS_NAME, recommendations_frame()),
             atomic_write_csv(out / GOOD_PRACTICES_NAME, good_practices_frame()),
         ]
     )
