@@ -232,6 +232,7 @@ _CHAPTERS: tuple[Stage, ...] = (
             *_proc("workshop_scores", "workshop_accounting"),
             *_proc("literature_references", "literature_codes", "interviews_approved_excerpts"),
             "reference.literature",
+            "reference.good_practice_resources",
         ),
         findings=True,
     ),
