@@ -143,6 +143,9 @@ ENTRIES: dict[str, Entry] = {
     "processed.interviews_accounting": _E(
         "processed.interviews", "interviews_accounting.json", "interview row counts"
     ),
+    "processed.interviews_approved_excerpts": _E(
+        "processed.interviews", "interviews_approved_excerpts.csv", "excerpts cleared to quote"
+    ),
     "processed.interviews_rejects": _E(
         "processed.interviews", "interviews_rejects.csv", "quarantined rows"
     ),
@@ -178,6 +181,12 @@ ENTRIES: dict[str, Entry] = {
     ),
     "processed.literature_rejects": _E(
         "processed.literature", "literature_rejects.csv", "records and coding rows set aside"
+    ),
+    "processed.literature_references": _E(
+        "processed.literature", "references.parquet", "one row per reference of the library"
+    ),
+    "processed.literature_codes": _E(
+        "processed.literature", "reference_codes.parquet", "each reference's theme codes"
     ),
     "processed.literature_bib": _E(
         "processed.literature", "literature.bib", "the library as BibTeX, for the bibliography"

@@ -179,7 +179,12 @@ _CHAPTERS: tuple[Stage, ...] = (
     Stage("phase2_survey", inputs=SURVEY_TABLES, findings=True),
     Stage(
         "phase2_interviews",
-        inputs=(*INTERVIEW_TABLES, *SURVEY_TABLES, "raw.good_practices"),
+        inputs=(
+            *INTERVIEW_TABLES,
+            *SURVEY_TABLES,
+            "raw.good_practices",
+            "processed.interviews_approved_excerpts",
+        ),
         findings=True,
     ),
     # ------------------------------------------------------------ Phase 3
@@ -225,6 +230,9 @@ _CHAPTERS: tuple[Stage, ...] = (
             "raw.recommendations",
             "raw.good_practices",
             *_proc("workshop_scores", "workshop_accounting"),
+            *_proc("literature_references", "literature_codes", "interviews_approved_excerpts"),
+            "reference.literature",
+            "reference.good_practice_resources",
         ),
         findings=True,
     ),

@@ -45,3 +45,13 @@ def test_an_unknown_practice_is_named_with_its_row(tmp_path: Path) -> None:
     bad.write_text(RESOURCES.read_text("utf-8").replace("gp06", "gp99"), "utf-8")
     with pytest.raises(SynthesisInputError, match=r"row 2, column good_practice_ids: gp99"):
         load_good_practice_resources(bad, _practices()["id"])
+
+
+def test_the_display_table_lists_each_resource_with_its_practices() -> None:
+    from pipeline.synthesis.chapter import resources_table
+
+    resources = load_good_practice_resources(RESOURCES, _practices()["id"])
+    table = resources_table(resources)
+    assert len(table) == len(resources)
+    row = table[table["Resource"] == "Trusted Research guidance"].iloc[0]
+    assert row["Serves practices"] == "gp09, gp13" and row["Web address"].startswith("https://")

@@ -16,7 +16,7 @@ from pipeline import report, wording
 from pipeline.disclosure import PRIMARY
 from pipeline.interviews.charts import share_phrase
 
-__all__ = ["contrast_prose", "risk_prose", "top_codes"]
+__all__ = ["contrast_prose", "excerpt_table", "risk_prose", "top_codes"]
 
 
 def top_codes(theme_data: pd.DataFrame) -> str:
@@ -108,3 +108,19 @@ def risk_prose(interviews: Mapping[str, Any], survey_said: int, survey_answered:
         "risk_survey_said": said(survey_said),
         "risk_survey_answered": int(survey_answered),
     }
+
+
+def excerpt_table(
+    excerpts: pd.DataFrame, code_counts: pd.DataFrame, per_code: int = 2
+) -> pd.DataFrame:
+    """``Theme, Code, Excerpt``: up to ``per_code`` approved excerpts per code, in the order of
+    the code table (theme, then code path). ``excerpts`` holds only what the cleaning step may
+    publish (approved, redacted, from codes raised in at least k interviews)."""
+    codes = code_counts.sort_values(["theme", "code_path"], kind="stable")
+    rows = []
+    for code in codes.itertuples(index=False):
+        texts = excerpts.loc[excerpts["code_id"] == code.code_id, "text"].head(per_code)
+        for text in texts:
+            rows.append({"Theme": code.theme.replace("_", " ").capitalize(),
+                         "Code": code.code_path.split("\\")[-1], "Excerpt": f"“{text}”"})  # fmt: skip
+    return pd.DataFrame(rows, columns=["Theme", "Code", "Excerpt"])

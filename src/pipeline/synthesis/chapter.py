@@ -22,6 +22,7 @@ __all__ = [
     "lower_first",
     "name_list",
     "recommendations_table",
+    "resources_table",
     "share_phrase",
     "share_text",
 ]
@@ -141,3 +142,16 @@ def good_practices_table(
 
         out["Interviews raising it"] = [share(c) for c in df["code_id"]]
     return out
+
+
+def resources_table(resources: pd.DataFrame) -> pd.DataFrame:
+    """The resources the good practices name: resource, provider, the practices it serves
+    (their ids) and its checked web address (blank where none was checked)."""
+    return pd.DataFrame(
+        {
+            "Resource": resources["name"],
+            "Provided by": resources["provider"],
+            "Serves practices": resources["good_practice_ids"].str.replace(" | ", ", "),
+            "Web address": resources["url"].fillna(""),
+        }
+    ).reset_index(drop=True)
