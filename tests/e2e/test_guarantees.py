@@ -375,6 +375,8 @@ def hostile_book(tmp_path_factory):
     _plant_survey(root)
     _plant_centres(root)
     _plant_interviews(root)
+    _plant_excerpt(root)
+    _plant_workshop(root)
     return run_pipeline(root, offline=False)
 
 
@@ -589,6 +591,14 @@ PLANTED_INTERVIEWS = {
     "organisation": "Prof Qoriander Xu, Dept of Chemistry",
     "role": "PA to Dr Zebulon Plantperson",
 }
+#: An interview excerpt naming a person with contact details, which a reviewer approved (its
+#: redacted text is published), and a workshop sheet row with a named participant and a comment.
+PLANTED_EXCERPT = (
+    "Dr Zebulon Plantperson (zebulon.plantperson@example.ac.uk, +44 7700 900462) said the "
+    "strongest groups in our field are in China."
+)
+PLANTED_WORKSHOP_COMMENT = "ring me on +86 138 0013 8462 - Qoriander"
+
 #: What the scan looks for outside the restricted folder (whole values and their parts).
 SCANNED = [
     *PLANTED_FREE_TEXT,
@@ -671,6 +681,39 @@ def _plant_interviews(root: Path) -> None:
     wb.save(path)
 
 
+def _plant_excerpt(root: Path) -> None:
+    """An excerpt with identifiers, at the code of the export's first excerpt (a code raised in
+    many interviews), approved by hash of its redacted text so that it is published."""
+    import csv
+
+    from pipeline.interviews.excerpts import excerpt_id
+    from pipeline.privacy import excerpt_record
+
+    (path,) = sorted((root / "data/raw/interviews/excerpts").glob("*.csv"))
+    with path.open(encoding="utf-8", newline="") as fh:
+        rows = list(csv.reader(fh))
+    code_path, case = rows[1][0], rows[1][1]
+    rows.append([code_path, case, PLANTED_EXCERPT])
+    with path.open("w", encoding="utf-8", newline="") as fh:
+        csv.writer(fh, lineterminator="\n").writerows(rows)
+    code_id = "drv_expertise"
+    assert code_path.endswith("Access to expertise and human capital"), code_path
+    record, counts = excerpt_record(
+        excerpt_id(case.upper(), code_id, PLANTED_EXCERPT), PLANTED_EXCERPT
+    )
+    assert counts, "the planted excerpt should need redaction"
+    approvals = root / "data/review/approved_excerpts.csv"
+    with approvals.open("a", encoding="utf-8") as fh:
+        fh.write(f"{record['excerpt_id']},{record['sha256']},e2e,2026-12-07,planted\n")
+
+
+def _plant_workshop(root: Path) -> None:
+    """A participant named in full, with a comment carrying a phone number and a first name."""
+    (path,) = sorted((root / "data/raw/workshop").glob("*.csv"))
+    with path.open("a", encoding="utf-8") as fh:
+        fh.write(f"Dr Zebulon Plantperson,university,1,4,4,{PLANTED_WORKSHOP_COMMENT}\n")
+
+
 def _folder_text(folder: Path) -> str:
     return "\n".join(_output_text(p) for p in sorted(folder.rglob("*")) if p.is_file())
 
@@ -704,9 +747,17 @@ def test_the_planted_identifiers_are_in_the_raw_inputs_and_the_restricted_folder
         PLANTED_ORGANISATION,
         PLANTED_CENTRES,
         *PLANTED_INTERVIEWS.values(),
+        PLANTED_EXCERPT,
+        PLANTED_WORKSHOP_COMMENT,
     ]
     missing = [v for v in kept_back if v not in restricted]
     assert not missing, f"not in data/restricted: {missing}"
+    published = (root / "data/processed/interviews/interviews_approved_excerpts.csv").read_text(
+        encoding="utf-8"
+    )
+    assert "said the strongest groups in our field are in China" in published, (
+        "the approved planted excerpt was not published (redacted), so the scan proves little"
+    )
     for value in PLANTED_DROPPED:  # dropped columns are not copied anywhere
         assert value not in restricted, value
     accounting = json.loads(
