@@ -14,7 +14,16 @@ import pandas as pd
 
 from . import corpus
 
-KINDS = ("centres", "survey", "interviews", "biblio", "registers", "literature", "workshop")
+KINDS = (
+    "centres",
+    "survey",
+    "interviews",
+    "biblio",
+    "registers",
+    "literature",
+    "workshop",
+    "excerpts",
+)
 
 
 @dataclass
@@ -213,6 +222,46 @@ def run_workshop(path: Path, case: dict[str, Any], tmp: Path) -> Outcome:
     )
 
 
+#: The codebook, cases and code counts every excerpts case is cleaned against.
+EXCERPT_CODEBOOK = pd.DataFrame(
+    {
+        "code_id": ["ben_trust"],
+        "code_path": ["Benefits\\Trust"],
+        "theme": ["benefits"],
+        "description": [""],
+    }
+)
+EXCERPT_CASES = ["INT-01", "INT-02"]
+EXCERPT_COUNTS = pd.DataFrame({"code_id": ["ben_trust"], "interviews_total": [9]})
+
+
+def run_excerpts(path: Path, case: dict[str, Any], tmp: Path) -> Outcome:
+    """Clean, approve every candidate as a reviewer might, and clean again: what is published
+    is then every kept excerpt, redacted."""
+    from pipeline.interviews.excerpts import clean_excerpts
+
+    args = (EXCERPT_CODEBOOK, EXCERPT_CASES, EXCERPT_COUNTS)
+    first = clean_excerpts(path, *args, tmp / "no_approvals.csv", 5)
+    approvals = tmp / "approvals.csv"
+    lines = [
+        "excerpt_id,sha256",
+        *(f"{r.excerpt_id},{r.sha256}" for r in first.candidates.itertuples()),
+    ]
+    approvals.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    r = clean_excerpts(path, *args, approvals, 5)
+    acc = r.accounting
+    assert len(r.published) == acc["published"] == acc["kept"] == len(r.candidates)
+    return Outcome(
+        main=r.published,
+        rejects=r.rejects,
+        raw=acc["raw_rows"],
+        kept=acc["kept"],
+        duplicates=acc["duplicates"],
+        rejected=acc["rejected"],
+        result=r,
+    )
+
+
 RUNNERS = {
     "centres": run_centres,
     "survey": run_survey,
@@ -221,6 +270,7 @@ RUNNERS = {
     "registers": run_registers,
     "literature": run_literature,
     "workshop": run_workshop,
+    "excerpts": run_excerpts,
 }
 
 
@@ -249,4 +299,8 @@ def error_class(kind: str) -> type[BaseException]:
         from pipeline.workshop import WorkshopInputError
 
         return WorkshopInputError
+    if kind == "excerpts":
+        from pipeline.interviews import InterviewsInputError
+
+        return InterviewsInputError
     return ValueError

@@ -34,6 +34,11 @@ def _write(kind: str, result: Any, shared: Path, restricted: Path) -> None:
         from pipeline.survey import write_outputs
     elif kind == "workshop":
         from pipeline.workshop import write_outputs
+    elif kind == "excerpts":
+        from pipeline.interviews.excerpts import write_excerpts
+
+        write_excerpts(result, shared, restricted)
+        return
     else:
         from pipeline.interviews import write_outputs
     write_outputs(result, shared, restricted=restricted)
