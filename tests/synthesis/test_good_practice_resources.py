@@ -54,4 +54,9 @@ def test_the_display_table_lists_each_resource_with_its_practices() -> None:
     table = resources_table(resources)
     assert len(table) == len(resources)
     row = table[table["Resource"] == "Trusted Research guidance"].iloc[0]
-    assert row["Serves practices"] == "gp09, gp13" and row["Web address"].startswith("https://")
+    assert row["Serves practices"] == "gp09, gp13" and row["Web address checked"] == "yes"
+    from pipeline.synthesis.chapter import resource_links
+
+    links = resource_links(resources)
+    assert "<https://www.npsa.gov.uk/trusted-research>" in links
+    assert links.count("\n") == resources["url"].notna().sum() - 1

@@ -65,7 +65,9 @@ def test_joint_display_sets_the_sources_side_by_side_with_approved_excerpts() ->
     )
     levels = literature_levels(EMPHASIS, TYPED, low=0.1, high=0.2)
     table = joint_display(_evidence(), levels, themes, excerpts).set_index("Theme")
-    assert table.loc["Geopolitics", "Literature (share of references)"] == "31% (16 of 52), high"
+    assert (
+        table.loc["Geopolitics", "Literature (share of references)"] == "16 of 52 references, high"
+    )
     assert table.loc["Geopolitics", "In interviewees' words"] == "“one” / “two”"
     assert table.loc["IP theft", "Survey"] == "hidden (<5 of 42)"
     assert table.loc["IP theft", "In interviewees' words"] == ""

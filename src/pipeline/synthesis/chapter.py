@@ -22,6 +22,7 @@ __all__ = [
     "lower_first",
     "name_list",
     "recommendations_table",
+    "resource_links",
     "resources_table",
     "share_phrase",
     "share_text",
@@ -146,12 +147,19 @@ def good_practices_table(
 
 def resources_table(resources: pd.DataFrame) -> pd.DataFrame:
     """The resources the good practices name: resource, provider, the practices it serves
-    (their ids) and its checked web address (blank where none was checked)."""
+    (their ids) and whether a web address was checked (the addresses follow the table as a
+    list, where long ones can wrap)."""
     return pd.DataFrame(
         {
             "Resource": resources["name"],
             "Provided by": resources["provider"],
             "Serves practices": resources["good_practice_ids"].str.replace(" | ", ", "),
-            "Web address": resources["url"].fillna(""),
+            "Web address checked": resources["url"].notna().map({True: "yes", False: "no"}),
         }
     ).reset_index(drop=True)
+
+
+def resource_links(resources: pd.DataFrame) -> str:
+    """The checked web addresses as a Markdown list: ``- name: <url>``."""
+    rows = resources.dropna(subset=["url"])
+    return "\n".join(f"- {md_escape(r.name)}: <{r.url}>" for r in rows.itertuples(index=False))

@@ -59,9 +59,9 @@ def literature_levels(
 def _literature_text(row: pd.Series) -> str:
     if pd.isna(row["share"]):
         return "no coded reference"
+    # counts, not a percentage: a percentage here could read as one of people hidden elsewhere
     return (
-        f"{100 * row['share']:.0f}% ({int(row['references'])} of "
-        f"{int(row['coded_references'])}), {row['emphasis']}"
+        f"{int(row['references'])} of {int(row['coded_references'])} references, {row['emphasis']}"
     )
 
 
