@@ -53,6 +53,10 @@ COMMANDS: dict[tuple[str, ...], tuple[str, str]] = {
         "run a stage's notebook with papermill (what each DVC stage calls)",
     ),
     ("findings",): ("pipeline.findings", "merge per-stage findings into metrics/findings.json"),
+    ("keyfindings",): (
+        "pipeline.keyfindings",
+        "write the key-findings page (book/generated/key_findings.md)",
+    ),
     ("book",): ("pipeline.book", "build the book (HTML and PDF)"),
     ("dag",): ("pipeline.dag", "generate or check dvc.yaml from the stage table"),
     ("catalog",): ("pipeline.catalog", "list the datasets the pipeline reads and writes"),

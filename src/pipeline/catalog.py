@@ -78,6 +78,9 @@ ENTRIES: dict[str, Entry] = {
     "project.book_pdf": _E("project.book_build", "pdf", "the PDF book"),
     "project.generated": _E("", "book/generated", "executed notebooks and pages the book renders"),
     "project.edition_page": _E("project.generated", "edition.md", "the edition's title-page text"),
+    "project.key_findings_page": _E(
+        "project.generated", "key_findings.md", "the key findings on the front page"
+    ),
     "project.vega_bundle": _E("", "book/_static/vega-bundle.js", "offline chart runtime (built)"),
     "project.plots_template": _E(
         "", "dvc_plots/offline_template.html", "page for `dvc plots diff`, chart runtime inlined"

@@ -284,11 +284,26 @@ def _build_stages() -> tuple[Stage, ...]:
         module="pipeline.plots",
         uncached=("project.plots_template",),
     )
+    key_findings = Stage(
+        "key_findings",
+        inputs=(
+            "metrics.findings",
+            "metrics.reproduction",
+            "metrics.stage_findings",
+            "reference.published_figures",
+            *(f"generated.{n}" for n in notebooks),
+        ),
+        outputs=("project.key_findings_page",),
+        command="python -m pipeline keyfindings",
+        module="pipeline.keyfindings",
+        uncached=("project.key_findings_page",),
+    )
     book_inputs = (
         "project.book_config",
         "project.toc",
         "raw",
         "processed.literature_bib",
+        "project.key_findings_page",
         *(f"generated.{n}" for n in notebooks),
     )
     html = ("project.book_html", "project.edition_page", "project.vega_bundle")
@@ -311,7 +326,7 @@ def _build_stages() -> tuple[Stage, ...]:
         uncached=("project.book_pdf",),
         persist=("project.book_pdf",),
     )
-    return (workshop, *_CHAPTERS, merge, *_APPENDICES, plots, book, book_pdf)
+    return (workshop, *_CHAPTERS, merge, *_APPENDICES, plots, key_findings, book, book_pdf)
 
 
 STAGES: tuple[Stage, ...] = _build_stages()

@@ -1,0 +1,130 @@
+"""The key-findings page: one line per published figure the pipeline computes (issue 15).
+
+``python -m pipeline keyfindings`` writes ``book/generated/key_findings.md``, which the book's
+front page includes. Each line gives the figure in plain words (the ``finding`` field of
+``published_figures.yaml``), the value this edition computes (from ``metrics/findings.json``),
+whether it reproduces the brief (``metrics/reproduction.json``) and a link to the chapter
+that computes it (the stage whose ``metrics/findings/<stage>.json`` holds the key). The
+published values themselves are not shown here: the reproduction appendix sets them beside the
+computed ones.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from pipeline import catalog, published
+from pipeline.changes import stage_of_findings
+from pipeline.io import atomic_write_text, repo_root
+
+__all__ = ["chapter_titles", "key_findings_markdown", "value_text"]
+
+#: Items of a list or mapping shown before "and N more".
+SHOWN_ITEMS = 3
+
+
+def _number(value: float) -> str:
+    return f"{value:,}" if isinstance(value, int) else f"{value:,.4g}"
+
+
+def value_text(value: Any, unit: str = "") -> str:
+    """A computed value in a few words: numbers as numbers (years without a thousands
+    separator), lists by their first items, mappings by their largest items
+    (``"a 40, b 30, c 20 and 5 more"``)."""
+    if isinstance(value, bool) or value is None:
+        return str(value)
+    if isinstance(value, (int, float)):
+        return str(value) if unit.startswith("year") else _number(value)
+    if isinstance(value, Mapping):
+        items = sorted(value.items(), key=lambda kv: (-(kv[1] or 0), str(kv[0])))
+        shown = [f"{k} {_number(v)}" for k, v in items[:SHOWN_ITEMS]]
+    elif isinstance(value, (list, tuple)):
+        items = list(value)
+        shown = [str(v) for v in items[:SHOWN_ITEMS]]
+    else:
+        return str(value)
+    more = len(items) - len(shown)
+    return ", ".join(shown) + (f" and {more} more" if more > 0 else "") if shown else "none"
+
+
+def _lookup(findings: Mapping[str, Any], key: str) -> Any:
+    value: Any = findings
+    for part in key.split("."):
+        if not isinstance(value, Mapping) or part not in value:
+            return None
+        value = value[part]
+    return value
+
+
+def chapter_titles(root: Path, stages: list[str]) -> dict[str, str]:
+    """Stage -> the title of its executed notebook (its first Markdown heading)."""
+    titles = {}
+    for stage in stages:
+        path = catalog.locate(f"generated.{stage}", root)
+        if not path.is_file():
+            continue
+        cells = json.loads(path.read_text(encoding="utf-8")).get("cells", [])
+        for cell in cells:
+            text = "".join(cell.get("source", []))
+            if cell.get("cell_type") == "markdown" and text.startswith("# "):
+                titles[stage] = text.splitlines()[0][2:].strip()
+                break
+    return titles
+
+
+def key_findings_markdown(
+    figures: Mapping[str, Any],
+    findings: Mapping[str, Any],
+    matches: Mapping[str, bool],
+    owners: Mapping[str, str],
+    titles: Mapping[str, str],
+) -> str:
+    """The page's Markdown: a list of the computed figures, in the order of the file."""
+    lines = []
+    for name, spec in figures.items():
+        key = spec.get("computed")
+        if not key:
+            continue
+        value = _lookup(findings, key)
+        stage = owners.get(key.split(".")[0], "")
+        where = f" ([{titles.get(stage, stage)}](generated/{stage}.ipynb))" if stage else ""
+        status = {True: "reproduces the brief", False: "differs from the brief"}.get(
+            matches.get(name), "not checked"
+        )
+        label = spec.get("finding", name)
+        text = value_text(value, str(spec.get("unit", "")))
+        lines.append(f"- **{label}**: {text} — {status}{where}")
+    return "\n".join(lines) + "\n"
+
+
+def write_page(root: Path | None = None) -> Path:
+    """Write ``book/generated/key_findings.md`` from the built metrics."""
+    root = root or repo_root()
+    figures = published.load_figures(catalog.locate("reference.published_figures", root))
+    findings = json.loads(catalog.locate("metrics.findings", root).read_text(encoding="utf-8"))
+    summary = json.loads(catalog.locate("metrics.reproduction", root).read_text(encoding="utf-8"))
+    owners = stage_of_findings(root)
+    titles = chapter_titles(root, sorted(set(owners.values())))
+    text = key_findings_markdown(figures, findings, summary.get("match", {}), owners, titles)
+    return atomic_write_text(catalog.locate("project.key_findings_page", root), text)
+
+
+def cli(argv: list[str] | None = None) -> int:
+    """Entry point: write the key-findings page; returns 0."""
+    argparse.ArgumentParser(
+        prog="python -m pipeline keyfindings",
+        description="Write book/generated/key_findings.md: one line per published figure the "
+        "pipeline computes, with this edition's value, whether it reproduces the brief, and a "
+        "link to its chapter.",
+    ).parse_args(list(sys.argv[1:] if argv is None else argv))
+    print(f"wrote {write_page()}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(cli())

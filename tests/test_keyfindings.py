@@ -1,0 +1,35 @@
+"""The key-findings page (issue 15 item 1): one line per computed published figure."""
+
+from __future__ import annotations
+
+from pipeline.keyfindings import key_findings_markdown, value_text
+
+
+def test_values_are_written_in_a_few_words() -> None:
+    assert value_text(12600) == "12,600" and value_text(2003, "year") == "2003"
+    assert value_text(0.6762, "share") == "0.6762"
+    assert value_text(["A", "B", "C", "D"]) == "A, B, C and 1 more"
+    assert value_text({"x": 1, "y": 5}) == "y 5, x 1"
+    assert value_text([]) == "none"
+
+
+def test_every_computed_figure_gets_a_line_with_its_status_and_chapter() -> None:
+    figures = {
+        "centres_total": {"computed": "centres_total", "finding": "Centres", "unit": "centres"},
+        "stem": {"computed": "shares.stem", "finding": "STEM share", "unit": "percent"},
+        "era": {"role": "parameter", "value": [2014, 2019]},
+    }
+    findings = {"centres_total": 160, "shares": {"stem": 77.5}}
+    text = key_findings_markdown(
+        figures,
+        findings,
+        {"centres_total": False, "stem": True},
+        {"centres_total": "phase2_centres", "shares": "phase2_centres"},
+        {"phase2_centres": "Joint centres"},
+    )
+    lines = text.strip().splitlines()
+    assert len(lines) == 2
+    assert lines[0] == (
+        "- **Centres**: 160 — differs from the brief ([Joint centres](generated/phase2_centres.ipynb))"
+    )
+    assert "**STEM share**: 77.5 — reproduces the brief" in lines[1]
