@@ -33,3 +33,25 @@ def test_every_computed_figure_gets_a_line_with_its_status_and_chapter() -> None
         "- **Centres**: 160 — differs from the brief ([Joint centres](generated/phase2_centres.ipynb))"
     )
     assert "**STEM share**: 77.5 — reproduces the brief" in lines[1]
+
+
+def test_figures_and_tables_are_listed_from_the_executed_chapters(tmp_path, monkeypatch) -> None:
+    import json
+
+    from pipeline import keyfindings
+
+    nb = tmp_path / "phase2_centres.ipynb"
+    outputs = [
+        {"data": {"text/markdown": ["**Figure 5.1.** Centres by year."]}},
+        {"data": {"text/markdown": ["**Table 5.1.** Centres by\nsector."]}},
+        {"data": {"text/markdown": ["Not a caption."]}},
+    ]
+    nb.write_text(json.dumps({"cells": [{"cell_type": "code", "outputs": outputs}]}), "utf-8")
+    assert keyfindings.captions(nb) == [
+        ("Figure", "5.1", "Centres by year."),
+        ("Table", "5.1", "Centres by sector."),
+    ]
+    monkeypatch.setattr(keyfindings.catalog, "locate", lambda key, root=None: nb)
+    text = keyfindings.figures_list_markdown(tmp_path, ["phase2_centres"], {})
+    assert "- [Figure 5.1](generated/phase2_centres.ipynb) Centres by year." in text
+    assert "## Tables\n\n- [Table 5.1](generated/phase2_centres.ipynb) Centres by sector." in text

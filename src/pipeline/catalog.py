@@ -81,6 +81,9 @@ ENTRIES: dict[str, Entry] = {
     "project.key_findings_page": _E(
         "project.generated", "key_findings.md", "the key findings on the front page"
     ),
+    "project.figures_page": _E(
+        "project.generated", "figures_list.md", "the lists of figures and tables"
+    ),
     "project.vega_bundle": _E("", "book/_static/vega-bundle.js", "offline chart runtime (built)"),
     "project.plots_template": _E(
         "", "dvc_plots/offline_template.html", "page for `dvc plots diff`, chart runtime inlined"

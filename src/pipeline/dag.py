@@ -291,12 +291,13 @@ def _build_stages() -> tuple[Stage, ...]:
             "metrics.reproduction",
             "metrics.stage_findings",
             "reference.published_figures",
+            "project.toc",
             *(f"generated.{n}" for n in notebooks),
         ),
-        outputs=("project.key_findings_page",),
+        outputs=("project.key_findings_page", "project.figures_page"),
         command="python -m pipeline keyfindings",
         module="pipeline.keyfindings",
-        uncached=("project.key_findings_page",),
+        uncached=("project.key_findings_page", "project.figures_page"),
     )
     book_inputs = (
         "project.book_config",
@@ -304,6 +305,7 @@ def _build_stages() -> tuple[Stage, ...]:
         "raw",
         "processed.literature_bib",
         "project.key_findings_page",
+        "project.figures_page",
         *(f"generated.{n}" for n in notebooks),
     )
     html = ("project.book_html", "project.edition_page", "project.vega_bundle")

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import sys
 from collections.abc import Mapping
 from pathlib import Path
@@ -22,7 +23,15 @@ from pipeline import catalog, published
 from pipeline.changes import stage_of_findings
 from pipeline.io import atomic_write_text, repo_root
 
-__all__ = ["chapter_titles", "key_findings_markdown", "value_text"]
+__all__ = [
+    "captions",
+    "chapter_titles",
+    "figures_list_markdown",
+    "key_findings_markdown",
+    "value_text",
+]
+
+CAPTION = re.compile(r"^\*\*(Figure|Table) ([\w.]+)\.\*\* (.*)", re.DOTALL)
 
 #: Items of a list or mapping shown before "and N more".
 SHOWN_ITEMS = 3
@@ -102,8 +111,38 @@ def key_findings_markdown(
     return "\n".join(lines) + "\n"
 
 
+def captions(notebook: Path) -> list[tuple[str, str, str]]:
+    """``(kind, number, caption)`` of every numbered figure and table an executed notebook
+    shows, in order."""
+    found = []
+    for cell in json.loads(notebook.read_text(encoding="utf-8")).get("cells", []):
+        for output in cell.get("outputs", []):
+            text = "".join(output.get("data", {}).get("text/markdown", []))
+            match = CAPTION.match(text.strip())
+            if match:
+                found.append((match.group(1), match.group(2), " ".join(match.group(3).split())))
+    return found
+
+
+def figures_list_markdown(root: Path, stages: list[str], titles: Mapping[str, str]) -> str:
+    """The lists of figures and of tables, chapter by chapter in book order, each entry
+    linked to its chapter."""
+    parts = []
+    for kind in ("Figure", "Table"):
+        lines = [f"## {kind}s", ""]
+        for stage in stages:
+            path = catalog.locate(f"generated.{stage}", root)
+            entries = [c for c in captions(path) if c[0] == kind] if path.is_file() else []
+            lines += [
+                f"- [{kind} {num}](generated/{stage}.ipynb) {text}" for _, num, text in entries
+            ]
+        parts.append("\n".join(lines))
+    return "\n\n".join(parts) + "\n"
+
+
 def write_page(root: Path | None = None) -> Path:
-    """Write ``book/generated/key_findings.md`` from the built metrics."""
+    """Write ``book/generated/key_findings.md`` (and the lists of figures and tables) from the
+    built metrics and executed notebooks."""
     root = root or repo_root()
     figures = published.load_figures(catalog.locate("reference.published_figures", root))
     findings = json.loads(catalog.locate("metrics.findings", root).read_text(encoding="utf-8"))
@@ -111,7 +150,21 @@ def write_page(root: Path | None = None) -> Path:
     owners = stage_of_findings(root)
     titles = chapter_titles(root, sorted(set(owners.values())))
     text = key_findings_markdown(figures, findings, summary.get("match", {}), owners, titles)
+    stages = _book_order(root)
+    atomic_write_text(
+        catalog.locate("project.figures_page", root),
+        figures_list_markdown(root, stages, chapter_titles(root, stages)),
+    )
     return atomic_write_text(catalog.locate("project.key_findings_page", root), text)
+
+
+def _book_order(root: Path) -> list[str]:
+    """The executed notebooks' stages in the order of ``_toc.yml``."""
+    import yaml
+
+    toc = yaml.safe_load(catalog.locate("project.toc", root).read_text(encoding="utf-8"))
+    files = [Path(c["file"]) for p in toc.get("parts", []) for c in p.get("chapters", [])]
+    return [f.name for f in files if f.parent.name == "generated"]
 
 
 def cli(argv: list[str] | None = None) -> int:
