@@ -261,8 +261,9 @@ _APPENDICES: tuple[Stage, ...] = (
 )
 
 
-def _build_stages() -> tuple[Stage, ...]:
-    notebooks = [s.name for s in (*_CHAPTERS, *_APPENDICES)]
+def _command_stages(notebooks: list[str]) -> tuple[Stage, ...]:
+    """The stages that run a command rather than a notebook, book stages apart:
+    ``(clean_workshop, findings, plots_template, key_findings)``."""
     workshop = Stage(
         "clean_workshop",
         inputs=("raw.workshop", "raw.recommendations"),
@@ -284,28 +285,28 @@ def _build_stages() -> tuple[Stage, ...]:
         module="pipeline.plots",
         uncached=("project.plots_template",),
     )
+    pages = ("project.key_findings_page", "project.figures_page")
     key_findings = Stage(
         "key_findings",
         inputs=(
-            "metrics.findings",
-            "metrics.reproduction",
-            "metrics.stage_findings",
-            "reference.published_figures",
-            "project.toc",
+            *("metrics.findings", "metrics.reproduction", "metrics.stage_findings"),
+            *("reference.published_figures", "project.toc"),
             *(f"generated.{n}" for n in notebooks),
         ),
-        outputs=("project.key_findings_page", "project.figures_page"),
+        outputs=pages,
         command="python -m pipeline keyfindings",
         module="pipeline.keyfindings",
-        uncached=("project.key_findings_page", "project.figures_page"),
+        uncached=pages,
     )
+    return workshop, merge, plots, key_findings
+
+
+def _book_stages(notebooks: list[str]) -> tuple[Stage, Stage]:
+    """``book`` (HTML) and ``book_pdf``, its own stage so that an HTML-only change (and
+    ``make preview``) does not wait for LaTeX."""
     book_inputs = (
-        "project.book_config",
-        "project.toc",
-        "raw",
-        "processed.literature_bib",
-        "project.key_findings_page",
-        "project.figures_page",
+        *("project.book_config", "project.toc", "raw", "processed.literature_bib"),
+        *("project.key_findings_page", "project.figures_page"),
         *(f"generated.{n}" for n in notebooks),
     )
     html = ("project.book_html", "project.edition_page", "project.vega_bundle")
@@ -318,7 +319,6 @@ def _build_stages() -> tuple[Stage, ...]:
         uncached=html,
         persist=("project.book_html",),
     )
-    # its own stage, so an HTML-only change (and `make preview`) does not wait for LaTeX
     book_pdf = Stage(
         "book_pdf",
         inputs=(*book_inputs, "project.edition_page"),
@@ -328,7 +328,21 @@ def _build_stages() -> tuple[Stage, ...]:
         uncached=("project.book_pdf",),
         persist=("project.book_pdf",),
     )
-    return (workshop, *_CHAPTERS, merge, *_APPENDICES, plots, key_findings, book, book_pdf)
+    return book, book_pdf
+
+
+def _build_stages() -> tuple[Stage, ...]:
+    notebooks = [s.name for s in (*_CHAPTERS, *_APPENDICES)]
+    workshop, merge, plots, key_findings = _command_stages(notebooks)
+    return (
+        workshop,
+        *_CHAPTERS,
+        merge,
+        *_APPENDICES,
+        plots,
+        key_findings,
+        *_book_stages(notebooks),
+    )
 
 
 STAGES: tuple[Stage, ...] = _build_stages()
