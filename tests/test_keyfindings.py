@@ -52,6 +52,6 @@ def test_figures_and_tables_are_listed_from_the_executed_chapters(tmp_path, monk
         ("Table", "5.1", "Centres by sector."),
     ]
     monkeypatch.setattr(keyfindings.catalog, "locate", lambda key, root=None: nb)
-    text = keyfindings.figures_list_markdown(tmp_path, ["phase2_centres"], {})
+    text = keyfindings.figures_list_markdown(tmp_path, ["phase2_centres"])
     assert "- [Figure 5.1](generated/phase2_centres.ipynb) Centres by year." in text
     assert "## Tables\n\n- [Table 5.1](generated/phase2_centres.ipynb) Centres by sector." in text

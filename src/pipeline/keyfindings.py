@@ -124,7 +124,7 @@ def captions(notebook: Path) -> list[tuple[str, str, str]]:
     return found
 
 
-def figures_list_markdown(root: Path, stages: list[str], titles: Mapping[str, str]) -> str:
+def figures_list_markdown(root: Path, stages: list[str]) -> str:
     """The lists of figures and of tables, chapter by chapter in book order, each entry
     linked to its chapter."""
     parts = []
@@ -148,12 +148,11 @@ def write_page(root: Path | None = None) -> Path:
     findings = json.loads(catalog.locate("metrics.findings", root).read_text(encoding="utf-8"))
     summary = json.loads(catalog.locate("metrics.reproduction", root).read_text(encoding="utf-8"))
     owners = stage_of_findings(root)
-    titles = chapter_titles(root, sorted(set(owners.values())))
+    stages = _book_order(root)  # every chapter, so every stage that owns a finding
+    titles = chapter_titles(root, stages)
     text = key_findings_markdown(figures, findings, summary.get("match", {}), owners, titles)
-    stages = _book_order(root)
     atomic_write_text(
-        catalog.locate("project.figures_page", root),
-        figures_list_markdown(root, stages, chapter_titles(root, stages)),
+        catalog.locate("project.figures_page", root), figures_list_markdown(root, stages)
     )
     return atomic_write_text(catalog.locate("project.key_findings_page", root), text)
 
