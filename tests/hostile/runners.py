@@ -6,6 +6,7 @@ against the cleaner's own accounting and against the tables it returns.
 
 from __future__ import annotations
 
+import importlib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -274,33 +275,20 @@ RUNNERS = {
 }
 
 
+#: The error each kind's reader raises for a file it cannot use: (module, class name).
+ERRORS = {
+    "centres": ("pipeline.centres", "CentresInputError"),
+    "survey": ("pipeline.survey", "SurveyInputError"),
+    "interviews": ("pipeline.interviews", "InterviewsInputError"),
+    "registers": ("pipeline.registers", "RegistersInputError"),
+    "literature": ("pipeline.literature", "LiteratureInputError"),
+    "workshop": ("pipeline.workshop", "WorkshopInputError"),
+    "excerpts": ("pipeline.interviews", "InterviewsInputError"),
+}
+
+
 def error_class(kind: str) -> type[BaseException]:
-    if kind == "centres":
-        from pipeline.centres import CentresInputError
-
-        return CentresInputError
-    if kind == "survey":
-        from pipeline.survey import SurveyInputError
-
-        return SurveyInputError
-    if kind == "interviews":
-        from pipeline.interviews import InterviewsInputError
-
-        return InterviewsInputError
-    if kind == "registers":
-        from pipeline.registers import RegistersInputError
-
-        return RegistersInputError
-    if kind == "literature":
-        from pipeline.literature import LiteratureInputError
-
-        return LiteratureInputError
-    if kind == "workshop":
-        from pipeline.workshop import WorkshopInputError
-
-        return WorkshopInputError
-    if kind == "excerpts":
-        from pipeline.interviews import InterviewsInputError
-
-        return InterviewsInputError
-    return ValueError
+    if kind not in ERRORS:
+        return ValueError
+    module, name = ERRORS[kind]
+    return getattr(importlib.import_module(module), name)
