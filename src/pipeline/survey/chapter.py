@@ -48,7 +48,7 @@ def hidden_words(label: str, k: int) -> str:
 
 
 def count_share(count: int | None, label: str, whole: int, k: int) -> str:
-    """``"5 (13.5%)"`` of ``whole``, or the hidden count in words (no share then)."""
+    """``"12 (30.0%)"`` of ``whole`` (here 40), or the hidden count in words (no share then)."""
     if count is None:
         return hidden_words(label, k)
     return f"{report.fmt_int(count)} ({report.fmt_pct(100.0 * count / whole)})"
