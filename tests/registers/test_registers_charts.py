@@ -53,7 +53,10 @@ def test_every_row_says_the_centre_is_invented_in_a_synthetic_edition(tmp_path: 
     _, s = _screen(tmp_path, synthetic=True)
     table = listed_table(s.listed)
     assert len(table) == 4
-    assert table["Centre"].str.endswith(INVENTED_MARK).all()
+    assert table["Centre"].str.startswith(INVENTED_MARK).all()
+    # the invented names join real partners' names: none may appear beside a listing
+    assert not set(s.listed["centre"]) & set(table["Centre"])
+    assert table["Centre"].tolist() == [f"{INVENTED_MARK} {c}" for c in s.listed["centre_id"]]
     assert table["NSI sector"].iloc[0] == "Advanced materials (NSI Act)"
     _, real = _screen(tmp_path)
     assert not listed_table(real.listed)["Centre"].str.contains(INVENTED_MARK, regex=False).any()

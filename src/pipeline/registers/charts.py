@@ -41,8 +41,10 @@ STATUS_LISTED = "A partner is on a register"
 STATUS_NOT_LISTED = "No partner on a register"
 #: Legend order and colours (Okabe-Ito): listed in orange, the rest in blue.
 STATUS_COLOURS = {STATUS_LISTED: theme.ORANGE, STATUS_NOT_LISTED: theme.BLUE}
-#: Appended to every centre name of a synthetic edition in the display table.
-INVENTED_MARK = "[invented centre]"
+#: Stands in for every centre's name in a synthetic edition's display table (followed by the
+#: centre's identifier): the synthetic names are built from real partners' names, and beside a
+#: listed partner they would read as a claim about those real organisations.
+INVENTED_MARK = "Invented centre"
 
 
 def sector_split_frame(by_sector: pd.DataFrame) -> pd.DataFrame:
@@ -108,17 +110,23 @@ def _year(v: object) -> str:
 def listed_table(listed: pd.DataFrame) -> pd.DataFrame:
     """One row per centre, listed partner and register entry, in the screen's order.
 
-    In a synthetic edition each centre's name carries :data:`INVENTED_MARK`, so every row says
-    the centre is invented; sectors of the NSI Act carry "(NSI Act)".
+    In a synthetic edition a centre is shown as :data:`INVENTED_MARK` and its identifier, never
+    by its invented name (which joins real organisations' names); sectors of the NSI Act carry
+    "(NSI Act)".
     """
-    mark = [f" {INVENTED_MARK}" if v else "" for v in listed["centre_invented"]]
+    names = [
+        f"{INVENTED_MARK} {cid}" if invented else str(name)
+        for cid, name, invented in zip(
+            listed["centre_id"], listed["centre"], listed["centre_invented"], strict=True
+        )
+    ]
     sector = [
         f"{label} (NSI Act)" if sensitive else str(label)
         for label, sensitive in zip(listed["sector_label"], listed["sensitive_sector"], strict=True)
     ]
     return pd.DataFrame(
         {
-            "Centre": [f"{c}{m}" for c, m in zip(listed["centre"], mark, strict=True)],
+            "Centre": names,
             "Founded": listed["year_established"].astype(int),
             "NSI sector": sector,
             "Partner": listed["organisation"],
