@@ -450,7 +450,7 @@ def table_mimebundle(
 
 #: The PDF's text width and what LaTeX takes from each table column for its padding, and a
 #: generous width for one character of the tables' fonts (points).
-LINE_PT, PAD_PT, CHAR_PT = 451.0, 12.0, 5.0
+LINE_PT, PAD_PT, CHAR_PT = 451.0, 12.0, 5.5
 #: A column is offered room for this many characters at most (longer text wraps).
 WANT_CHARS = 40
 #: Longer words (web addresses, hashes) may break; shorter ones never have to.
