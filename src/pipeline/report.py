@@ -47,14 +47,17 @@ from pipeline import __version__, theme
 
 __all__ = [
     "Edition",
+    "Number",
     "chapter",
     "chart_mimebundle",
+    "column_widths",
     "count_phrase",
     "edition",
     "fmt_int",
     "fmt_pct",
     "glue",
     "json_for_script",
+    "md_code",
     "md_escape",
     "show_chart",
     "show_markdown",
@@ -64,6 +67,20 @@ __all__ = [
 ]
 
 alt.data_transformers.disable_max_rows()
+
+
+class Number(str):
+    """A chapter, figure or table number ("2.3") that a notebook can use but never shows.
+
+    :func:`chapter`, :func:`show_chart` and :func:`show_table` return one. Left as the last
+    expression of a cell, a plain string would be displayed as the cell's result (a stray
+    box reading '2.3' in the book); this one displays nothing, in every front end.
+    """
+
+    __slots__ = ()
+
+    def _ipython_display_(self) -> None:
+        return None
 
 
 @dataclass
@@ -104,7 +121,7 @@ def toc_numbers(toc_path: Path | None = None) -> dict[str, str]:
     return numbers
 
 
-def chapter(stage: str) -> str:
+def chapter(stage: str) -> Number:
     """Start numbering figures and tables for ``stage``; returns its chapter number."""
     try:
         prefix = toc_numbers().get(stage, stage)
@@ -112,7 +129,7 @@ def chapter(stage: str) -> str:
         prefix = stage
     _STATE.prefix, _STATE.figures, _STATE.tables = prefix, 0, 0
     _STATE.labels.clear()
-    return prefix
+    return Number(prefix)
 
 
 # ------------------------------------------------------------------------ edition
@@ -375,28 +392,42 @@ def show_chart(
     alt_text: str,
     data: pd.DataFrame | None = None,
     label: str | None = None,
-) -> str:
+) -> Number:
     """Display a numbered chart with caption, alt text and (optionally) its data table.
 
     ``caption`` and ``alt_text`` are notebook-authored; interpolate data values
     into them through :func:`md_escape`. Returns the figure number ("2.3").
     """
     _STATE.figures += 1
-    number = f"{_STATE.prefix}.{_STATE.figures}"
+    number = Number(f"{_STATE.prefix}.{_STATE.figures}")
     if label:
         _STATE.labels[label] = number
     _display(_Bundle(chart_mimebundle(chart, alt_text)))
     show_markdown(f"**Figure {number}.** {caption}")
     if data is not None:
-        show_table(data, caption=f"Data behind figure {number}.", numbered=False, collapsed=True)
+        show_table(
+            data,
+            caption=f"Data behind figure {number}.",
+            numbered=False,
+            collapsed=True,
+            continued=f"Data behind figure {number}",
+        )
     return number
 
 
 def table_mimebundle(
-    df: pd.DataFrame, *, collapsed: bool = False, summary: str = "", source: str | None = None
+    df: pd.DataFrame,
+    *,
+    collapsed: bool = False,
+    summary: str = "",
+    source: str | None = None,
+    continued: str = "Table",
 ) -> dict:
     """HTML (escaped) and LaTeX representations of a small table, each ending with the
-    ``source`` line (default: the edition's :meth:`Edition.source_line`)."""
+    ``source`` line (default: the edition's :meth:`Edition.source_line`).
+
+    ``continued`` names the table at the top of its continuation pages in the PDF
+    ("Table 5.2", "Data behind figure 5.3")."""
     source = edition().source_line() if source is None else source
     frame = df.copy()
     frame.columns = [str(c) for c in frame.columns]
@@ -410,16 +441,70 @@ def table_mimebundle(
             f'<details class="data-table"><summary>{html.escape(summary or "Show the data")}'
             f"</summary>{html_table}</details>"
         )
-    markdown = markdown_table(frame) + (f"\n\n*{md_escape(source)}*" if source else "")
+    markdown = markdown_table(frame, continued=continued) + (
+        f"\n\n*{md_escape(source)}*" if source else ""
+    )
     plain = frame.to_string(index=False) + (f"\n{source}" if source else "")
     return {"text/html": html_table, "text/markdown": markdown, "text/plain": plain}
 
 
-def markdown_table(df: pd.DataFrame, max_rows: int = 80) -> str:
+#: The PDF's text width and what LaTeX takes from each table column for its padding, and a
+#: generous width for one character of the tables' fonts (points).
+LINE_PT, PAD_PT, CHAR_PT = 451.0, 12.0, 5.5
+#: A column is offered room for this many characters at most (longer text wraps).
+WANT_CHARS = 40
+#: Longer words (web addresses, hashes) may break; shorter ones never have to.
+WORD_CHARS = 18
+
+
+def _longest_word(text: str) -> int:
+    return max((len(w) for w in str(text).split()), default=0)
+
+
+def column_widths(header: list[str], body: list[list[str]]) -> list[int]:
+    """Relative column widths (points) for a LaTeX table set on the PDF's text width.
+
+    Every column gets room for its longest header word and its longest cell word (words
+    up to :data:`WORD_CHARS` long), so no header is hyphenated or cut; what is left of the
+    line goes to the columns whose text is longer than that, up to :data:`WANT_CHARS`.
+    """
+    need, want = [], []
+    for j, name in enumerate(header):
+        cells = [row[j] for row in body]
+        word = max([_longest_word(name)] + [min(_longest_word(c), WORD_CHARS) for c in cells])
+        text = max([len(name)] + [len(c) for c in cells])
+        need.append(word * CHAR_PT + PAD_PT)
+        want.append(max(word, min(text, WANT_CHARS)) * CHAR_PT + PAD_PT)
+    spare = LINE_PT - sum(need)
+    extra = sum(want) - sum(need)
+    share = 1.0 if extra <= spare else max(spare, 0.0) / extra
+    return [max(1, round(n + (w - n) * share)) for n, w in zip(need, want, strict=True)]
+
+
+def _latex_label(text: str) -> str:
+    return re.sub(r"[^A-Za-z0-9 .,()–-]", "", text)
+
+
+def _continued_block(label: str) -> list[str]:
+    """Raw LaTeX naming the next table on its continuation pages ("Table 5.2 – continued
+    from previous page"; Sphinx's own counter would print a number the book does not use)."""
+    return [
+        "```{raw} latex",
+        (
+            f"\\renewcommand{{\\tablename}}{{{_latex_label(label)}}}"
+            "\\renewcommand{\\thetable}{\\unskip}"
+        ),
+        "```",
+        "",
+    ]
+
+
+def markdown_table(df: pd.DataFrame, max_rows: int = 80, continued: str = "Table") -> str:
     """A MyST ``list-table`` with every cell escaped and relative column widths.
 
-    Sphinx sets it as a real LaTeX table whose columns wrap (widths follow the
-    longest text in each column, capped), so long names never run off the page.
+    Sphinx sets it as a real LaTeX table whose columns wrap (widths from
+    :func:`column_widths`), so long names never run off the page. An empty cell stays
+    empty. ``continued`` heads the table's continuation pages in the PDF.
     """
     frame = df.head(max_rows)
 
@@ -430,11 +515,13 @@ def markdown_table(df: pd.DataFrame, max_rows: int = 80) -> str:
 
     header = [cell(c) for c in frame.columns]
     body = [[cell(v) for v in row] for row in frame.itertuples(index=False)]
-    widths = []
-    for j, name in enumerate(frame.columns):
-        longest = max([len(str(name))] + [len(str(r[j])) for r in frame.itertuples(index=False)])
-        widths.append(max(4, min(longest, 40)))
+    plain_header = [str(c) for c in frame.columns]
+    plain_body = [
+        ["" if not cell(v) else str(v) for v in row] for row in frame.itertuples(index=False)
+    ]
+    widths = column_widths(plain_header, plain_body)
     lines = [
+        *_continued_block(continued),
         "```{list-table}",
         ":header-rows: 1",
         f":widths: {' '.join(str(w) for w in widths)}",
@@ -442,12 +529,27 @@ def markdown_table(df: pd.DataFrame, max_rows: int = 80) -> str:
     ]
     for row in [header, *body]:
         for j, value in enumerate(row):
-            lines.append(("* - " if j == 0 else "  - ") + (value or "\\ "))
+            lines.append(("* -" if j == 0 else "  -") + (f" {value}" if value else ""))
     lines.append("```")
+    # a table written in a page's Markdown, without this block, is then just "Table"
+    lines += ["", *_continued_block("Table")[:-1]]
     if len(df) > max_rows:
         lines.append("")
         lines.append(f"*{len(df) - max_rows} further rows are listed in the HTML edition.*")
     return "\n".join(lines)
+
+
+def md_code(value: Any) -> str:
+    """A data string (a file name, a path) as inline code in MyST Markdown.
+
+    Inside a code span nothing is escaped, so :func:`md_escape` would show its backslashes;
+    the span's fence is made longer than any run of backticks in the value instead.
+    """
+    text = ("" if value is None else str(value)).replace("\r", " ").replace("\n", " ")
+    runs = [len(r) for r in re.findall(r"`+", text)]
+    fence = "`" * (max(runs, default=0) + 1)
+    pad = " " if text.startswith("`") or text.endswith("`") or not text.strip() else ""
+    return f"{fence}{pad}{text}{pad}{fence}"
 
 
 def show_table(
@@ -457,16 +559,23 @@ def show_table(
     numbered: bool = True,
     collapsed: bool = False,
     label: str | None = None,
-) -> str | None:
-    """Display a table (escaped HTML and a wrapping LaTeX longtable) with a caption."""
+    continued: str | None = None,
+) -> Number | None:
+    """Display a table (escaped HTML and a wrapping LaTeX longtable) with a caption.
+
+    Returns the table's number ("2.3"), or None for an unnumbered table. ``continued``
+    names the table on its continuation pages in the PDF (default: "Table 2.3").
+    """
     number = None
     if numbered:
         _STATE.tables += 1
-        number = f"{_STATE.prefix}.{_STATE.tables}"
+        number = Number(f"{_STATE.prefix}.{_STATE.tables}")
         if label:
             _STATE.labels[label] = number
         show_markdown(f"**Table {number}.** {caption}")
-    _display(_Bundle(table_mimebundle(df, collapsed=collapsed, summary=caption)))
+    heading = continued or (f"Table {number}" if number else "Table")
+    bundle = table_mimebundle(df, collapsed=collapsed, summary=caption, continued=heading)
+    _display(_Bundle(bundle))
     return number
 
 

@@ -319,3 +319,41 @@ def test_bins_filled_counts_provinces_without_centres_in_the_first_bin() -> None
     codes = ["CN-JS", "CN-BJ", "CN-ZJ", "CN-XZ"]
     assert charts.bins_filled(counts, [0, 1, 4, 7, 10, 13], codes) == [0, 1, 4, 13]
     assert charts.bins_filled({}, [0, 1], ["CN-XZ"]) == [0]
+
+
+def test_growth_axis_says_what_the_line_counts() -> None:
+    """Closed centres stay in the running total: the axis once said "in existence" while the
+    chapter said "ever founded"."""
+    spec = _growth_spec((2007, 2012))
+    titles = [
+        e["y"].get("title", "")
+        for e in (d["encoding"] for d in _walk(spec) if "encoding" in d)
+        if isinstance(e.get("y"), dict) and e["y"].get("field") == "cumulative"
+    ]
+    assert titles and all("founded" in t and "existence" not in t for t in titles)
+
+
+def test_bar_labels_are_never_cut() -> None:
+    """Long funder names were cut to "Guangdong Provincial Department of Science and Tech…"."""
+    frame = charts.counts_frame({"a": 3, "b": 1}, {"a": "A very long funder name " * 4})
+    spec = charts.bar_chart(frame, "Centres").to_dict()
+    limits = [
+        e["y"]["axis"]["labelLimit"]
+        for e in (d["encoding"] for d in _walk(spec) if "encoding" in d)
+        if isinstance(e.get("y"), dict) and "axis" in e["y"]
+    ]
+    assert limits and all(limit == 0 for limit in limits)
+
+
+def test_bars_follow_the_order_the_prose_ranks() -> None:
+    """The topic chart once claimed an order its bars did not follow: the bars are drawn in
+    the frame's row order, which is the count ranking the chapter's prose reads from."""
+    frame = charts.counts_frame({"a": 1, "b": 5, "c": 3}, {"a": "A", "b": "B", "c": "C"})
+    assert frame["label"].tolist() == ["B", "C", "A"]
+    spec = charts.bar_chart(frame, "Centres").to_dict()
+    sorts = [
+        e["y"]["sort"]
+        for e in (d["encoding"] for d in _walk(spec) if "encoding" in d)
+        if isinstance(e.get("y"), dict) and "sort" in e["y"]
+    ]
+    assert sorts and all(s == ["B", "C", "A"] for s in sorts)

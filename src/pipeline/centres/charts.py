@@ -182,10 +182,10 @@ def growth_chart(years: pd.DataFrame, era: tuple[int, int], width: int = 520) ->
         .mark_line(color=BLUE, strokeWidth=2.5, point=alt.OverlayMarkDef(color=BLUE, size=30))
         .encode(
             x=alt.X("year:Q", scale=xscale, axis=_year_axis(ylist, None)),
-            y=alt.Y("cumulative:Q", title="Centres in existence (cumulative)"),
+            y=alt.Y("cumulative:Q", title="Centres founded to date (cumulative)"),
             tooltip=[
                 alt.Tooltip("year:Q", title="Year", format="d"),
-                alt.Tooltip("cumulative:Q", title="Cumulative centres"),
+                alt.Tooltip("cumulative:Q", title="Founded to date"),
                 alt.Tooltip("new:Q", title="New that year"),
             ],
         )
@@ -258,7 +258,7 @@ def bar_chart(
     order = [str(v) for v in frame["label"]]
     cols = ["label", "centres", text_field] + ([colour_field] if colour_field else [])
     df = frame[list(dict.fromkeys(cols))].reset_index(drop=True)
-    y = alt.Y("label:N", sort=order, title=None, axis=alt.Axis(labelLimit=260))
+    y = alt.Y("label:N", sort=order, title=None, axis=alt.Axis(labelLimit=0))
     top = int(df["centres"].max()) if len(df) else 0
     x = alt.X(
         "centres:Q",

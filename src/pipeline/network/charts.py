@@ -121,13 +121,13 @@ def _top_labels(nodes: pd.DataFrame, top_n: int) -> pd.DataFrame:
     return labels
 
 
-def _key(labels: pd.DataFrame, height: int) -> alt.Chart:
-    """The numbered list of the most connected organisations beside the drawing."""
+def _key(labels: pd.DataFrame, width: int) -> alt.Chart:
+    """The numbered list of the most connected organisations under the drawing."""
     return (
         alt.Chart(labels, title="Most connected: rank. name (country, centres)")
         .mark_text(align="left", baseline="middle", fontSize=11, color=theme.TEXT_DARK)
         .encode(x=alt.value(0), y=alt.Y("rank:O", axis=None), text="key:N")
-        .properties(width=300, height=min(height, 22 * max(len(labels), 1)))
+        .properties(width=width, height=18 * max(len(labels), 1))
     )
 
 
@@ -137,14 +137,15 @@ def network_chart(
     layout: dict[str, tuple[float, float]],
     top_n: int = TOP_N,
     width: int = 560,
-    height: int = 520,
-) -> alt.HConcatChart:
+    height: int = 460,
+) -> alt.VConcatChart:
     """Node-link drawing of the organisation projection, with a numbered top-``top_n`` key.
 
     Edges are rules (wider for more shared centres); nodes are circles sized by
     the number of centres and coloured by country group. The ``top_n`` best
     ranked organisations carry their rank number on the drawing (hubs sit close
-    together, so full names would overlap) and are named in a key beside it.
+    together, so full names would overlap) and are named in a key under it; the legends
+    sit at the bottom too, so the drawing takes the whole width of the page.
     Tooltips give name, country, centres and community.
     """
     nodes = _node_frame(metrics, layout)
@@ -158,7 +159,11 @@ def network_chart(
     graph = alt.layer(
         _edge_layer(_edge_frame(G, layout), x, y), _node_layer(nodes, x, y), label_layer
     ).properties(width=width, height=height)
-    return alt.hconcat(graph, _key(labels, height)).configure_view(strokeWidth=0)
+    return (
+        alt.vconcat(graph, _key(labels, width))
+        .configure_view(strokeWidth=0)
+        .configure_legend(orient="bottom", direction="horizontal")
+    )
 
 
 def _top_point(n: int, top_share: float, fraction: float) -> pd.DataFrame:

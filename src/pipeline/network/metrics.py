@@ -92,8 +92,18 @@ def betweenness(
     return {str(k): round(float(v), 10) for k, v in values.items()}, method
 
 
+#: How :func:`rank_order` orders organisations, in words: the one statement of the rule that
+#: the network chapter (glued) and the methods appendix (tests/network) both print.
+RANK_RULE = (
+    "Organisations are ranked by the number of centres they take part in; ties are broken by "
+    "the number of partner pairings (a centre with many partners counts for more), then "
+    "alphabetically by name."
+)
+
+
 def rank_order(df: pd.DataFrame) -> pd.DataFrame:
-    """Sort by centres desc, weighted degree desc, name asc, org_id asc; set ``rank``."""
+    """Sort by centres desc, weighted degree desc, name asc, org_id asc; set ``rank``
+    (:data:`RANK_RULE`; org_id only separates organisations of the same name)."""
     out = df.sort_values(
         ["centres", "weighted_degree", "name", "org_id"],
         ascending=[False, False, True, True],

@@ -38,7 +38,7 @@ def score_ranges_chart(
     order = df.drop_duplicates("id").sort_values("id")["label"].tolist()
     x = alt.X("q1:Q", scale=alt.Scale(domain=[SCORE_MIN, SCORE_MAX]), title="Score (1-5)",
               axis=alt.Axis(values=list(range(SCORE_MIN, SCORE_MAX + 1)), format="d"))  # fmt: skip
-    y = alt.Y("label:N", sort=order, title=None, axis=alt.Axis(labelLimit=320))
+    y = alt.Y("label:N", sort=order, title=None, axis=alt.Axis(labelLimit=0))
     tooltip = [
         alt.Tooltip("label:N", title="Recommendation"),
         alt.Tooltip("median:Q", title="Median"),
