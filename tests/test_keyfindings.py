@@ -7,7 +7,11 @@ from pipeline.keyfindings import key_findings_markdown, value_text
 
 def test_values_are_written_in_a_few_words() -> None:
     assert value_text(12600) == "12,600" and value_text(2003, "year") == "2003"
-    assert value_text(0.6762, "share") == "0.6762"
+    assert value_text(0.6762, "share") == "67.6%"
+    assert value_text(77.56, "percent") == "77.56"
+    top = [{"centres": 54, "country": "GB", "name": "Alpha"}, {"name": "Beta", "centres": 3}]
+    assert value_text(top) == "Alpha (54), Beta (3)"
+    assert value_text({"synthetic_biology": 4}) == "synthetic biology 4"
     assert value_text(["A", "B", "C", "D"]) == "A, B, C and 1 more"
     assert value_text({"x": 1, "y": 5}) == "y 5, x 1"
     assert value_text([]) == "none"

@@ -41,20 +41,32 @@ def _number(value: float) -> str:
     return f"{value:,}" if isinstance(value, int) else f"{value:,.4g}"
 
 
+def _item(value: Any) -> str:
+    """One item of a listed value: a record by its name (and count), a code as words."""
+    if isinstance(value, Mapping):
+        name = value.get("name", value.get("label", ""))
+        count = value.get("centres", value.get("count"))
+        return f"{name} ({_number(count)})" if count is not None else str(name)
+    return str(value).replace("_", " ")
+
+
 def value_text(value: Any, unit: str = "") -> str:
     """A computed value in a few words: numbers as numbers (years without a thousands
-    separator), lists by their first items, mappings by their largest items
-    (``"a 40, b 30, c 20 and 5 more"``)."""
+    separator, shares as per cent), lists by their first items (records by their name),
+    mappings by their largest items (``"a 40, b 30, c 20 and 5 more"``); codes lose their
+    underscores."""
     if isinstance(value, bool) or value is None:
         return str(value)
     if isinstance(value, (int, float)):
-        return str(value) if unit.startswith("year") else _number(value)
+        if unit.startswith("year"):
+            return str(value)
+        return f"{value * 100:.1f}%" if unit == "share" else _number(value)
     if isinstance(value, Mapping):
         items = sorted(value.items(), key=lambda kv: (-(kv[1] or 0), str(kv[0])))
-        shown = [f"{k} {_number(v)}" for k, v in items[:SHOWN_ITEMS]]
+        shown = [f"{_item(k)} {_number(v)}" for k, v in items[:SHOWN_ITEMS]]
     elif isinstance(value, (list, tuple)):
         items = list(value)
-        shown = [str(v) for v in items[:SHOWN_ITEMS]]
+        shown = [_item(v) for v in items[:SHOWN_ITEMS]]
     else:
         return str(value)
     more = len(items) - len(shown)
