@@ -414,6 +414,13 @@ def prune_search_index(html: Path) -> None:
         atomic_write_text(path, pruned)
 
 
+def prune_static(html: Path) -> None:
+    """Drop the theme's source maps (``_static/**/*.map``, about 3 MB): only a browser's
+    developer tools ask for them, and the HTML folder stays light."""
+    for path in sorted((html / "_static").rglob("*.map")):
+        path.unlink()
+
+
 def build_html(root: Path, info: dict[str, Any], *, clean: bool = False) -> Path:
     """Build the HTML book and publish it as ``book/_build/html``; return its index page."""
     clean_staging(root, "html")
@@ -426,6 +433,7 @@ def build_html(root: Path, info: dict[str, Any], *, clean: bool = False) -> Path
     staging = root / STAGING_DIR / f"html-{os.getpid()}"
     staging.parent.mkdir(parents=True, exist_ok=True)
     shutil.copytree(built, staging)
+    prune_static(staging)
     _finish_cache(cache)
     target = root / BUILD_DIR / "html"
     publish_folder(staging, target)
