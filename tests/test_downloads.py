@@ -61,7 +61,8 @@ def test_a_chart_writes_images_data_and_an_index(chapter):
     assert (folder / f"{stem}.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     assert (folder / f"{stem}.svg").read_text(encoding="utf-8").lstrip().startswith("<svg")
     frame = pd.read_csv(folder / f"{stem}.csv")
-    assert list(frame.columns) == ["Category", "Centres", "source"]
+    assert list(frame.columns) == ["Category", "Centres", "edition"]
+    assert set(frame["edition"]) == {"synthetic"}
     index = json.loads((folder / "index.json").read_text(encoding="utf-8"))
     assert index["items"][0]["number"] == n
     assert index["items"][0]["caption"] == "Centres by *x*_y."
@@ -108,14 +109,21 @@ def test_a_numbered_table_writes_csv_and_xlsx_and_links_them(chapter):
 
 def test_every_download_is_labelled_with_the_edition_and_loads_with_pandas(tmp_path):
     folder = downloads.Folder.start("s", tmp_path / "s", SOURCE, label="L", synthetic=True)
-    frame = pd.DataFrame({"source": ["registry"], "n": [3], "names": [["a", "b"]]})
+    frame = pd.DataFrame({"edition": ["2019"], "n": [3], "names": [["a", "b"]]})
     folder.add_table("1.1", "T", frame)
     csv = pd.read_csv(tmp_path / "s/table-1.1.csv")
-    assert list(csv.columns) == ["source", "n", "names", "source (edition)"]
-    assert csv["source (edition)"].str.contains("synthetic").all()
+    assert list(csv.columns) == ["edition", "n", "names", "edition (download)"]
+    assert csv["edition (download)"].tolist() == ["synthetic"]
     assert csv["names"].tolist() == ["a; b"]
     xlsx = pd.read_excel(tmp_path / "s/table-1.1.xlsx")
-    assert xlsx.columns[-1] == "source (edition)" and "synthetic" in xlsx.iloc[0, -1]
+    assert xlsx.columns[-1] == "edition (download)" and xlsx.iloc[0, -1] == "synthetic"
+    # the full source line is written once, beside the files
+    assert (tmp_path / "s/README.txt").read_text(encoding="utf-8").startswith(SOURCE)
+    index = json.loads((tmp_path / "s/index.json").read_text(encoding="utf-8"))
+    assert index["source"] == SOURCE and index["edition"]["tag"] == "synthetic"
+    user = downloads.Folder.start("u", tmp_path / "u", "Source: mine.", label="M", synthetic=False)
+    user.add_table("1.1", "T", frame)
+    assert pd.read_csv(tmp_path / "u/table-1.1.csv").iloc[0, -1] == "user-supplied"
 
 
 WRITE = """
@@ -152,23 +160,64 @@ def test_a_chart_gives_the_same_files_twice(tmp_path, monkeypatch):
     assert digests[0] == digests[1]
 
 
+def _payload(path: Path) -> dict:
+    return json.loads(path.read_text(encoding="utf-8").split("=", 2)[-1].rstrip().rstrip(";"))
+
+
 def test_records_filter_lists_the_categories_and_loads_its_rows(chapter):
     folder, shown = chapter
     hostile = ("<b>x</b>", "B", "<b>x</b>")
-    n = report.show_chart(_chart(), caption="c", alt_text="t", records=_records(hostile))
+    report.show_chart(_chart(), caption="c", alt_text="t", records=_records(hostile))
     html = _bundle_html(shown[0])
     assert "<b>x</b>" not in html and "&lt;b&gt;x&lt;/b&gt;" in html
     assert html.count("<option") == 3  # "all" and the two categories
-    assert f"downloads/phase2_centres/figure-{n}-records.js" in html
-    script = (folder / f"figure-{n}-records.js").read_text(encoding="utf-8")
-    payload = json.loads(script.split("=", 2)[-1].rstrip().rstrip(";"))
+    assert "downloads/phase2_centres/records-centres.js" in html
+    assert 'href="../../downloads/phase2_centres/records-centres.csv"' in html
+    script = (folder / "records-centres.js").read_text(encoding="utf-8")
+    payload = _payload(folder / "records-centres.js")
     # a column with one value throughout is given once
     assert payload["columns"] == ["centre_id", "Topic", "source_row"]
     assert payload["same"] == {"source_file": "centres/centres.xlsx"}
     assert [r[1] for r in payload["rows"]] == list(hostile)
     assert "<" not in script
-    lineage = pd.read_csv(folder / f"figure-{n}-records.csv")
+    lineage = pd.read_csv(folder / "records-centres.csv")
     assert lineage["source_row"].tolist() == [5, 6, 7]
+    assert lineage.columns[-1] == "edition" and set(lineage["edition"]) == {"synthetic"}
+
+
+def test_figures_counting_the_same_records_share_one_file(chapter):
+    folder, shown = chapter
+    rows = _records().frame.assign(Funders=["F1; F2", "", "F2"], Kind="same")
+    by_topic = downloads.Records(rows, by="Topic", unit="centres")
+    by_kind = downloads.Records(rows, by="Kind", unit="centres")
+    by_funder = downloads.Records(rows, by="Funders", unit="centres", sep="; ")
+    for behind in (by_topic, by_kind, by_funder):
+        report.show_chart(_chart(), caption="c", alt_text="t", records=behind)
+    assert sorted(p.name for p in folder.glob("records-*")) == [
+        "records-centres.csv",
+        "records-centres.js",
+    ]
+    # a column a figure filters on stays a column, even with one value throughout
+    assert _payload(folder / "records-centres.js")["same"] == {
+        "source_file": "centres/centres.xlsx"
+    }
+    index = json.loads((folder / "index.json").read_text(encoding="utf-8"))
+    assert [i["records"]["filter"] for i in index["items"]] == ["Topic", "Kind", "Funders"]
+    assert {i["records"]["file"] for i in index["items"]} == {"records-centres.csv"}
+    funder_box = _bundle_html(shown[-2])
+    assert "The 2 centres behind" in funder_box  # the centres naming a funder
+    assert funder_box.count("<option") == 3
+    with pytest.raises(ValueError, match="different records"):
+        report.show_chart(_chart(), caption="c", alt_text="t", records=_records(("A",)))
+
+
+def test_a_figure_counts_the_records_holding_its_categories():
+    rows = _records(("A", "B", "A")).frame.assign(Funders=["F1; F2", "F3", ""])
+    shown = downloads.Records(rows, by="Funders", sep="; ", categories=("F2", "F3"))
+    assert shown.options() == ["F2", "F3"] and shown.counted() == 2
+    every = downloads.Records(rows, by="Funders", sep="; ")
+    assert every.options() == ["F1", "F2", "F3"] and every.counted() == 2
+    assert downloads.Records(rows, by="Topic", name="Centres 2").stem == "records-centres-2"
 
 
 def test_records_about_people_are_refused():
@@ -214,14 +263,19 @@ def test_centre_records_carry_labels_and_lineage_and_no_personal_columns():
     assert rows["source_row"].tolist() == [5, 6]
     assert not [c for c in rows.columns if downloads.PERSONAL.search(c)]
     province = records(rows, "Province-level unit")
-    assert province.frame["Province-level unit"].tolist() == ["Beijing"]  # counted centres only
-    funders = records(rows, "Funder")
-    assert funders.frame[["centre_id", "Funder"]].values.tolist() == [["C2", "F1"], ["C2", "F2"]]
-    partners = pd.DataFrame({"centre_id": ["C1", "C2"], "org_id": ["gb-x", "cn-y"]})
-    partners["side"] = ["UK", "CN"]
-    orgs = pd.DataFrame({"org_id": ["gb-x", "cn-y"], "name": ["Uni X", "Uni Y"]})
-    uk = records(rows, "UK partner", partners=partners, organisations=orgs)
-    assert uk.frame[["centre_id", "UK partner"]].values.tolist() == [["C1", "Uni X"]]
+    assert province.options() == ["Beijing"] and province.counted() == 1  # counted centres only
+    funders = records(rows, "Funders")
+    assert funders.options() == ["F1", "F2"] and funders.counted() == 1
+    partners = pd.DataFrame({"centre_id": ["C1", "C2", "C1"], "org_id": ["gb-x", "cn-y", "gb-a"]})
+    partners["side"] = ["UK", "CN", "UK"]
+    orgs = pd.DataFrame({"org_id": ["gb-x", "cn-y", "gb-a"], "name": ["Uni X", "Uni Y", "Uni A"]})
+    rows = centre_records(_centres(), REFS, "centres.xlsx", partners=partners, organisations=orgs)
+    assert rows["UK partners"].tolist() == ["Uni A; Uni X", ""]
+    uk = records(rows, "UK partners")
+    assert uk.options() == ["Uni A", "Uni X"] and uk.counted() == 1
+    assert uk.stem == province.stem == "records-centres"  # one file for the chapter
+    with pytest.raises(ValueError, match="no column"):
+        records(rows, "Funder")
 
 
 def test_work_records_name_their_export_and_id():
@@ -240,7 +294,9 @@ def test_work_records_name_their_export_and_id():
     rows = work_records(works)
     assert rows["source_id"].tolist() == ["openalex:W1", "openalex:W2"]  # UK–China only
     assert by_field(rows).frame["Field"].tolist() == ["Physics", "Unknown"]
-    assert by_funder(rows, ["F1"]).frame["source_id"].tolist() == ["openalex:W1"]
+    funded = by_funder(rows, ["F1"])
+    assert funded.options() == ["F1"] and funded.counted() == 1
+    assert funded.stem == by_field(rows).stem == "records-works"
 
 
 def test_links_from_a_chapter_page_reach_its_folder_in_the_html_book():

@@ -8,17 +8,23 @@ which writes:
   or else the rows inlined in the chart's own Vega-Lite spec);
 * ``figure-<n>.png`` / ``.svg``: the chart as an image (the PNG is also the page's
   no-script fallback, referenced rather than inlined, so pages stay light);
-* ``figure-<n>-records.csv`` and ``figure-<n>-records.js``: where the figure counts
-  records that may be shown (centres, organisations, works; never people), the rows behind
-  it with their source file and source row, and the same rows for the page's filter;
+* ``records-<set>.csv`` and ``records-<set>.js``: where a figure counts records that may
+  be shown (centres, organisations, works; never people), the record set behind it (e.g.
+  ``records-centres``) with each row's source file and source row, and the same rows for
+  the page's filter. A set is written once per chapter: the figures that count the same
+  records link the same file, each filtering it by its own column and categories
+  (:class:`Records`; ``index.json`` names the column);
 * ``table-<n>.csv`` / ``.xlsx`` for numbered tables;
-* ``index.json``: what the folder holds, with captions (the workbook reads it).
+* ``index.json``: what the folder holds, with captions (the workbook reads it), and
+  ``README.txt``: the edition's full source line and how to read the files.
 
-Every data file ends with a ``source`` column (``source (edition)`` if the data already
-have a ``source`` column) repeating the edition's source line, so a CSV copied out of the
-book still says whether its numbers are synthetic, and still loads with
-``pandas.read_csv``. Images carry the same line inside the chart. Bytes are deterministic:
-CSV with ``\\n`` line endings, workbooks with fixed properties and zip timestamps.
+Every data file ends with an ``edition`` column (``edition (download)`` if the data already
+have one) saying ``synthetic`` or ``user-supplied`` on every row (:func:`edition_tag`), so
+a CSV copied out of the book still says whether its numbers are synthetic and still loads
+with ``pandas.read_csv``; the full source line, the same on every row, is written once, in
+``README.txt`` and ``index.json``. Images carry the source line inside the chart. Bytes are
+deterministic: CSV with ``\\n`` line endings, workbooks with fixed properties and zip
+timestamps.
 
 The book serves ``project.book_files`` as it is (Sphinx ``html_extra_path``), so a page at
 ``book/generated/<stage>.html`` reaches ``downloads/<stage>/figure-2.1.csv`` through a
@@ -62,6 +68,7 @@ __all__ = [
 WORKBOOK_TIME = dt.datetime(2000, 1, 1)
 CREATOR = "UK–China evidence pipeline"
 INDEX = "index.json"
+README = "README.txt"
 #: records embedded in the page's filter at most (the CSV always holds them all)
 MAX_FILTER_ROWS = 20_000
 #: column names that would mean the records are about people: refused (ground rule 3)
@@ -77,13 +84,20 @@ class Records:
     ``data/raw``) and ``source_row`` (its row there) or ``source_id`` (the record's own
     identifier in that file, for inputs read by record rather than by row).
 
-    ``by`` names the column a reader filters on (the figure's categories). Only records
-    that may be shown belong here (centres, organisations, works); never people.
+    ``frame`` is the whole record set (``name``, default ``unit``): the figures of a chapter
+    that count the same records pass the same frame and share one file. ``by`` names the
+    column this figure's reader filters on; with ``sep`` its cells hold several values
+    joined by ``sep`` (a centre's funders). The figure counts the rows holding one of its
+    ``categories`` (default: every value in ``by``). Only records that may be shown belong
+    here (centres, organisations, works); never people.
     """
 
     frame: pd.DataFrame
     by: str
     unit: str = "records"
+    name: str = ""
+    sep: str | None = None
+    categories: tuple[str, ...] | None = None
 
     def __post_init__(self) -> None:
         columns = set(self.frame.columns)
@@ -95,6 +109,27 @@ class Records:
         personal = [str(c) for c in self.frame.columns if PERSONAL.search(str(c))]
         if personal:
             raise ValueError(f"records about people are never published (columns {personal})")
+
+    @property
+    def stem(self) -> str:
+        """The record set's file name without extension, e.g. ``records-centres``."""
+        slug = re.sub(r"[^a-z0-9]+", "-", (self.name or self.unit).lower()).strip("-")
+        return f"records-{slug or 'rows'}"
+
+    def values(self, cell: Any) -> list[str]:
+        text = _text(cell)
+        return [v for v in (text.split(self.sep) if self.sep else [text]) if v]
+
+    def options(self) -> list[str]:
+        """The figure's categories, as its filter lists them."""
+        if self.categories is not None:
+            return [str(c) for c in self.categories]
+        return sorted({v for cell in self.frame[self.by] for v in self.values(cell)})
+
+    def counted(self) -> int:
+        """How many rows hold one of the figure's categories."""
+        shown = set(self.options())
+        return sum(1 for cell in self.frame[self.by] if shown & set(self.values(cell)))
 
 
 # ------------------------------------------------------------------ data frames
@@ -113,18 +148,23 @@ def _cell(value: Any) -> Any:
     return value.item() if hasattr(value, "item") else value
 
 
-def source_column(frame: pd.DataFrame) -> str:
-    return "source (edition)" if "source" in map(str, frame.columns) else "source"
+def edition_tag(synthetic: bool) -> str:
+    """The word every row of a download carries: ``synthetic`` or ``user-supplied``."""
+    return "synthetic" if synthetic else "user-supplied"
 
 
-def labelled(frame: pd.DataFrame, source: str) -> pd.DataFrame:
-    """``frame`` with flat cells, string column names and a last column holding ``source``."""
+def edition_column(frame: pd.DataFrame) -> str:
+    return "edition (download)" if "edition" in map(str, frame.columns) else "edition"
+
+
+def labelled(frame: pd.DataFrame, tag: str) -> pd.DataFrame:
+    """``frame`` with flat cells, string column names and a last column holding ``tag``."""
     out = frame.reset_index(drop=True).copy()
     out.columns = [str(c) for c in out.columns]
     for col in out.columns:
         if out[col].dtype == object:
             out[col] = out[col].map(_cell)
-    out[source_column(out)] = source
+    out[edition_column(out)] = tag
     return out
 
 
@@ -228,12 +268,15 @@ class Folder:
     label: str = ""
     synthetic: bool = False
     items: list[dict[str, Any]] = field(default_factory=list)
+    #: the record sets written so far: their table and the columns figures filter them on
+    record_sets: dict[str, tuple[pd.DataFrame, list[str]]] = field(default_factory=dict)
 
     @classmethod
     def start(cls, stage: str, path: Path, source: str, *, label: str, synthetic: bool):
         shutil.rmtree(path, ignore_errors=True)
         path.mkdir(parents=True, exist_ok=True)
         folder = cls(stage, path, source, label, synthetic)
+        atomic_write_text(path / README, readme_text(source, edition_tag(synthetic)))
         folder._write_index()
         return folder
 
@@ -241,19 +284,23 @@ class Folder:
     def href(self) -> str:
         return relative_href(self.stage)
 
+    @property
+    def tag(self) -> str:
+        return edition_tag(self.synthetic)
+
     def _write_index(self) -> None:
         atomic_write_json(
             self.path / INDEX,
             {
                 "stage": self.stage,
-                "edition": {"label": self.label, "synthetic": self.synthetic},
+                "edition": {"label": self.label, "synthetic": self.synthetic, "tag": self.tag},
                 "source": self.source,
                 "items": self.items,
             },
         )
 
     def _data_files(self, stem: str, frame: pd.DataFrame) -> list[str]:
-        table = labelled(frame, self.source)
+        table = labelled(frame, self.tag)
         atomic_write_csv(self.path / f"{stem}.csv", table)
         write_workbook(self.path / f"{stem}.xlsx", [(stem, table)], title=stem)
         return [f"{stem}.csv", f"{stem}.xlsx"]
@@ -274,37 +321,67 @@ class Folder:
         atomic_write_bytes(self.path / f"{stem}.png", chart["png"])
         atomic_write_text(self.path / f"{stem}.svg", chart["svg"])
         files = [f"{stem}.png", f"{stem}.svg", *self._data_files(stem, chart["data"])]
+        item = {"kind": "figure", "number": number, "caption": plain_caption(caption)}
         records: Records | None = chart.get("records")
         if records is not None:
-            files += self._records_files(stem, records)
-        self.items.append(
-            {"kind": "figure", "number": number, "caption": plain_caption(caption), "files": files}
-        )
+            files += self._records_files(records)
+            item["records"] = {"file": f"{records.stem}.csv", "filter": records.by}
+            if records.categories is not None:
+                item["records"]["categories"] = records.options()
+        self.items.append({**item, "files": files})
         self._write_index()
         return files
 
-    def _records_files(self, stem: str, records: Records) -> list[str]:
+    def _records_files(self, records: Records) -> list[str]:
+        """Write the record set once (a figure giving the same set again links it); its
+        ``.js`` keeps every column some figure filters on as a column of its own."""
         from pipeline.report import json_for_script
 
-        table = labelled(records.frame, self.source)
-        atomic_write_csv(self.path / f"{stem}-records.csv", table)
-        shown = table.drop(columns=[source_column(records.frame)]).head(MAX_FILTER_ROWS)
+        stem, table = records.stem, labelled(records.frame, self.tag)
+        known = self.record_sets.get(stem)
+        if known is None:
+            atomic_write_csv(self.path / f"{stem}.csv", table)
+            known = self.record_sets[stem] = (table, [])
+        elif not known[0].equals(table):
+            raise ValueError(
+                f"two figures of {self.stage} give different records as {stem!r}: give each "
+                "record set its own name (Records.name)"
+            )
+        if records.by not in known[1]:
+            known[1].append(records.by)
+        shown = table.drop(columns=[edition_column(records.frame)]).head(MAX_FILTER_ROWS)
         atomic_write_text(
-            self.path / f"{stem}-records.js",
+            self.path / f"{stem}.js",
             f"window.pipelineRecords=window.pipelineRecords||{{}};"
             f"window.pipelineRecords[{json_for_script(stem)}]="
-            f"{json_for_script(filter_payload(shown, records.by))};\n",
+            f"{json_for_script(filter_payload(shown, known[1]))};\n",
         )
-        return [f"{stem}-records.csv", f"{stem}-records.js"]
+        return [f"{stem}.csv", f"{stem}.js"]
 
 
-def filter_payload(frame: pd.DataFrame, by: str) -> dict[str, Any]:
+def readme_text(source: str, tag: str) -> str:
+    """What ``README.txt`` says about the folder's files."""
+    return (
+        f"{source}\n\n"
+        "The figures and tables of this chapter as files: figure-<n>.png/.svg (the chart),\n"
+        "figure-<n>.csv/.xlsx (the numbers it draws), table-<n>.csv/.xlsx, and\n"
+        "records-<set>.csv: the records (centres, works) behind one or more figures, each with\n"
+        "its source file under data/raw (source_file) and its row (source_row) or identifier\n"
+        "(source_id) there. index.json lists every figure and table, with the records file\n"
+        "and the column ('filter') each figure counts them by.\n\n"
+        f"Every data file ends with an 'edition' column: '{tag}' on every row "
+        "(the source line above, shortened).\n"
+    )
+
+
+def filter_payload(frame: pd.DataFrame, keep: list[str]) -> dict[str, Any]:
     """The rows the page's filter shows: ``columns`` and ``rows`` as text; a column with
-    one value throughout (the source file, often) is given once, under ``same``."""
+    one value throughout (the source file, often) is given once, under ``same``, unless a
+    figure filters on it (``keep``)."""
     same = {
         c: _text(frame[c].iloc[0])
         for c in frame.columns
-        if c != by and len(frame) > 1 and frame[c].map(_text).nunique() == 1
+        if c not in keep and len(frame) > 1 and frame[c].map(_text).nunique() == 1
     }
     kept = [c for c in frame.columns if c not in same]
     rows = [[_text(v) for v in row] for row in frame[kept].itertuples(index=False)]
@@ -326,30 +403,43 @@ def links_html(href: str, what: str, files: list[str]) -> str:
         if name.endswith(".js"):
             continue
         kind = _KINDS[Path(name).suffix]
-        text = f"records ({kind})" if "-records" in name else kind
-        url = html.escape(href + name, quote=True)
-        links.append(f'<a class="download" href="{url}" download="{html.escape(name)}">{text}</a>')
+        text = f"records ({kind})" if name.startswith("records-") else kind
+        links.append(_link(href, name, text))
     return (
         f'<p class="downloads">Download {html.escape(what)}: '
         + " · ".join(links)
-        + " (each file ends with a source column naming the edition).</p>"
+        + " (data files end with an <code>edition</code> column; "
+        + _link(href, README, "about these files")
+        + ").</p>"
     )
+
+
+def _link(href: str, name: str, text: str) -> str:
+    url = html.escape(href + name, quote=True)
+    return f'<a class="download" href="{url}" download="{html.escape(name)}">{text}</a>'
 
 
 _FILTER_JS = (
     "(function(){var box=document.getElementById(%(id)s);if(!box){return;}"
     "var sel=box.querySelector('select'),out=box.querySelector('tbody'),"
-    "head=box.querySelector('thead'),note=box.querySelector('.records-count');"
+    "head=box.querySelector('thead'),note=box.querySelector('.records-count'),sep=%(sep)s,"
+    "opts=Object.create(null);"
+    "[].slice.call(sel.options,1).forEach(function(o){opts[o.value]=1;});"
+    "function hit(c,v){return (sep?c.split(sep):[c]).some(function(x){"
+    "return v===''?opts[x]===1:x===v;});}"
+    "function cell(tag,text){var e=document.createElement(tag);e.textContent=text;return e;}"
     "function show(){var d=(window.pipelineRecords||{})[%(key)s];if(!d){return;}"
-    "var by=d.columns.indexOf(%(by)s),v=sel.value,n=0;out.textContent='';"
-    "if(!head.firstChild){var hr=document.createElement('tr');d.columns.forEach(function(c){"
-    "var th=document.createElement('th');th.textContent=c;hr.appendChild(th);});"
-    "head.appendChild(hr);}"
-    "d.rows.forEach(function(r){if(v!==''&&r[by]!==v){return;}n++;"
-    "var tr=document.createElement('tr');r.forEach(function(c){var td=document.createElement('td');"
-    "td.textContent=c;tr.appendChild(td);});out.appendChild(tr);});"
+    "var by=d.columns.indexOf(%(by)s),v=sel.value,n=0,all=0;"
+    "var order=d.columns.map(function(c,i){return i;}).filter(function(i){return i!==by;});"
+    "order.splice(1,0,by);out.textContent='';"
+    "if(!head.firstChild){var hr=document.createElement('tr');order.forEach(function(i){"
+    "hr.appendChild(cell('th',d.columns[i]));});head.appendChild(hr);}"
+    "d.rows.forEach(function(r){if(!hit(r[by],'')){return;}all++;"
+    "if(v!==''&&!hit(r[by],v)){return;}n++;"
+    "var tr=document.createElement('tr');order.forEach(function(i){"
+    "tr.appendChild(cell('td',r[i]));});out.appendChild(tr);});"
     "var same=Object.keys(d.same).map(function(k){return k+': '+d.same[k];}).join('; ');"
-    "note.textContent=n+' of '+d.rows.length+' '+%(unit)s+' shown'+(same?' (every row: '+same+')':'')+'.';}"
+    "note.textContent=n+' of '+all+' '+%(unit)s+' shown'+(same?' (every row: '+same+')':'')+'.';}"
     "function load(){if((window.pipelineRecords||{})[%(key)s]){show();return;}"
     "var s=document.createElement('script');s.src=%(src)s;s.onload=show;"
     "document.head.appendChild(s);}"
@@ -359,25 +449,26 @@ _FILTER_JS = (
 
 
 def records_html(href: str, number: str, records: Records) -> str:
-    """A collapsed block listing the records behind figure ``number``, filtered by
-    ``records.by``; the rows load from ``figure-<n>-records.js`` when the block opens."""
+    """A collapsed block listing the records behind figure ``number``: the rows of its
+    record set holding one of the figure's categories, which the reader can narrow to one.
+    The rows load from ``records-<set>.js`` when the block opens (once for the page)."""
     from pipeline.report import json_for_script
 
-    stem = f"figure-{number}"
     box_id = f"records-{re.sub(r'[^A-Za-z0-9]', '-', number)}"
-    values = sorted({_text(v) for v in records.frame[records.by]} - {""})
     options = "".join(
-        f'<option value="{html.escape(v, quote=True)}">{html.escape(v)}</option>' for v in values
+        f'<option value="{html.escape(v, quote=True)}">{html.escape(v)}</option>'
+        for v in records.options()
     )
     script = _FILTER_JS % {
         "id": json_for_script(box_id),
-        "key": json_for_script(stem),
+        "key": json_for_script(records.stem),
         "by": json_for_script(records.by),
+        "sep": json_for_script(records.sep),
         "unit": json_for_script(records.unit),
-        "src": json_for_script(href + f"{stem}-records.js"),
+        "src": json_for_script(href + f"{records.stem}.js"),
     }
     return (
-        f'<details class="records" id="{box_id}"><summary>The {len(records.frame):,} '
+        f'<details class="records" id="{box_id}"><summary>The {records.counted():,} '
         f"{html.escape(records.unit)} behind figure {html.escape(number)}, with source file "
         "and row</summary>"
         f'<label>{html.escape(records.by)}: <select><option value="">all</option>{options}'

@@ -3,7 +3,8 @@
 A work is a publication (its id, DOI, year, field and acknowledged funders): a record that
 may be shown. Each row names the export it was read from (``source_file``,
 under ``data/raw``) and the work's identifier in it (``source_id``): the bibliometric
-exports are read by record, and ``works.parquet`` keeps the id, not a line number.
+exports are read by record, and ``works.parquet`` keeps the id, not a line number. Both
+figures link the same ``records-works`` file, one row per work.
 """
 
 from __future__ import annotations
@@ -18,11 +19,14 @@ from pipeline.downloads import Records
 
 __all__ = ["by_field", "by_funder", "work_records"]
 
+#: the separator of several funders in one cell
+SEP = "; "
+
 
 def _joined(value: Any) -> str:
     if value is None or (isinstance(value, float) and pd.isna(value)):
         return ""
-    return "; ".join(str(v) for v in list(value))
+    return SEP.join(str(v) for v in list(value))
 
 
 def work_records(works: pd.DataFrame) -> pd.DataFrame:
@@ -43,14 +47,11 @@ def work_records(works: pd.DataFrame) -> pd.DataFrame:
 
 def by_field(rows: pd.DataFrame) -> Records:
     """The works behind the field-mix figure, filtered by field."""
-    frame = rows[["source_id", "Field", "Year", "DOI", "source_file"]]
-    return Records(frame, by="Field", unit="works")
+    return Records(rows, by="Field", unit="works", name="works")
 
 
 def by_funder(rows: pd.DataFrame, funders: Iterable[str]) -> Records:
-    """One row per work and acknowledged funder, for the funders the figure shows."""
-    shown = set(funders)
-    out = rows.assign(Funder=rows["Funders"].str.split("; ")).explode("Funder")
-    out = out[out["Funder"].isin(shown)].sort_values(["Funder", "source_id"], kind="mergesort")
-    frame = out[["source_id", "Funder", "Year", "DOI", "source_file"]].reset_index(drop=True)
-    return Records(frame, by="Funder", unit="work–funder links")
+    """The works behind the funders figure: those acknowledging one of the ``funders`` it
+    shows (a work counts under each), filtered by funder."""
+    shown = tuple(str(f) for f in funders)
+    return Records(rows, by="Funders", unit="works", name="works", sep=SEP, categories=shown)
