@@ -268,3 +268,41 @@ def test_cache_key_ignores_the_source_date(project):
         root, {**info, "epoch": 1, "version": "other"}, "html"
     )
     assert book.cache_key(root, info, "html") != book.cache_key(root, info, "pdf")
+
+
+def test_prune_static_drops_what_no_page_asks_for_and_keeps_the_rest(tmp_path):
+    static = tmp_path / "_static"
+    kept = [
+        "scripts/bootstrap.js",
+        "styles/theme.css",
+        "vendor/fontawesome/webfonts/fa-solid-900.woff2",
+        "vega-bundle.js",
+    ]
+    dropped = [
+        "scripts/bootstrap.js.map",
+        "locales/de/LC_MESSAGES/booktheme.mo",
+        "locales/de/LC_MESSAGES/booktheme.po",
+        "vendor/fontawesome/webfonts/fa-solid-900.ttf",
+    ]
+    for rel in kept + dropped:
+        (static / rel).parent.mkdir(parents=True, exist_ok=True)
+        (static / rel).write_text("x", encoding="utf-8")
+    book.prune_static(tmp_path)
+    left = sorted(p.relative_to(static).as_posix() for p in static.rglob("*"))
+    assert [p for p in left if "." in Path(p).name] == sorted(kept)
+    assert not (static / "locales").exists()  # emptied folders go too
+
+
+def test_served_files_match_their_source_after_a_rebuild(tmp_path):
+    from pipeline import catalog
+
+    source = catalog.locate("project.book_files", tmp_path)
+    (source / "downloads/s").mkdir(parents=True)
+    (source / "downloads/s/new.csv").write_text("new", encoding="utf-8")
+    html = tmp_path / "html"
+    (html / "downloads/s").mkdir(parents=True)
+    (html / "downloads/s/old.csv").write_text("left by the previous build", encoding="utf-8")
+    (html / "index.html").write_text("page", encoding="utf-8")
+    book.sync_served_files(tmp_path, html)
+    assert sorted(p.name for p in (html / "downloads/s").iterdir()) == ["new.csv"]
+    assert (html / "index.html").read_text(encoding="utf-8") == "page"

@@ -57,6 +57,10 @@ COMMANDS: dict[tuple[str, ...], tuple[str, str]] = {
         "pipeline.keyfindings",
         "write the key-findings page (book/generated/key_findings.md)",
     ),
+    ("downloads", "workbook"): (
+        "pipeline.downloads",
+        "write the workbook of every numbered table of the book (one sheet each)",
+    ),
     ("book",): ("pipeline.book", "build the book (HTML and PDF)"),
     ("dag",): ("pipeline.dag", "generate or check dvc.yaml from the stage table"),
     ("catalog",): ("pipeline.catalog", "list the datasets the pipeline reads and writes"),
@@ -76,6 +80,7 @@ GROUP_HELP = {
     "registers": "registers of listed organisations and the due-diligence screen",
     "workshop": "the workshop's scoring of the recommendations",
     "plots": "DVC plots",
+    "downloads": "the book's downloads (figures' and tables' files, the tables workbook)",
 }
 
 #: modules whose ``cli`` parses the sub-command word itself (``ingest ...``)

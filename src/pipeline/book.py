@@ -414,6 +414,45 @@ def prune_search_index(html: Path) -> None:
         atomic_write_text(path, pruned)
 
 
+#: what no page of the book asks for, under ``_static``: the themes' source maps (only a
+#: browser's developer tools read them, ~3 MB), their translation catalogues (Sphinx reads
+#: them while building, ~0.5 MB) and the TrueType copies of the icon fonts (each
+#: ``@font-face`` lists the WOFF2 copy first, which every browser running the theme's
+#: scripts takes, ~0.7 MB)
+UNSERVED_STATIC = ("**/*.map", "locales/**/*.mo", "locales/**/*.po", "vendor/**/webfonts/*.ttf")
+
+
+def prune_static(html: Path) -> None:
+    """Drop the files of :data:`UNSERVED_STATIC` (and folders left empty), so the HTML
+    folder stays light."""
+    static = html / "_static"
+    for pattern in UNSERVED_STATIC:
+        for path in sorted(static.glob(pattern)):
+            path.unlink()
+    for folder in sorted((p for p in static.rglob("*") if p.is_dir()), reverse=True):
+        if not any(folder.iterdir()):
+            folder.rmdir()
+
+
+def sync_served_files(root: Path, html: Path) -> None:
+    """Make the files the HTML serves as they are (``project.book_files``, Sphinx's
+    ``html_extra_path``) match their source exactly: Sphinx copies them over its previous
+    output and deletes nothing, so a download a stage no longer writes would stay served."""
+    from pipeline import catalog
+
+    source = catalog.locate("project.book_files", root)
+    for entry in sorted(source.iterdir()) if source.is_dir() else []:
+        target = html / entry.name
+        if target.is_dir():
+            shutil.rmtree(target)
+        elif target.exists():
+            target.unlink()
+        if entry.is_dir():
+            shutil.copytree(entry, target)
+        else:
+            shutil.copy2(entry, target)
+
+
 def build_html(root: Path, info: dict[str, Any], *, clean: bool = False) -> Path:
     """Build the HTML book and publish it as ``book/_build/html``; return its index page."""
     clean_staging(root, "html")
@@ -426,6 +465,8 @@ def build_html(root: Path, info: dict[str, Any], *, clean: bool = False) -> Path
     staging = root / STAGING_DIR / f"html-{os.getpid()}"
     staging.parent.mkdir(parents=True, exist_ok=True)
     shutil.copytree(built, staging)
+    sync_served_files(root, staging)
+    prune_static(staging)
     _finish_cache(cache)
     target = root / BUILD_DIR / "html"
     publish_folder(staging, target)

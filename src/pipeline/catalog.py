@@ -8,11 +8,12 @@ stage table in :mod:`pipeline.dag` lists its inputs and outputs by key, so
 ``dvc.yaml`` (generated from that table) names the same paths.
 
 Keys are ``<area>.<name>``; the areas are folders (``raw``, ``processed``,
-``reference``, ``metrics``, ...). Three areas hold one entry per stage or input
+``reference``, ``metrics``, ...). Four areas hold one entry per stage or input
 and are patterns rather than entries: ``findings.<stage>`` (a chapter's computed
-values), ``generated.<stage>`` (the executed notebook the book renders) and
+values), ``generated.<stage>`` (the executed notebook the book renders),
 ``restricted.<input>`` (a folder beside ``data/raw`` for inputs that must stay
-on the analyst's machine; nothing reads it yet).
+on the analyst's machine; nothing reads it yet), and ``downloads.<stage>`` (the
+files behind a chapter's figures and tables, see :mod:`pipeline.downloads`).
 
 Paths are relative to the project root (the folder holding ``dvc.yaml``):
 :func:`path` gives them as written in ``dvc.yaml`` (stages run from the root),
@@ -53,6 +54,7 @@ PATTERNS: dict[str, tuple[str, str, str]] = {
     "findings": ("metrics.stage_findings", "{}.json", "the values one chapter reports"),
     "generated": ("project.generated", "{}.ipynb", "a stage's executed notebook, for the book"),
     "restricted": ("restricted", "{}", "inputs that stay on the analyst's machine"),
+    "downloads": ("project.downloads", "{}", "a stage's figure and table downloads"),
 }
 
 _E = Entry
@@ -83,6 +85,15 @@ ENTRIES: dict[str, Entry] = {
     ),
     "project.figures_page": _E(
         "project.generated", "figures_list.md", "the lists of figures and tables"
+    ),
+    "project.book_files": _E(
+        "project.generated", "files", "files the HTML book serves as they are (downloads)"
+    ),
+    "project.downloads": _E(
+        "project.book_files", "downloads", "downloads.<stage> folders and the tables workbook"
+    ),
+    "project.workbook": _E(
+        "project.downloads", "tables.xlsx", "every numbered table of the edition, one sheet each"
     ),
     "project.vega_bundle": _E("", "book/_static/vega-bundle.js", "offline chart runtime (built)"),
     "project.plots_template": _E(

@@ -66,7 +66,8 @@ class Stage:
 
     A notebook stage (``command`` empty) runs ``notebooks/<name>.ipynb``; it also
     reads ``_toc.yml`` (chapter numbers) and ``data/raw/EDITION.yaml`` (the source line
-    :mod:`pipeline.report` puts under every chart and table) and writes ``generated.<name>`` and, when
+    :mod:`pipeline.report` puts under every chart and table) and writes ``generated.<name>``,
+    ``downloads.<name>`` (its figures' and tables' files, :mod:`pipeline.downloads`) and, when
     ``findings`` is true, ``findings.<name>``. Other stages name their command and
     the module it runs; ``uncached`` outputs are rebuilt rather than cached, and
     ``persist`` outputs are not deleted by DVC before the command runs (the book
@@ -301,6 +302,18 @@ def _command_stages(notebooks: list[str]) -> tuple[Stage, ...]:
     return workshop, merge, plots, key_findings
 
 
+def _workbook_stage(notebooks: list[str]) -> Stage:
+    """``workbook``: every numbered table of the chapters in one ``.xlsx``."""
+    return Stage(
+        "workbook",
+        inputs=("project.toc", "raw.edition", *(f"downloads.{n}" for n in notebooks)),
+        outputs=("project.workbook",),
+        command="python -m pipeline downloads workbook",
+        module="pipeline.downloads",
+        uncached=("project.workbook",),
+    )
+
+
 def _book_stages(notebooks: list[str]) -> tuple[Stage, Stage]:
     """``book`` (HTML) and ``book_pdf``, its own stage so that an HTML-only change (and
     ``make preview``) does not wait for LaTeX."""
@@ -309,10 +322,12 @@ def _book_stages(notebooks: list[str]) -> tuple[Stage, Stage]:
         *("project.key_findings_page", "project.figures_page"),
         *(f"generated.{n}" for n in notebooks),
     )
+    # the HTML serves these as they are (html_extra_path); the PDF has no use for them
+    served = (*(f"downloads.{n}" for n in notebooks), "project.workbook")
     html = ("project.book_html", "project.edition_page", "project.vega_bundle")
     book = Stage(
         "book",
-        inputs=book_inputs,
+        inputs=(*book_inputs, *served),
         outputs=html,
         command="python -m pipeline book html",
         module="pipeline.book",
@@ -341,6 +356,7 @@ def _build_stages() -> tuple[Stage, ...]:
         *_APPENDICES,
         plots,
         key_findings,
+        _workbook_stage(notebooks),
         *_book_stages(notebooks),
     )
 
@@ -377,7 +393,7 @@ def stage_spec(root: Path, stage: Stage) -> dict[str, Any]:
     if stage.is_notebook:
         deps.append(notebook_path(stage.name, Path()).as_posix())
         inputs[:0] = ["project.toc", "raw.edition"]
-        outputs.append(f"generated.{stage.name}")
+        outputs += [f"generated.{stage.name}", f"downloads.{stage.name}"]
         outputs += [f"findings.{stage.name}"] if stage.findings else []
     deps += [p.as_posix() for p in code_files(root, stage)]
     deps += [catalog.path(k).as_posix() for k in inputs]

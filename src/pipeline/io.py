@@ -338,6 +338,30 @@ def normalise_zip(path: str | os.PathLike[str]) -> Path:
     return atomic_write_bytes(src, buf.getvalue())
 
 
+def atomic_write_workbook(
+    path: str | os.PathLike[str], wb: Any, *, creator: str, title: str, timestamp: Any
+) -> Path:
+    """Write the openpyxl workbook ``wb`` atomically with fixed metadata (byte-stable).
+
+    ``openpyxl`` would stamp the "modified" property with the current time and the zip
+    entries with the current date; this writes ``timestamp`` (a ``datetime``) as both
+    "created" and "modified", then normalises the container (:func:`normalise_zip`).
+    """
+    from openpyxl.writer.excel import ExcelWriter
+
+    props = wb.properties
+    props.creator = creator
+    props.lastModifiedBy = creator
+    props.title = title
+    props.created = timestamp
+    props.modified = timestamp
+    with atomic_path(path) as tmp:
+        with zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED, allowZip64=True) as archive:
+            ExcelWriter(wb, archive).save()
+        normalise_zip(tmp)
+    return Path(path)
+
+
 def repo_root() -> Path:
     """The repository root (the folder holding ``dvc.yaml``), from the cwd or the package."""
     env = os.environ.get("PIPELINE_ROOT")

@@ -3,12 +3,15 @@
 Charts are shown through :func:`show_chart`, which emits one output carrying
 three representations, so the same notebook renders well everywhere:
 
-* ``text/html`` for the HTML book: a container holding a PNG fallback and an
-  inline, escaped Vega-Lite spec that the locally shipped ``vegaEmbed``
-  (see :func:`write_vega_bundle`) turns into an interactive SVG chart;
+* ``text/html`` for the HTML book: a container and an inline, escaped Vega-Lite spec
+  that the locally shipped ``vegaEmbed`` (see :func:`write_vega_bundle`) turns into an
+  interactive SVG chart; no image data is inlined: the PNG fallback (shown without
+  JavaScript or if drawing fails) is a file beside the page, one of the figure's
+  downloads (:mod:`pipeline.downloads`), linked under the chart;
 * ``application/pdf`` for the LaTeX/PDF book: a vector drawing made by
   ``vl-convert`` (text stays searchable);
-* ``image/png`` for Jupyter front ends and as a last resort.
+* ``image/png`` for Jupyter front ends (it stays in the executed notebook; the HTML
+  book picks ``text/html`` and the build does not copy notebook sources).
 
 Nothing is loaded from the network, element ids are derived from the chart
 content (so rebuilds are byte-identical), and any JSON placed inside a
@@ -36,6 +39,8 @@ import html
 import json
 import math
 import re
+import struct
+import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -46,6 +51,7 @@ import pandas as pd
 from pipeline import __version__, theme
 
 __all__ = [
+    "ChartFiles",
     "Edition",
     "Number",
     "chapter",
@@ -89,6 +95,8 @@ class _Counter:
     figures: int = 0
     tables: int = 0
     labels: dict[str, str] = field(default_factory=dict)
+    #: the stage's downloads folder (None outside a stage's notebook)
+    downloads: Any = None
 
 
 _STATE = _Counter()
@@ -121,15 +129,36 @@ def toc_numbers(toc_path: Path | None = None) -> dict[str, str]:
     return numbers
 
 
-def chapter(stage: str) -> Number:
-    """Start numbering figures and tables for ``stage``; returns its chapter number."""
+def chapter(stage: str, downloads: Path | None = None) -> Number:
+    """Start numbering figures and tables for ``stage``; returns its chapter number.
+
+    Each figure and numbered table is also written, as files, to ``downloads`` (default:
+    the stage's ``downloads.<stage>`` folder when ``notebooks/<stage>.ipynb`` exists, i.e.
+    when a stage runs; :mod:`pipeline.downloads`), which is emptied first.
+    """
     try:
-        prefix = toc_numbers().get(stage, stage)
+        numbers = toc_numbers()
+        prefix = numbers.get(stage, stage)
     except (OSError, KeyError, TypeError):  # no book around (e.g. a notebook run on its own)
-        prefix = stage
+        numbers, prefix = {}, stage
     _STATE.prefix, _STATE.figures, _STATE.tables = prefix, 0, 0
     _STATE.labels.clear()
+    _STATE.downloads = _downloads_folder(stage, downloads, known=stage in numbers)
     return Number(prefix)
+
+
+def _downloads_folder(stage: str, folder: Path | None, *, known: bool) -> Any:
+    from pipeline import catalog, downloads
+    from pipeline.notebook import notebook_path
+
+    if folder is None:
+        if not (known and notebook_path(stage).is_file()):
+            return None
+        folder = catalog.locate(f"downloads.{stage}")
+    ed = edition()
+    return downloads.Folder.start(
+        stage, Path(folder), ed.source_line(), label=ed.label, synthetic=ed.synthetic
+    )
 
 
 # ------------------------------------------------------------------------ edition
@@ -280,6 +309,30 @@ def canonical_pdf(pdf: bytes) -> bytes:
     return _RESOURCE_DICT.sub(sort_block, pdf)
 
 
+def compact_png(png: bytes) -> bytes:
+    """The same image with its pixel data deflated at the highest level (lossless).
+
+    vl-convert favours speed: its PNGs are about four times larger than they need to be.
+    The scanlines (filters included) are kept as they are; only the compression changes,
+    and the image data become one ``IDAT`` chunk.
+    """
+    signature, pos, chunks = png[:8], 8, []
+    while pos < len(png):
+        (size,) = struct.unpack(">I", png[pos : pos + 4])
+        chunks.append((png[pos + 4 : pos + 8], png[pos + 8 : pos + 8 + size]))
+        pos += 12 + size
+    data = zlib.compress(zlib.decompress(b"".join(b for t, b in chunks if t == b"IDAT")), 9)
+    out, written = [signature], False
+    for kind, body in chunks:
+        if kind == b"IDAT":
+            if written:
+                continue
+            body, written = data, True
+        crc = zlib.crc32(kind + body) & 0xFFFFFFFF
+        out.append(struct.pack(">I", len(body)) + kind + body + struct.pack(">I", crc))
+    return b"".join(out)
+
+
 def _register_cjk_fonts() -> None:
     """Let vl-convert draw Chinese labels when a CJK font is installed (Debian fonts-wqy)."""
     import vl_convert as vlc
@@ -293,14 +346,19 @@ def _register_cjk_fonts() -> None:
 _FONTS_READY = False
 
 
-def chart_mimebundle(
-    chart: alt.TopLevelMixin | dict, alt_text: str, source: str | list[str] | None = None
-) -> dict[str, Any]:
-    """Return the HTML/PDF/PNG mimebundle for ``chart`` (see module docstring).
+@dataclass(frozen=True)
+class ChartFiles:
+    """Where a chart's files are served from, seen from its page: ``href`` + file name."""
 
-    ``source`` (default: the edition's :meth:`Edition.source_lines`) is drawn inside the
-    chart, under it.
-    """
+    href: str
+    png: str
+    links: str = ""
+
+
+def render_chart(
+    chart: alt.TopLevelMixin | dict, source: str | list[str] | None = None
+) -> tuple[dict, bytes]:
+    """The themed spec (with its source footer) and its PNG."""
     global _FONTS_READY
     import vl_convert as vlc
 
@@ -308,15 +366,24 @@ def chart_mimebundle(
         _register_cjk_fonts()
         _FONTS_READY = True
     spec = _spec(chart, edition().source_lines() if source is None else source)
+    return spec, compact_png(vlc.vegalite_to_png(spec, scale=2))
+
+
+def _chart_html(spec: dict, alt_text: str, files: ChartFiles | None) -> str:
     chart_id = _content_id("vl", spec)
-    png = vlc.vegalite_to_png(spec, scale=2)
-    pdf = canonical_pdf(vlc.vegalite_to_pdf(spec))
-    png_b64 = base64.b64encode(png).decode("ascii")
     alt_attr = html.escape(alt_text, quote=True)
-    html_out = (
+    fallback = (
+        f'<img class="vl-fallback" alt="{alt_attr}" src="{html.escape(files.href + files.png)}"/>'
+        if files
+        else f"<p>{html.escape(alt_text)}</p>"
+    )
+    # the PNG is a file beside the page: shown without JavaScript, or if drawing fails
+    on_error = (
+        f"el.insertAdjacentHTML('beforeend',{json.dumps(fallback)});" if files else ""
+    ).replace("<", "\\u003c")
+    return (
         f'<div class="vl-chart" id="{chart_id}" role="img" aria-label="{alt_attr}">'
-        f'<img class="vl-fallback" alt="{alt_attr}" src="data:image/png;base64,{png_b64}"/>'
-        "</div>"
+        f"<noscript>{fallback}</noscript></div>"
         f'<script type="application/json" id="{chart_id}-spec">{json_for_script(spec)}</script>'
         "<script>(function(){"
         f'var id="{chart_id}";'
@@ -325,16 +392,35 @@ def chart_mimebundle(
         "if(!window.vegaEmbed){setTimeout(draw,50);return;}"
         "var spec=JSON.parse(src.textContent);"
         "window.vegaEmbed(el,spec,{actions:false,renderer:'svg'})"
-        ".then(function(){var fb=el.querySelector('img.vl-fallback');if(fb){fb.remove();}"
-        "el.setAttribute('data-rendered','true');})"
-        ".catch(function(e){el.setAttribute('data-error',String(e));});}"
+        ".then(function(){el.setAttribute('data-rendered','true');})"
+        f".catch(function(e){{el.setAttribute('data-error',String(e));{on_error}}});}}"
         "if(document.readyState==='loading'){document.addEventListener('DOMContentLoaded',draw);}"
-        "else{draw();}})();</script>"
+        "else{draw();}})();</script>" + (files.links if files else "")
     )
+
+
+def chart_mimebundle(
+    chart: alt.TopLevelMixin | dict,
+    alt_text: str,
+    source: str | list[str] | None = None,
+    *,
+    files: ChartFiles | None = None,
+    rendered: tuple[dict, bytes] | None = None,
+) -> dict[str, Any]:
+    """Return the HTML/PDF/PNG mimebundle for ``chart`` (see module docstring).
+
+    ``source`` (default: the edition's :meth:`Edition.source_lines`) is drawn inside the
+    chart, under it. The HTML carries no image data: with ``files`` its no-script
+    fallback is the PNG file beside the page (and ``files.links`` follow the chart).
+    """
+    import vl_convert as vlc
+
+    spec, png = rendered or render_chart(chart, source)
+    pdf = canonical_pdf(vlc.vegalite_to_pdf(spec))
     return {
-        "text/html": html_out,
+        "text/html": _chart_html(spec, alt_text, files),
         "application/pdf": base64.b64encode(pdf).decode("ascii"),
-        "image/png": png_b64,
+        "image/png": base64.b64encode(png).decode("ascii"),
         "text/plain": f"[chart: {alt_text}]",
     }
 
@@ -392,17 +478,23 @@ def show_chart(
     alt_text: str,
     data: pd.DataFrame | None = None,
     label: str | None = None,
+    records: Any = None,
 ) -> Number:
     """Display a numbered chart with caption, alt text and (optionally) its data table.
 
     ``caption`` and ``alt_text`` are notebook-authored; interpolate data values
-    into them through :func:`md_escape`. Returns the figure number ("2.3").
+    into them through :func:`md_escape`. In a stage, the chart's PNG, SVG and data (``data``,
+    else the rows inlined in the chart) are written as downloads, and ``records`` (a
+    :class:`pipeline.downloads.Records`: the centres, organisations or works behind the
+    figure, never people) as a CSV the page can filter. Returns the figure number ("2.3").
     """
     _STATE.figures += 1
     number = Number(f"{_STATE.prefix}.{_STATE.figures}")
     if label:
         _STATE.labels[label] = number
-    _display(_Bundle(chart_mimebundle(chart, alt_text)))
+    rendered = render_chart(chart)
+    files = _figure_files(number, caption, rendered, data, records)
+    _display(_Bundle(chart_mimebundle(chart, alt_text, files=files, rendered=rendered)))
     show_markdown(f"**Figure {number}.** {caption}")
     if data is not None:
         show_table(
@@ -415,6 +507,27 @@ def show_chart(
     return number
 
 
+def _figure_files(
+    number: str, caption: str, rendered: tuple[dict, bytes], data: Any, records: Any
+) -> ChartFiles | None:
+    """Write the figure's downloads (in a stage); what its HTML links to."""
+    folder = _STATE.downloads
+    if folder is None:
+        return None
+    import vl_convert as vlc
+
+    from pipeline import downloads
+
+    spec, png = rendered
+    frame = data if data is not None else downloads.spec_frame(spec)
+    chart = {"png": png, "svg": vlc.vegalite_to_svg(spec), "data": frame, "records": records}
+    names = folder.add_figure(number, caption, chart)
+    links = downloads.links_html(folder.href, f"figure {number}", names)
+    if records is not None:
+        links += downloads.records_html(folder.href, number, records)
+    return ChartFiles(folder.href, f"figure-{number}.png", links)
+
+
 def table_mimebundle(
     df: pd.DataFrame,
     *,
@@ -422,9 +535,11 @@ def table_mimebundle(
     summary: str = "",
     source: str | None = None,
     continued: str = "Table",
+    links: str = "",
 ) -> dict:
     """HTML (escaped) and LaTeX representations of a small table, each ending with the
-    ``source`` line (default: the edition's :meth:`Edition.source_line`).
+    ``source`` line (default: the edition's :meth:`Edition.source_line`); ``links`` (HTML,
+    the table's downloads) follow the HTML table.
 
     ``continued`` names the table at the top of its continuation pages in the PDF
     ("Table 5.2", "Data behind figure 5.3")."""
@@ -436,6 +551,7 @@ def table_mimebundle(
     )
     if source:
         html_table += f'<p class="table-source">{html.escape(source)}</p>'
+    html_table += links
     if collapsed:
         html_table = (
             f'<details class="data-table"><summary>{html.escape(summary or "Show the data")}'
@@ -566,15 +682,23 @@ def show_table(
     Returns the table's number ("2.3"), or None for an unnumbered table. ``continued``
     names the table on its continuation pages in the PDF (default: "Table 2.3").
     """
-    number = None
+    number, links = None, ""
     if numbered:
         _STATE.tables += 1
         number = Number(f"{_STATE.prefix}.{_STATE.tables}")
         if label:
             _STATE.labels[label] = number
         show_markdown(f"**Table {number}.** {caption}")
+        folder = _STATE.downloads
+        if folder is not None:
+            from pipeline import downloads
+
+            names = folder.add_table(number, caption, df)
+            links = downloads.links_html(folder.href, f"table {number}", names)
     heading = continued or (f"Table {number}" if number else "Table")
-    bundle = table_mimebundle(df, collapsed=collapsed, summary=caption, continued=heading)
+    bundle = table_mimebundle(
+        df, collapsed=collapsed, summary=caption, continued=heading, links=links
+    )
     _display(_Bundle(bundle))
     return number
 

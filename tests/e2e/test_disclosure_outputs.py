@@ -90,7 +90,8 @@ def _cells(root: Path) -> tuple[list[tuple], list[tuple]]:
 
 def _outputs(root: Path) -> list[Path]:
     """The outputs that show counts of people: the people chapters as executed notebooks and
-    HTML pages, and every CSV download of the book (findings.json is read separately)."""
+    HTML pages, and every CSV and Excel download of the book, the figures' and tables' files
+    and the tables workbook among them (findings.json is read separately)."""
     files = [root / f"book/generated/{stem}.ipynb" for stem in PEOPLE_CHAPTERS]
     files += [
         p
@@ -98,9 +99,30 @@ def _outputs(root: Path) -> list[Path]:
         if any(stem in p.name for stem in PEOPLE_CHAPTERS)
     ]
     files += sorted((root / "book/_build/html").rglob("*.csv"))
+    files += sorted((root / "book/_build/html").rglob("*.xlsx"))
     missing = [str(p) for p in files if not p.is_file()]
     assert not missing, f"outputs not built: {missing}"
     return files
+
+
+#: outputs of a notebook that are images: their base64 text can spell "3/9" by chance
+BINARY_OUTPUTS = ("image/png", "application/pdf")
+
+
+def _text(path: Path) -> str:
+    """The text of an output: a workbook's sheets as CSV text, one after another; a
+    notebook without its images (each chart is also in it as text: spec, alt text)."""
+    if path.suffix == ".xlsx":
+        sheets = pd.read_excel(path, sheet_name=None, dtype=str)
+        return "\n".join(frame.to_csv(index=False) for frame in sheets.values())
+    if path.suffix == ".ipynb":
+        nb = json.loads(path.read_text(encoding="utf-8"))
+        for cell in nb.get("cells", []):
+            for output in cell.get("outputs", []):
+                for kind in BINARY_OUTPUTS:
+                    output.get("data", {}).pop(kind, None)
+        return json.dumps(nb, ensure_ascii=False)
+    return path.read_text(encoding="utf-8", errors="replace")
 
 
 def _patterns(c: int, n: int, source: str) -> set[str]:
@@ -137,7 +159,7 @@ def scan(root: Path) -> dict[str, list[str]]:
     ambiguous = set().union(*(_patterns(c, n, source) for source, _, _, c, n in shown if n))
     leaks: dict[str, list[str]] = {}
     for path in _outputs(root):
-        text = path.read_text(encoding="utf-8", errors="replace")
+        text = _text(path)
         for source, question, answer, c, n in hidden:
             for pattern in sorted(_patterns(c, n, source) - ambiguous):
                 hit = re.search(pattern, text)

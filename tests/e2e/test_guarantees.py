@@ -69,6 +69,9 @@ def _edition_seed(root: Path) -> int:
 def _output_text(path: Path) -> str:
     if path.suffix == ".parquet":
         return pd.read_parquet(path).astype(str).to_csv(index=False)
+    if path.suffix == ".xlsx":  # the book's downloads: compressed, so read cell by cell
+        sheets = pd.read_excel(path, sheet_name=None, dtype=str)
+        return "\n".join(frame.to_csv(index=False) for frame in sheets.values())
     if path.suffix == ".pdf":
         out = subprocess.run(
             ["pdftotext", "-layout", str(path), "-"], check=False, capture_output=True

@@ -3,15 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
-import zipfile
 from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
 from openpyxl import Workbook
-from openpyxl.writer.excel import ExcelWriter
 
-from pipeline.io import atomic_path, normalise_zip
+from pipeline.io import atomic_write_workbook
 
 
 def largest_remainder(total: int, weights: Sequence[float]) -> list[int]:
@@ -45,15 +43,4 @@ def save_workbook(
     and the zip entries with the current date; this writes the given ``timestamp`` and
     then normalises the container (:func:`pipeline.io.normalise_zip`).
     """
-    props = wb.properties
-    props.creator = creator
-    props.lastModifiedBy = creator
-    props.title = title
-    props.created = timestamp
-    props.modified = timestamp
-    path = Path(path)
-    with atomic_path(path) as tmp:
-        with zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED, allowZip64=True) as archive:
-            ExcelWriter(wb, archive).save()
-        normalise_zip(tmp)
-    return path
+    return atomic_write_workbook(path, wb, creator=creator, title=title, timestamp=timestamp)
