@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from pipeline.keyfindings import key_findings_markdown, value_text
 
 
@@ -47,15 +49,44 @@ def test_figures_and_tables_are_listed_from_the_executed_chapters(tmp_path, monk
     nb = tmp_path / "phase2_centres.ipynb"
     outputs = [
         {"data": {"text/markdown": ["**Figure 5.1.** Centres by year."]}},
-        {"data": {"text/markdown": ["**Table 5.1.** Centres by\nsector."]}},
+        {"data": {"text/markdown": ["(centres_growth)=\n**Table 5.1.** Centres by\nsector."]}},
         {"data": {"text/markdown": ["Not a caption."]}},
     ]
     nb.write_text(json.dumps({"cells": [{"cell_type": "code", "outputs": outputs}]}), "utf-8")
     assert keyfindings.captions(nb) == [
-        ("Figure", "5.1", "Centres by year."),
-        ("Table", "5.1", "Centres by sector."),
+        ("Figure", "5.1", "Centres by year.", ""),
+        ("Table", "5.1", "Centres by sector.", "centres_growth"),
     ]
     monkeypatch.setattr(keyfindings.catalog, "locate", lambda key, root=None: nb)
     text = keyfindings.figures_list_markdown(tmp_path, ["phase2_centres"])
     assert "- [Figure 5.1](generated/phase2_centres.ipynb) Centres by year." in text
-    assert "## Tables\n\n- [Table 5.1](generated/phase2_centres.ipynb) Centres by sector." in text
+    assert "- {ref}`Table 5.1 <centres_growth>` Centres by sector." in text
+    assert "## Tables\n\n- {ref}`Table 5.1 <centres_growth>` Centres by sector." in text
+
+
+def test_a_finding_links_to_the_figure_it_names() -> None:
+    figures = {
+        "centres_total": {"computed": "centres_total", "finding": "Centres", "figure": "growth"},
+    }
+    args = ({"centres_total": 160}, {}, {"centres_total": "phase2_centres"}, {})
+    text = key_findings_markdown(figures, *args, {"growth": ("5.1", "phase2_centres")})
+    assert text.startswith("- **Centres**: 160 — not checked ({ref}`Figure 5.1 <growth>`) (")
+    with pytest.raises(ValueError, match="names figure 'growth'"):
+        key_findings_markdown(figures, *args, {})
+
+
+def test_every_figure_a_finding_names_is_labelled_in_a_chapter_notebook() -> None:
+    """The key-findings page fails to build if a label goes missing; catch it before."""
+    import json
+    import re
+    from pathlib import Path
+
+    from pipeline import published
+
+    root = Path(__file__).resolve().parents[1]
+    named = {s["figure"] for s in published.load_figures().values() if s.get("figure")}
+    labels = set()
+    for nb in (root / "notebooks").glob("*.ipynb"):
+        for cell in json.loads(nb.read_text(encoding="utf-8"))["cells"]:
+            labels |= set(re.findall(r'label="([a-z0-9_]+)"', "".join(cell["source"])))
+    assert named and named <= labels, sorted(named - labels)

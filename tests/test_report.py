@@ -135,3 +135,13 @@ def _pdf_text(pdf: bytes) -> str:
         pytest.skip("pdftotext is not installed")
     out = subprocess.run(["pdftotext", "-", "-"], input=pdf, capture_output=True, check=True)
     return out.stdout.decode("utf-8")
+
+
+def test_figures_and_tables_get_a_cross_reference_target() -> None:
+    from pipeline.report import target
+
+    assert target("Figure", "5.1") == "figure-5-1"
+    assert target("Table", "C.2") == "table-c-2"
+    assert target("Figure", "5.1", "centres_growth") == "centres_growth"
+    with pytest.raises(ValueError, match="lower-case"):
+        target("Figure", "5.1", "Centres Growth")

@@ -31,7 +31,7 @@ __all__ = [
     "value_text",
 ]
 
-CAPTION = re.compile(r"^\*\*(Figure|Table) ([\w.]+)\.\*\* (.*)", re.DOTALL)
+CAPTION = re.compile(r"^(?:\(([\w-]+)\)=\n)?\*\*(Figure|Table) ([\w.]+)\.\*\* (.*)", re.DOTALL)
 
 #: Items of a list or mapping shown before "and N more".
 SHOWN_ITEMS = 3
@@ -104,8 +104,15 @@ def key_findings_markdown(
     matches: Mapping[str, bool],
     owners: Mapping[str, str],
     titles: Mapping[str, str],
+    targets: Mapping[str, tuple[str, str]] | None = None,
 ) -> str:
-    """The page's Markdown: a list of the computed figures, in the order of the file."""
+    """The page's Markdown: a list of the computed figures, in the order of the file.
+
+    A figure whose entry names the ``figure`` (a label of :func:`pipeline.report.target`)
+    that shows it links to that figure as well as its chapter; ``targets`` maps labels to
+    (figure number, stage), see :func:`figure_targets`.
+    """
+    targets = targets or {}
     lines = []
     for name, spec in figures.items():
         key = spec.get("computed")
@@ -114,6 +121,8 @@ def key_findings_markdown(
         value = _lookup(findings, key)
         stage = owners.get(key.split(".")[0], "")
         where = f" ([{titles.get(stage, stage)}](generated/{stage}.ipynb))" if stage else ""
+        if spec.get("figure"):
+            where = f" ({_figure_link(name, spec['figure'], targets)}){where}"
         status = {True: "reproduces the brief", False: "differs from the brief"}.get(
             matches.get(name), "not checked"
         )
@@ -123,33 +132,63 @@ def key_findings_markdown(
     return "\n".join(lines) + "\n"
 
 
-def captions(notebook: Path) -> list[tuple[str, str, str]]:
-    """``(kind, number, caption)`` of every numbered figure and table an executed notebook
-    shows, in order."""
+def _figure_link(name: str, label: str, targets: Mapping[str, tuple[str, str]]) -> str:
+    if label not in targets:
+        raise ValueError(
+            f"published_figures.yaml: {name} names figure {label!r}, but no chapter shows a "
+            "figure with that label (report.show_chart(..., label=...))"
+        )
+    number, _ = targets[label]
+    return f"{{ref}}`Figure {number} <{label}>`"
+
+
+def captions(notebook: Path) -> list[tuple[str, str, str, str]]:
+    """``(kind, number, caption, target)`` of every numbered figure and table an executed
+    notebook shows, in order (``target`` is its cross-reference label, see
+    :func:`pipeline.report.target`)."""
     found = []
     for cell in json.loads(notebook.read_text(encoding="utf-8")).get("cells", []):
         for output in cell.get("outputs", []):
             text = "".join(output.get("data", {}).get("text/markdown", []))
             match = CAPTION.match(text.strip())
             if match:
-                found.append((match.group(1), match.group(2), " ".join(match.group(3).split())))
+                target, kind, number, caption = match.groups()
+                found.append((kind, number, " ".join(caption.split()), target or ""))
     return found
+
+
+def _ref(kind: str, number: str, target: str, stage: str) -> str:
+    """A link to a figure or table: to the figure itself when it has a target, else to its
+    chapter."""
+    if target:
+        return f"{{ref}}`{kind} {number} <{target}>`"
+    return f"[{kind} {number}](generated/{stage}.ipynb)"
 
 
 def figures_list_markdown(root: Path, stages: list[str]) -> str:
     """The lists of figures and of tables, chapter by chapter in book order, each entry
-    linked to its chapter."""
+    linked to the figure or table itself."""
     parts = []
     for kind in ("Figure", "Table"):
         lines = [f"## {kind}s", ""]
         for stage in stages:
             path = catalog.locate(f"generated.{stage}", root)
             entries = [c for c in captions(path) if c[0] == kind] if path.is_file() else []
-            lines += [
-                f"- [{kind} {num}](generated/{stage}.ipynb) {text}" for _, num, text in entries
-            ]
+            lines += [f"- {_ref(k, n, t, stage)} {text}" for k, n, text, t in entries]
         parts.append("\n".join(lines))
     return "\n\n".join(parts) + "\n"
+
+
+def figure_targets(root: Path, stages: list[str]) -> dict[str, tuple[str, str]]:
+    """Figure label -> (figure number, stage), for the figures shown under a label."""
+    found = {}
+    for stage in stages:
+        path = catalog.locate(f"generated.{stage}", root)
+        if path.is_file():
+            for kind, number, _, target in captions(path):
+                if kind == "Figure" and target and not target.startswith("figure-"):
+                    found[target] = (number, stage)
+    return found
 
 
 def write_page(root: Path | None = None) -> Path:
@@ -162,7 +201,10 @@ def write_page(root: Path | None = None) -> Path:
     owners = stage_of_findings(root)
     stages = _book_order(root)  # every chapter, so every stage that owns a finding
     titles = chapter_titles(root, stages)
-    text = key_findings_markdown(figures, findings, summary.get("match", {}), owners, titles)
+    targets = figure_targets(root, stages)
+    text = key_findings_markdown(
+        figures, findings, summary.get("match", {}), owners, titles, targets
+    )
     atomic_write_text(
         catalog.locate("project.figures_page", root), figures_list_markdown(root, stages)
     )

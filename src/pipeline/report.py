@@ -471,6 +471,18 @@ def show_markdown(text: str) -> None:
     _display(Markdown(text))
 
 
+def target(kind: str, number: str, label: str | None = None) -> str:
+    """The cross-reference target of a figure or table: its ``label`` when the notebook gives
+    one (``data/reference/published_figures.yaml`` links key findings to it), else
+    ``figure-5-1`` / ``table-c-2``. The book links to it from the key findings and the
+    lists of figures and tables, in the HTML and the PDF."""
+    if label:
+        if not re.fullmatch(r"[a-z][a-z0-9_]*", label):
+            raise ValueError(f"figure label {label!r}: use lower-case letters, digits and _")
+        return label
+    return f"{kind.lower()}-{str(number).lower().replace('.', '-')}"
+
+
 def show_chart(
     chart: alt.TopLevelMixin | dict,
     *,
@@ -495,7 +507,7 @@ def show_chart(
     rendered = render_chart(chart)
     files = _figure_files(number, caption, rendered, data, records)
     _display(_Bundle(chart_mimebundle(chart, alt_text, files=files, rendered=rendered)))
-    show_markdown(f"**Figure {number}.** {caption}")
+    show_markdown(f"({target('Figure', number, label)})=\n**Figure {number}.** {caption}")
     if data is not None:
         show_table(
             data,
@@ -688,7 +700,7 @@ def show_table(
         number = Number(f"{_STATE.prefix}.{_STATE.tables}")
         if label:
             _STATE.labels[label] = number
-        show_markdown(f"**Table {number}.** {caption}")
+        show_markdown(f"({target('Table', number, label)})=\n**Table {number}.** {caption}")
         folder = _STATE.downloads
         if folder is not None:
             from pipeline import downloads
