@@ -111,3 +111,17 @@ def test_pdf_text_stays_inside_the_page(pdf_path):
             if float(word.group(2)) > width - 8 or float(word.group(1)) < 0:
                 overflow.append(word.group(3))
     assert not overflow, f"{len(overflow)} words run off the page, e.g. {overflow[:10]}"
+
+
+def test_key_findings_link_to_the_figure_that_shows_each_finding(built):
+    """Every published figure that names its chart links to that chart's anchor on the front
+    page (the anchors themselves are checked by test_every_internal_link_resolves)."""
+    import re
+
+    from pipeline import published
+
+    named = [s for s in published.load_figures().values() if s.get("computed") and s.get("figure")]
+    front = (built.root / "book/_build/html/book/index.html").read_text(encoding="utf-8")
+    links = re.findall(r'href="generated/[a-z0-9_]+\.html#([a-z0-9-]+)"><span[^>]*>Figure ', front)
+    assert named and len(links) == len(named)
+    assert {s["figure"].replace("_", "-") for s in named} == set(links)
