@@ -41,6 +41,10 @@ UNKNOWN_NATION = "Unknown"
 CHINA_FILE = "china_provinces.geojson"
 UK_FILE = "uk_outline.geojson"
 HATCH_SPACING = 0.18  # degrees between hatch lines over "not included" units
+#: Boundaries are drawn simplified to this many degrees, about a quarter of a pixel at the
+#: province map's default width (560 px for some 60 degrees of longitude): the committed
+#: layer's detail is invisible there and tripled the weight of the page, image and PDF.
+DRAW_TOLERANCE = 0.03
 
 
 def geo_dir() -> Path:
@@ -155,6 +159,15 @@ def _hatch(geom: Any, spacing: float = HATCH_SPACING) -> dict[str, Any]:
     return mapping(clipped)
 
 
+def _drawn(geom: dict[str, Any]) -> dict[str, Any]:
+    """``geom`` simplified to :data:`DRAW_TOLERANCE` (topology kept, no ring collapses; islands
+    that come to overlap, as Hong Kong's can, are merged so the shape stays valid)."""
+    simple = shapely.set_precision(
+        shape(geom).simplify(DRAW_TOLERANCE, preserve_topology=True), 0.001
+    )
+    return mapping(simple if simple.is_valid else simple.buffer(0))
+
+
 def _check_counts(counts: dict[str, int], fc: dict[str, Any]) -> None:
     known = {f["properties"]["code"] for f in fc["features"]}
     unknown = sorted(set(counts) - known)
@@ -182,7 +195,7 @@ def _province_features(
             "bin": NOT_INCLUDED_LABEL if excluded else bin_label(n, bins),
             "centres": "not included" if excluded else str(n),
         }
-        values.append({"type": "Feature", "geometry": f["geometry"], "properties": props})
+        values.append({"type": "Feature", "geometry": _drawn(f["geometry"]), "properties": props})
         if excluded:
             hatches.append(
                 {"type": "Feature", "geometry": _hatch(f["geometry"]), "properties": props}

@@ -141,3 +141,18 @@ def test_uk_institutions_frame_joins_coordinates() -> None:
     assert frame["centres"].tolist() == [3, 1]
     edinburgh = frame.set_index("name").loc["Org A"]
     assert abs(edinburgh["lat"] - 55.95) < 0.1 and abs(edinburgh["lon"] + 3.19) < 0.1
+
+
+def test_drawn_boundaries_are_lighter_but_cover_the_same_land() -> None:
+    from shapely.geometry import shape
+
+    from pipeline.maps import CHINA_FILE, _drawn, load_geojson
+
+    features = load_geojson(CHINA_FILE)["features"]
+    raw = sum(len(json.dumps(f["geometry"])) for f in features)
+    drawn = [_drawn(f["geometry"]) for f in features]
+    assert sum(len(json.dumps(g)) for g in drawn) < raw * 0.7
+    for f, g in zip(features, drawn, strict=True):
+        before, after = shape(f["geometry"]), shape(g)
+        assert after.is_valid and not after.is_empty
+        assert abs(after.area - before.area) <= 0.02 * before.area + 0.01, f["properties"]["code"]
