@@ -363,3 +363,17 @@ def test_chart_pngs_are_compacted_without_losing_a_pixel():
     assert len(small) < len(raw)
     assert _pixels(small) == _pixels(raw)
     assert report.compact_png(small) == small
+
+
+def test_long_record_sets_send_repeated_values_as_codes_the_page_decodes():
+    n = downloads.CODE_MIN_ROWS
+    frame = pd.DataFrame(
+        {"id": [f"W{i}" for i in range(n)], "Field": ["Physics", "Engineering"] * (n // 2)}
+    )
+    payload = downloads.filter_payload(frame, ["Field"])
+    assert payload["codes"] == {"1": ["Engineering", "Physics"]}
+    decoded = [[r[0], payload["codes"]["1"][r[1]]] for r in payload["rows"]]
+    assert decoded == frame.astype(str).values.tolist()
+    # short sets and columns of mostly distinct values stay as text
+    assert downloads.filter_payload(frame.head(10), ["Field"])["codes"] == {}
+    assert "decode(d)" in downloads._FILTER_JS

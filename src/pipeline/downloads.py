@@ -71,6 +71,8 @@ INDEX = "index.json"
 README = "README.txt"
 #: records embedded in the page's filter at most (the CSV always holds them all)
 MAX_FILTER_ROWS = 20_000
+#: Record sets this long send repeated column values as codes (see :func:`filter_payload`).
+CODE_MIN_ROWS = 200
 #: column names that would mean the records are about people: refused (ground rule 3)
 PERSONAL = re.compile(
     r"respondent|interviewee|participant|person|e-?mail|phone|contact|author|gender|\bage\b",
@@ -377,15 +379,25 @@ def readme_text(source: str, tag: str) -> str:
 def filter_payload(frame: pd.DataFrame, keep: list[str]) -> dict[str, Any]:
     """The rows the page's filter shows: ``columns`` and ``rows`` as text; a column with
     one value throughout (the source file, often) is given once, under ``same``, unless a
-    figure filters on it (``keep``)."""
+    figure filters on it (``keep``). A column that repeats a few values (fields, funders) is
+    sent as indexes into its list of values under ``codes`` (the page decodes it once), which
+    keeps the file for thousands of works small."""
     same = {
         c: _text(frame[c].iloc[0])
         for c in frame.columns
         if c not in keep and len(frame) > 1 and frame[c].map(_text).nunique() == 1
     }
     kept = [c for c in frame.columns if c not in same]
-    rows = [[_text(v) for v in row] for row in frame[kept].itertuples(index=False)]
-    return {"columns": kept, "rows": rows, "same": same}
+    columns = {c: [_text(v) for v in frame[c]] for c in kept}
+    codes: dict[str, list[str]] = {}
+    for j, c in enumerate(kept):
+        values = sorted(set(columns[c]))
+        if len(frame) >= CODE_MIN_ROWS and len(values) * 4 <= len(frame):
+            codes[str(j)] = values
+            index = {v: i for i, v in enumerate(values)}
+            columns[c] = [index[v] for v in columns[c]]
+    rows = [list(row) for row in zip(*columns.values(), strict=True)] if kept else []
+    return {"columns": kept, "rows": rows, "same": same, "codes": codes}
 
 
 def _text(value: Any) -> str:
@@ -428,7 +440,9 @@ _FILTER_JS = (
     "function hit(c,v){return (sep?c.split(sep):[c]).some(function(x){"
     "return v===''?opts[x]===1:x===v;});}"
     "function cell(tag,text){var e=document.createElement(tag);e.textContent=text;return e;}"
-    "function show(){var d=(window.pipelineRecords||{})[%(key)s];if(!d){return;}"
+    "function decode(d){var c=d.codes||{};Object.keys(c).forEach(function(k){"
+    "d.rows.forEach(function(r){r[k]=c[k][r[k]];});});d.codes={};}"
+    "function show(){var d=(window.pipelineRecords||{})[%(key)s];if(!d){return;}decode(d);"
     "var by=d.columns.indexOf(%(by)s),v=sel.value,n=0,all=0;"
     "var order=d.columns.map(function(c,i){return i;}).filter(function(i){return i!==by;});"
     "order.splice(1,0,by);out.textContent='';"
