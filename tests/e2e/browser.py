@@ -38,6 +38,12 @@ class PageReport:
     title: str = ""
     text: str = ""
     page_errors: list[str] = field(default_factory=list)
+    #: code cells' inputs on the page (shown or behind a "Show code cell source" toggle)
+    code_inputs: int = 0
+    #: ``(class, resolved href)`` of every link on the page
+    links: list[tuple[str, str]] = field(default_factory=list)
+    #: text of the chapter-source note under the chapter title (empty when there is none)
+    source_note: str = ""
 
 
 def inspect_pages(html_root: Path, pages: list[Path]) -> list[PageReport]:
@@ -89,6 +95,16 @@ def inspect_pages(html_root: Path, pages: list[Path]) -> list[PageReport]:
             page.wait_for_timeout(100)
             rep.title = page.title()
             rep.text = page.inner_text("body")
+            rep.code_inputs = page.locator(".cell_input, details.hide-input").count()
+            rep.links = [
+                tuple(x)
+                for x in page.evaluate(
+                    "() => [...document.querySelectorAll('a[href]')]"
+                    ".map(a => [a.className, a.href])"
+                )
+            ]
+            note = page.locator("p.chapter-source")
+            rep.source_note = note.first.inner_text() if note.count() else ""
             page.close()
             reports.append(rep)
         browser.close()
