@@ -2,11 +2,19 @@
 
 Two DVC stages call this module:
 
-* ``book`` (``python -m pipeline book html``) writes the edition's title-page
-  text (``book/generated/edition.md``) and the offline chart runtime
+* ``book`` (``python -m pipeline book html``) writes the pages that depend on the
+  checkout or the machine (edition, how to read it, the other format, software versions:
+  :mod:`pipeline.frontmatter`) and the offline chart runtime
   (``book/_static/vega-bundle.js``), then builds the HTML book;
-* ``book_pdf`` (``python -m pipeline book pdf``) builds the PDF, so a change
-  that only the HTML needs (and ``make preview``) does not wait for LaTeX.
+* ``book_pdf`` (``python -m pipeline book pdf``) writes the same pages and builds the PDF,
+  so a change that only the HTML needs (and ``make preview``) does not wait for LaTeX.
+
+**Tracked by a stamp.** DVC records ``book/_build/<kind>/.built.json`` (:func:`stamp_text`),
+not the book: the book's bytes carry its version and depend on Sphinx and TeX, and a hash
+of them in ``dvc.lock`` would make every fresh clone rewrite the lock.
+
+**Reader view.** Code cells show their results only; :mod:`pipeline.bookext` names each
+chapter's notebook (offered for download), DVC stage and library modules instead.
 
 **Incremental.** Each builder keeps its Sphinx working folder (environment,
 doctrees, output) in ``book/_build/.cache/<builder>/`` between runs, so only

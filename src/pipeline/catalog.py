@@ -83,7 +83,9 @@ ENTRIES: dict[str, Entry] = {
         "project.book_pdf", ".built.json", "what DVC tracks of the PDF book (its edition)"
     ),
     "project.generated": _E("", "book/generated", "executed notebooks and pages the book renders"),
-    "project.edition_page": _E("project.generated", "edition.md", "the edition's title-page text"),
+    "project.edition_page": _E(
+        "project.generated", "edition.md", "the edition's title-page text (built, untracked)"
+    ),
     "project.key_findings_page": _E(
         "project.generated", "key_findings.md", "the key findings on the front page"
     ),
