@@ -174,7 +174,8 @@ def test_a_failed_html_build_leaves_the_published_book_whole(tmp_path, monkeypat
         (cache / "_build" / "html" / "index.html").write_text("half", encoding="utf-8")
         raise SystemExit("[book] the HTML build failed")
 
-    monkeypatch.setattr(book, "write_sources", lambda root, info: None)
+    monkeypatch.setattr(book, "write_pages", lambda root, info: None)
+    monkeypatch.setattr(book, "write_vega_bundle", lambda root: None)
     monkeypatch.setattr(book, "run_sphinx", failing_sphinx)
     with pytest.raises(SystemExit):
         book.build_html(root, book.edition_info(root))
@@ -192,7 +193,8 @@ def test_a_successful_html_build_is_published_and_marks_its_cache_complete(tmp_p
     def sphinx(root, info, kind, cache):
         return _folder(cache / "_build" / "html", **{"index.html": "new"})
 
-    monkeypatch.setattr(book, "write_sources", lambda root, info: None)
+    monkeypatch.setattr(book, "write_pages", lambda root, info: None)
+    monkeypatch.setattr(book, "write_vega_bundle", lambda root: None)
     monkeypatch.setattr(book, "run_sphinx", sphinx)
     index = book.build_html(root, book.edition_info(root))
     assert index.read_text() == "new"
@@ -287,7 +289,10 @@ def test_prune_static_drops_what_no_page_asks_for_and_keeps_the_rest(tmp_path):
     for rel in kept + dropped:
         (static / rel).parent.mkdir(parents=True, exist_ok=True)
         (static / rel).write_text("x", encoding="utf-8")
+    (static / book.ICON_SCRIPT).write_text("x" * 1000, encoding="utf-8")
+    kept.append(book.ICON_SCRIPT)
     book.prune_static(tmp_path)
+    assert (static / book.ICON_SCRIPT).read_text(encoding="utf-8") == book.ICON_SCRIPT_STUB
     left = sorted(p.relative_to(static).as_posix() for p in static.rglob("*"))
     assert [p for p in left if "." in Path(p).name] == sorted(kept)
     assert not (static / "locales").exists()  # emptied folders go too
@@ -306,3 +311,62 @@ def test_served_files_match_their_source_after_a_rebuild(tmp_path):
     book.sync_served_files(tmp_path, html)
     assert sorted(p.name for p in (html / "downloads/s").iterdir()) == ["new.csv"]
     assert (html / "index.html").read_text(encoding="utf-8") == "page"
+
+
+# ------------------------------------------------------- what dvc.lock records of the book
+def _commit(root: Path, message: str, *paths: str) -> None:
+    subprocess.run(["git", "add", *paths], cwd=root, check=True)
+    subprocess.run(
+        ["git", "-c", "user.name=t", "-c", "user.email=t@example.org", "commit", "-qm", message],
+        cwd=root,
+        check=True,
+        env={**os.environ, "GIT_COMMITTER_DATE": "@1800000000 +0000"},
+    )
+
+
+def test_committing_the_lock_alone_changes_neither_version_nor_date(tmp_path, monkeypatch):
+    """``dvc repro`` then ``git commit dvc.lock``: a clone of that commit builds the same book."""
+    monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
+    root = _git_repo(tmp_path)
+    before = (book.code_version(root), book.source_date_epoch(root))
+    (root / "dvc.lock").write_text("schema: '2.0'\n", encoding="utf-8")
+    _commit(root, "lock", "dvc.lock")
+    assert (book.code_version(root), book.source_date_epoch(root)) == before
+    (root / "README.md").write_text("changed\n", encoding="utf-8")
+    _commit(root, "source", "README.md")
+    after = (book.code_version(root), book.source_date_epoch(root))
+    assert after[0] != before[0] and after[1] == 1_800_000_000
+
+
+def test_the_stamp_dvc_tracks_ignores_version_and_date_but_not_the_data():
+    info = {"label": "Synthetic reference edition", "data_hash": "abc", "version": "v1"}
+    other_commit = {**info, "version": "v2-dirty", "source_date": "later"}
+    assert book.stamp_text(info, "html") == book.stamp_text(other_commit, "html")
+    assert book.stamp_text(info, "html") != book.stamp_text({**info, "data_hash": "def"}, "html")
+    assert book.stamp_text(info, "pdf") != book.stamp_text(info, "pdf", built=False)
+
+
+def test_the_published_html_book_carries_its_stamp(tmp_path, monkeypatch):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "0")
+    root = _project(tmp_path)
+
+    def sphinx(root, info, kind, cache):
+        return _folder(cache / "_build" / "html", **{"index.html": "new"})
+
+    monkeypatch.setattr(book, "write_pages", lambda root, info: None)
+    monkeypatch.setattr(book, "write_vega_bundle", lambda root: None)
+    monkeypatch.setattr(book, "run_sphinx", sphinx)
+    info = book.edition_info(root)
+    index = book.build_html(root, info)
+    assert (index.parent / book.STAMP).read_text() == book.stamp_text(info, "html")
+
+
+def test_reader_pages_hide_code_in_html_and_pdf_and_name_each_chapters_source(tmp_path):
+    root = Path(__file__).resolve().parents[1]
+    info = {"synthetic": True, "epoch": None, "source_date": "undated", "version": "v"}
+    for pdf in (False, True):
+        cfg = book.build_config(root, info, pdf=pdf)["sphinx"]["config"]
+        assert cfg["nb_remove_code_source"] is True
+        assert "pipeline.bookext" in cfg["extensions"]
+        sources = cfg["pipeline_chapter_sources"]
+        assert sources["book/generated/phase2_centres"]["stage"] == "phase2_centres"

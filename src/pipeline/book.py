@@ -2,11 +2,19 @@
 
 Two DVC stages call this module:
 
-* ``book`` (``python -m pipeline book html``) writes the edition's title-page
-  text (``book/generated/edition.md``) and the offline chart runtime
+* ``book`` (``python -m pipeline book html``) writes the pages that depend on the
+  checkout or the machine (edition, how to read it, the other format, software versions:
+  :mod:`pipeline.frontmatter`) and the offline chart runtime
   (``book/_static/vega-bundle.js``), then builds the HTML book;
-* ``book_pdf`` (``python -m pipeline book pdf``) builds the PDF, so a change
-  that only the HTML needs (and ``make preview``) does not wait for LaTeX.
+* ``book_pdf`` (``python -m pipeline book pdf``) writes the same pages and builds the PDF,
+  so a change that only the HTML needs (and ``make preview``) does not wait for LaTeX.
+
+**Tracked by a stamp.** DVC records ``book/_build/<kind>/.built.json`` (:func:`stamp_text`),
+not the book: the book's bytes carry its version and depend on Sphinx and TeX, and a hash
+of them in ``dvc.lock`` would make every fresh clone rewrite the lock.
+
+**Reader view.** Code cells show their results only; :mod:`pipeline.bookext` names each
+chapter's notebook (offered for download), DVC stage and library modules instead.
 
 **Incremental.** Each builder keeps its Sphinx working folder (environment,
 doctrees, output) in ``book/_build/.cache/<builder>/`` between runs, so only
@@ -48,8 +56,15 @@ from typing import Any
 
 import yaml
 
+from pipeline.frontmatter import (
+    chapter_sources,
+    environment_markdown,
+    formats_markdown,
+    how_to_read_markdown,
+    package_versions,
+)
 from pipeline.io import atomic_write_text, repo_root
-from pipeline.provenance import raw_input_hashes
+from pipeline.provenance import KEY_PACKAGES, raw_input_hashes
 
 __all__ = [
     "BUILD_DIR",
@@ -64,6 +79,8 @@ BUILD_DIR = Path("book") / "_build"
 CACHE_DIR = BUILD_DIR / ".cache"
 STAGING_DIR = BUILD_DIR / ".staging"
 PDF_NAME = "report.pdf"
+#: the file DVC tracks for each book stage, inside the published folder (:func:`stamp_text`)
+STAMP = ".built.json"
 #: the jupyter-book builder behind each kind of output, and the folder Sphinx writes
 BUILDERS = {"html": ("html", "html"), "pdf": ("pdflatex", "latex")}
 TOOL_PACKAGES = ("jupyter-book", "sphinx", "myst-nb", "sphinx-book-theme", "sphinxcontrib-bibtex")
@@ -87,9 +104,16 @@ def _git(root: Path, *args: str) -> str | None:
         return None
 
 
+#: ``git log`` arguments naming the last commit that changed the sources: every tracked
+#: file but ``dvc.lock``, which DVC rewrites after each build. Committing the lock alone
+#: (``git commit dvc.lock`` after ``dvc repro``) does not change the edition's version or date.
+SOURCES_LOG = ("log", "-1", "--", ".", ":(exclude)dvc.lock")
+
+
 def source_date_epoch(root: Path) -> int | None:
     """The sources' date in seconds since 1970: ``SOURCE_DATE_EPOCH`` when set (the
-    reproducible-builds convention), else the commit time of ``HEAD``; ``None`` outside git."""
+    reproducible-builds convention), else the time of the last commit that changed a
+    source (:data:`SOURCES_LOG`); ``None`` outside git."""
     value = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
     if value:
         if not value.isdigit():
@@ -97,15 +121,17 @@ def source_date_epoch(root: Path) -> int | None:
                 f"[book] SOURCE_DATE_EPOCH must be whole seconds since 1970, not {value!r}"
             )
         return int(value)
-    commit_time = _git(root, "log", "-1", "--format=%ct")
+    commit_time = _git(root, *SOURCES_LOG[:2], "--format=%ct", *SOURCES_LOG[2:])
     return int(commit_time) if commit_time and commit_time.isdigit() else None
 
 
 def code_version(root: Path) -> str:
-    """``git describe`` of the checkout, ``-dirty`` when a tracked file other than
-    ``dvc.lock`` has changed: DVC rewrites the lock after each build (it records the
-    book's own hashes), and that must not make the next build of the same sources differ."""
-    describe = _git(root, "describe", "--always", "--tags")
+    """``git describe`` of the last commit that changed a source (:data:`SOURCES_LOG`),
+    ``-dirty`` when a tracked file other than ``dvc.lock`` has changed since: DVC rewrites
+    the lock after each build, and that must not make the next build of the same sources
+    differ."""
+    commit = _git(root, *SOURCES_LOG[:2], "--format=%H", *SOURCES_LOG[2:]) or "HEAD"
+    describe = _git(root, "describe", "--always", "--tags", commit)
     if describe is None:
         return "unversioned"
     changed = _git(
@@ -199,12 +225,15 @@ def build_config(root: Path, info: dict[str, Any], *, pdf: bool) -> dict[str, An
     config = yaml.safe_load((root / "_config.yml").read_text(encoding="utf-8"))
     sphinx_cfg = config.setdefault("sphinx", {}).setdefault("config", {})
     latex_elements = sphinx_cfg.setdefault("latex_elements", {})
+    # the reader's pages show results; each chapter names its notebook, stage and modules
+    # instead (pipeline.bookext), in the HTML and the PDF alike
+    sphinx_cfg["nb_remove_code_source"] = True
+    sphinx_cfg.setdefault("extensions", []).append("pipeline.bookext")
+    sphinx_cfg["pipeline_chapter_sources"] = chapter_sources(root)
     if info["synthetic"]:
         sphinx_cfg.setdefault("html_theme_options", {})["announcement"] = SYNTHETIC_BANNER
         latex_elements["preamble"] = latex_elements.get("preamble", "") + SYNTHETIC_LATEX_HEADER
     if pdf:
-        # code stays revealable in the HTML; the printed report shows results only
-        sphinx_cfg["nb_remove_code_source"] = True
         date = info["source_date"].split(" ")[0] if info["epoch"] is not None else ""
         latex_elements["releasename"] = "Edition"
         latex_elements["maketitle"] = (
@@ -295,13 +324,50 @@ def _bundle_stamp(bundle: Path) -> str:
     return f"vl-convert-python {md.version('vl-convert-python')} {digest}"
 
 
-def write_sources(root: Path, info: dict[str, Any]) -> None:
-    """The title-page text and the offline chart runtime the HTML book ships.
+def public_url(root: Path) -> str:
+    """The HTML book's public address, ``html.baseurl`` in ``_config.yml`` (empty: none)."""
+    config = yaml.safe_load((root / "_config.yml").read_text(encoding="utf-8")) or {}
+    return str((config.get("html") or {}).get("baseurl") or "").strip()
+
+
+def write_pages(root: Path, info: dict[str, Any]) -> None:
+    """The pages that depend on the checkout or the machine (:mod:`pipeline.frontmatter`),
+    written by both book stages into ``book/generated/`` and never DVC outputs, so a build
+    on another machine or in a fresh clone leaves ``dvc.lock`` as it was."""
+    from pipeline.disclosure import suppressed_label
+    from pipeline.params import param
+
+    k = int(param("common.k_anonymity", root))
+    root_doc = yaml.safe_load((root / "_toc.yml").read_text(encoding="utf-8"))["root"]
+    pages = {
+        "edition.md": edition_markdown(info),
+        "formats.md": formats_markdown(
+            pdf_tools=latex_available(), root_doc=root_doc, public_url=public_url(root)
+        ),
+        "how_to_read.md": how_to_read_markdown(info, k=k, hidden=suppressed_label(k)),
+        "environment.md": environment_markdown(package_versions(KEY_PACKAGES)),
+    }
+    for name, text in pages.items():
+        _write_if_changed(root / "book" / "generated" / name, text)
+
+
+def stamp_text(info: dict[str, Any], kind: str, *, built: bool = True) -> str:
+    """What ``book/_build/<kind>/.built.json`` says, the file DVC tracks for each book stage.
+
+    The book itself is not a DVC output: its bytes depend on the commit it is built from
+    (its version) and on the installed tools, so recording its hash in ``dvc.lock`` would
+    make every fresh clone rewrite the lock. The stamp holds only what the raw inputs fix;
+    it goes with the published folder, so deleting the book reruns its stage."""
+    data = {"book": kind, "edition": info["label"], "data": info["data_hash"], "built": built}
+    return json.dumps(data, sort_keys=True) + "\n"
+
+
+def write_vega_bundle(root: Path) -> None:
+    """The offline chart runtime the HTML book ships.
 
     The runtime comes from vl-convert and changes only with it: it is written again
     when vl-convert's version or the file differs from what the last build recorded
     (so the build does not load the charting libraries for nothing)."""
-    _write_if_changed(root / "book" / "generated" / "edition.md", edition_markdown(info))
     bundle = root / "book" / "_static" / "vega-bundle.js"
     stamp = root / CACHE_DIR / "vega-bundle.stamp"
     if not stamp.exists() or stamp.read_text(encoding="utf-8") != _bundle_stamp(bundle):
@@ -387,7 +453,8 @@ NO_LATEX_MESSAGE = (
     "[book] No LaTeX engine found, so the PDF was not built (the HTML book is unaffected).\n"
     "       To build the PDF too, install (Debian/Ubuntu):\n"
     f"         sudo apt-get install -y {TEX_PACKAGES}\n"
-    "       then run `make report` again."
+    "       then run `dvc repro --force book_pdf` (DVC recorded this build as done\n"
+    "       without a PDF, so a plain `dvc repro` or `make report` does not retry it)."
 )
 
 
@@ -420,11 +487,17 @@ def prune_search_index(html: Path) -> None:
 #: ``@font-face`` lists the WOFF2 copy first, which every browser running the theme's
 #: scripts takes, ~0.7 MB)
 UNSERVED_STATIC = ("**/*.map", "locales/**/*.mo", "locales/**/*.po", "vendor/**/webfonts/*.ttf")
+#: Font Awesome's script (1.5 MB, the largest file of the book) swaps each icon for an inline
+#: SVG; the theme's CSS already draws the same icons from the WOFF2 fonts it ships, so every
+#: page keeps its script tag but the file is cut to a comment (same icons, checked in a
+#: browser by tests/e2e/test_html_browser.py).
+ICON_SCRIPT = "scripts/fontawesome.js"
+ICON_SCRIPT_STUB = "/* icons are drawn by the theme's CSS from its WOFF2 fonts (pipeline.book) */\n"
 
 
 def prune_static(html: Path) -> None:
-    """Drop the files of :data:`UNSERVED_STATIC` (and folders left empty), so the HTML
-    folder stays light."""
+    """Drop the files of :data:`UNSERVED_STATIC` (and folders left empty) and cut the icon
+    script (:data:`ICON_SCRIPT`), so the HTML folder stays light."""
     static = html / "_static"
     for pattern in UNSERVED_STATIC:
         for path in sorted(static.glob(pattern)):
@@ -432,6 +505,8 @@ def prune_static(html: Path) -> None:
     for folder in sorted((p for p in static.rglob("*") if p.is_dir()), reverse=True):
         if not any(folder.iterdir()):
             folder.rmdir()
+    if (static / ICON_SCRIPT).is_file():
+        atomic_write_text(static / ICON_SCRIPT, ICON_SCRIPT_STUB)
 
 
 def sync_served_files(root: Path, html: Path) -> None:
@@ -456,7 +531,8 @@ def sync_served_files(root: Path, html: Path) -> None:
 def build_html(root: Path, info: dict[str, Any], *, clean: bool = False) -> Path:
     """Build the HTML book and publish it as ``book/_build/html``; return its index page."""
     clean_staging(root, "html")
-    write_sources(root, info)
+    write_pages(root, info)
+    write_vega_bundle(root)
     cache = prepare_cache(root, info, "html", clean)
     built = run_sphinx(root, info, "html", cache)
     if not (built / "index.html").exists():
@@ -467,6 +543,7 @@ def build_html(root: Path, info: dict[str, Any], *, clean: bool = False) -> Path
     shutil.copytree(built, staging)
     sync_served_files(root, staging)
     prune_static(staging)
+    atomic_write_text(staging / STAMP, stamp_text(info, "html"))
     _finish_cache(cache)
     target = root / BUILD_DIR / "html"
     publish_folder(staging, target)
@@ -476,12 +553,14 @@ def build_html(root: Path, info: dict[str, Any], *, clean: bool = False) -> Path
 def build_pdf(root: Path, info: dict[str, Any], *, clean: bool = False) -> Path:
     """Build the PDF book and publish it as ``book/_build/pdf/report.pdf``."""
     clean_staging(root, "pdf")
+    write_pages(root, info)
     cache = prepare_cache(root, info, "pdf", clean)
     built = run_sphinx(root, info, "pdf", cache) / PDF_NAME
     if not built.exists():
         raise SystemExit("[book] the PDF build wrote no PDF; see the log above")
     target = root / BUILD_DIR / "pdf" / PDF_NAME
     publish_file(built, target, root / STAGING_DIR / f"pdf-{os.getpid()}")
+    atomic_write_text(target.parent / STAMP, stamp_text(info, "pdf"))
     _finish_cache(cache)
     return target
 
@@ -508,6 +587,9 @@ def build(
         elif require_pdf:
             raise SystemExit(NO_LATEX_MESSAGE)
         else:
+            write_pages(root, info)  # the HTML's front page says the PDF was not built
+            stamp = root / BUILD_DIR / "pdf" / STAMP
+            atomic_write_text(stamp, stamp_text(info, "pdf", built=False))
             print(NO_LATEX_MESSAGE, file=sys.stderr)
     for kind, path in outputs.items():
         print(f"[book] {kind}: {path}", file=sys.stderr)

@@ -78,8 +78,16 @@ ENTRIES: dict[str, Entry] = {
     "project.book_build": _E("", "book/_build", "the built book, its .cache, .staging"),
     "project.book_html": _E("project.book_build", "html", "the HTML book"),
     "project.book_pdf": _E("project.book_build", "pdf", "the PDF book"),
+    "project.book_html_stamp": _E(
+        "project.book_html", ".built.json", "what DVC tracks of the HTML book (its edition)"
+    ),
+    "project.book_pdf_stamp": _E(
+        "project.book_pdf", ".built.json", "what DVC tracks of the PDF book (its edition)"
+    ),
     "project.generated": _E("", "book/generated", "executed notebooks and pages the book renders"),
-    "project.edition_page": _E("project.generated", "edition.md", "the edition's title-page text"),
+    "project.edition_page": _E(
+        "project.generated", "edition.md", "the edition's title-page text (built, untracked)"
+    ),
     "project.key_findings_page": _E(
         "project.generated", "key_findings.md", "the key findings on the front page"
     ),

@@ -57,7 +57,17 @@ DVC_YAML = Path("dvc.yaml")
 NOTEBOOK_CMD = "python -m pipeline notebook {}"
 RUNNER_MODULES = ("pipeline.__main__", "pipeline.notebook")
 #: files of the book's own sources (the rest of its input are the executed notebooks)
-BOOK_PAGES = ("book/*.md", "book/*.bib", "book/_static/*.css")
+#: and the source notebooks, which the HTML book offers for download under each chapter)
+BOOK_PAGES = ("book/*.md", "book/*.bib", "book/_static/*.css", "notebooks/*.ipynb")
+#: What the book stages write besides their stamp (``project.book_*_stamp``): the books
+#: and the pages they render that depend on the commit or the machine. Not DVC outputs,
+#: so that ``dvc.lock`` is the same in every clone (:func:`pipeline.book.stamp_text`).
+BUILD_PRODUCTS = (
+    "book/_build/html",
+    "book/_build/pdf",
+    "book/_static/vega-bundle.js",
+    *(f"book/generated/{n}.md" for n in ("edition", "formats", "how_to_read", "environment")),
+)
 
 
 @dataclass(frozen=True)
@@ -319,12 +329,12 @@ def _book_stages(notebooks: list[str]) -> tuple[Stage, Stage]:
     ``make preview``) does not wait for LaTeX."""
     book_inputs = (
         *("project.book_config", "project.toc", "raw", "processed.literature_bib"),
-        *("project.key_findings_page", "project.figures_page"),
+        *("project.key_findings_page", "project.figures_page", "project.params"),
         *(f"generated.{n}" for n in notebooks),
     )
     # the HTML serves these as they are (html_extra_path); the PDF has no use for them
     served = (*(f"downloads.{n}" for n in notebooks), "project.workbook")
-    html = ("project.book_html", "project.edition_page", "project.vega_bundle")
+    html, pdf = ("project.book_html_stamp",), ("project.book_pdf_stamp",)
     book = Stage(
         "book",
         inputs=(*book_inputs, *served),
@@ -332,16 +342,16 @@ def _book_stages(notebooks: list[str]) -> tuple[Stage, Stage]:
         command="python -m pipeline book html",
         module="pipeline.book",
         uncached=html,
-        persist=("project.book_html",),
+        persist=html,
     )
     book_pdf = Stage(
         "book_pdf",
-        inputs=(*book_inputs, "project.edition_page"),
-        outputs=("project.book_pdf",),
+        inputs=book_inputs,
+        outputs=pdf,
         command="python -m pipeline book pdf",
         module="pipeline.book",
-        uncached=("project.book_pdf",),
-        persist=("project.book_pdf",),
+        uncached=pdf,
+        persist=pdf,
     )
     return book, book_pdf
 
@@ -642,6 +652,8 @@ def _is_temporary(rel: str) -> bool:
 def trace_problems(stage: str, trace: dict[str, set[str]], spec: dict[str, Any]) -> list[str]:
     """What a stage opened (a :func:`pipeline.tracing.read_trace` record) but does not declare."""
     deps, _, outs = declared(spec)
+    if str(spec.get("cmd", "")).startswith("python -m pipeline book"):
+        outs = [*outs, *BUILD_PRODUCTS]  # written, and read back, by the book stages only
     reads = [r for r in trace["read"] if r not in UNTRACKED_READS and not _is_temporary(r)]
     lists = [
         d for d in trace["list"] if d != "src" and not d.startswith("src/") and not _is_temporary(d)

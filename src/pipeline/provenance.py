@@ -1,17 +1,16 @@
-"""Provenance of an edition: raw-input hashes, parameters, package versions.
+"""Provenance of an edition: raw-input hashes and parameters.
 
-The parts that depend on the checkout (source date, git version) are written at
-book-build time into ``book/generated/edition.md`` by :mod:`pipeline.book`, so
-the executed notebooks depend on the inputs alone. The book uses
-:func:`raw_input_hashes` too, for the edition's data hash; pandas is imported
-only by the table functions, so the book stage does not load it.
+The parts that depend on the checkout or the machine (source date, git version, the
+installed package versions of :data:`KEY_PACKAGES`) are written at book-build time into
+``book/generated/edition.md`` and ``environment.md`` by :mod:`pipeline.book`
+(:mod:`pipeline.frontmatter`), so the executed notebooks, which DVC tracks, depend on the
+inputs alone. The book uses :func:`raw_input_hashes` too, for the edition's data hash;
+pandas is imported only by the table functions.
 """
 
 from __future__ import annotations
 
 import hashlib
-import importlib.metadata as md
-import platform
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -97,15 +96,3 @@ def params_table(root: Path | None = None) -> pd.DataFrame:
 
     walk("", params)
     return pd.DataFrame(rows, columns=["parameter", "value"])
-
-
-def packages_table() -> pd.DataFrame:
-    import pandas as pd
-
-    rows = [{"package": "python", "version": platform.python_version()}]
-    for name in KEY_PACKAGES:
-        try:
-            rows.append({"package": name, "version": md.version(name)})
-        except md.PackageNotFoundError:
-            rows.append({"package": name, "version": "not installed"})
-    return pd.DataFrame(rows)

@@ -38,6 +38,14 @@ class PageReport:
     title: str = ""
     text: str = ""
     page_errors: list[str] = field(default_factory=list)
+    #: code cells' inputs on the page (shown or behind a "Show code cell source" toggle)
+    code_inputs: int = 0
+    #: ``(class, resolved href)`` of every link on the page
+    links: list[tuple[str, str]] = field(default_factory=list)
+    #: text of the chapter-source note under the chapter title (empty when there is none)
+    source_note: str = ""
+    #: ``(icons on the page, icons drawn)``: an icon is drawn when its glyph has a width
+    icons: tuple[int, int] = (0, 0)
 
 
 def inspect_pages(html_root: Path, pages: list[Path]) -> list[PageReport]:
@@ -89,6 +97,31 @@ def inspect_pages(html_root: Path, pages: list[Path]) -> list[PageReport]:
             page.wait_for_timeout(100)
             rep.title = page.title()
             rep.text = page.inner_text("body")
+            rep.code_inputs = page.locator(".cell_input, details.hide-input").count()
+            rep.links = [
+                tuple(x)
+                for x in page.evaluate(
+                    "() => [...document.querySelectorAll('a[href]')]"
+                    ".map(a => [a.className, a.href])"
+                )
+            ]
+            page.evaluate("() => document.fonts.ready")
+            rep.icons = tuple(
+                page.evaluate(
+                    "() => { const els = [...document.querySelectorAll("
+                    "'i.fa-solid, i.fa-regular, i.fa-brands, i.fas, i.far, i.fab')]"
+                    ".filter(el => el.offsetParent !== null);"
+                    " const loaded = [...document.fonts].some(f =>"
+                    " f.family.includes('Font Awesome') && f.status === 'loaded');"
+                    " return [els.length, els.filter(el => {"
+                    " const s = getComputedStyle(el, '::before');"
+                    " return loaded && s.content && s.content !== 'none'"
+                    " && s.fontFamily.includes('Font Awesome')"
+                    " && el.getBoundingClientRect().width > 0; }).length]; }"
+                )
+            )
+            note = page.locator("p.chapter-source")
+            rep.source_note = note.first.inner_text() if note.count() else ""
             page.close()
             reports.append(rep)
         browser.close()

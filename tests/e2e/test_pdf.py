@@ -62,3 +62,22 @@ def test_pdf_charts_are_drawings(pdf, pdf_text):
     captions = len(re.findall(r"Figure [0-9A-Z]+\.\d+\.", pdf_text))
     assert captions >= 3, "expected numbered figures in the PDF"
     assert forms >= captions, f"{captions} figure captions but only {forms} embedded drawings"
+
+
+def test_pdf_front_matter_names_the_html_book_and_says_how_to_read_it(pdf_text):
+    text = _squash(pdf_text)
+    first_chapter = text.find("source of this chapter")
+    assert first_chapter > 0, "no chapter names its notebook and stage"
+    front = text[:first_chapter]
+    assert "html edition: book/_build/html/index.html in the project folder" in front
+    assert "(from this file: ../html/index.html)" in front
+    assert "how to read this edition" in front
+    for part in ("version", "where the numbers come from", "small counts are hidden", "to rebuild"):
+        assert part in front, f"'{part}' missing from the PDF's how-to-read page"
+
+
+def test_pdf_chapters_name_their_notebook_and_stage_not_their_code(pdf_text):
+    text = _squash(pdf_text)
+    for stage in ("phase2_centres", "appendix_provenance"):
+        assert f"notebook notebooks/{stage}.ipynb, run by the dvc stage {stage}" in text
+    assert "show code cell source" not in text
