@@ -317,7 +317,9 @@ def _book_stages(notebooks: list[str]) -> tuple[Stage, Stage]:
         command="python -m pipeline book html",
         module="pipeline.book",
         uncached=html,
-        persist=("project.book_html",),
+        # kept in place: the book rewrites each only when it changes (DVC deleting them
+        # first made every build regenerate the chart runtime and re-read the title page)
+        persist=html,
     )
     book_pdf = Stage(
         "book_pdf",
