@@ -25,6 +25,7 @@ import datetime as dt
 import json
 import os
 import platform
+import resource
 import shutil
 import statistics
 import subprocess
@@ -107,6 +108,7 @@ def run_timed(project: Path, cmd: list[str]) -> dict:
     """Run ``cmd`` in ``project``; total seconds, per-stage seconds and per-process records."""
     timings = project.parent / f"timings-{time.monotonic_ns()}.jsonl"
     exe = [str(BIN / cmd[0]), *cmd[1:]]
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
     marks: list[tuple[str, float]] = []
     log: list[str] = []
@@ -123,11 +125,19 @@ def run_timed(project: Path, cmd: list[str]) -> dict:
             if line.startswith("Running stage '"):
                 marks.append((line.split("'")[1], time.perf_counter() - start))
     total = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime)
     if proc.returncode != 0:
         raise SystemExit(f"{' '.join(cmd)} failed:\n{''.join(log)[-4000:]}")
     ends = [t for _, t in marks[1:]] + ([total] if marks else [])
     stages = {name: round(end - t, 2) for (name, t), end in zip(marks, ends, strict=True)}
-    return {"seconds": round(total, 2), "stages": stages, "processes": _processes(timings)}
+    return {
+        "seconds": round(total, 2),
+        # DVC and every process it waited for: steadier than wall time on a loaded machine
+        "cpu_seconds": round(cpu, 2),
+        "stages": stages,
+        "processes": _processes(timings),
+    }
 
 
 def _processes(timings: Path) -> dict[str, dict[str, float]]:
@@ -182,8 +192,13 @@ def one_round(base: Path, ref: str | None, index: int) -> dict[str, dict]:
         print(f"[round {index}] {name}: {' '.join(command)} ...", flush=True)
         load = os.getloadavg()[0]
         found[name] = {**run_timed(project, command), "load_before": round(load, 2)}
+        found[name]["load_after"] = round(os.getloadavg()[0], 2)
         found[name]["command"] = " ".join(command)
-        print(f"[round {index}] {name}: {found[name]['seconds']} s (load {load:.2f})", flush=True)
+        print(
+            f"[round {index}] {name}: {found[name]['seconds']} s, "
+            f"{found[name]['cpu_seconds']} s CPU (load {load:.2f} -> {found[name]['load_after']})",
+            flush=True,
+        )
     shutil.rmtree(project.parent, ignore_errors=True)
     return found
 
@@ -199,12 +214,16 @@ def summarise(rounds: list[dict[str, dict]]) -> dict:
     for name in SCENARIOS:
         runs = [r[name] for r in rounds]
         out["seconds"][name] = round(statistics.median(r["seconds"] for r in runs), 2)
+        out.setdefault("cpu_seconds", {})[name] = round(
+            statistics.median(r["cpu_seconds"] for r in runs), 2
+        )
         out["stages"][name] = _median_map([r["stages"] for r in runs])
         stages = sorted({s for r in runs for s in r["processes"]})
         out["phases"][name] = {
             s: _median_map([r["processes"][s] for r in runs if s in r["processes"]]) for s in stages
         }
         out["load"][name] = [r["load_before"] for r in runs]
+        out.setdefault("load_after", {})[name] = [r["load_after"] for r in runs]
         out.setdefault("commands", {})[name] = runs[0]["command"]
     out["all_seconds"] = {n: [r[n]["seconds"] for r in rounds] for n in SCENARIOS}
     return out

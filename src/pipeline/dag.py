@@ -384,6 +384,21 @@ def code_files(root: Path, stage: Stage) -> list[Path]:
     return module_closure(root, sorted(modules))
 
 
+def code_deps(files: list[Path]) -> list[str]:
+    """``files`` (from :func:`code_files`) as DVC dependencies: a top-level module as its file,
+    a subpackage as its folder. Fewer entries make every ``dvc repro`` faster (DVC parses
+    ``dvc.lock`` again at each stage, at about 4 lines per entry); a change anywhere in a
+    subpackage the stage uses reruns it. ``.dvcignore`` keeps ``__pycache__`` out of the
+    folders' hashes."""
+    deps: list[str] = []
+    for path in files:
+        parts = path.parts
+        dep = "/".join(parts[:3]) if len(parts) > 3 else path.as_posix()
+        if dep not in deps:
+            deps.append(dep)
+    return deps
+
+
 def parameters(root: Path, stage: Stage) -> list[str]:
     """The ``params.yaml`` keys the stage's notebook declares, sorted."""
     if not stage.is_notebook:
@@ -405,7 +420,7 @@ def stage_spec(root: Path, stage: Stage) -> dict[str, Any]:
         inputs[:0] = ["project.toc", "raw.edition"]
         outputs += [f"generated.{stage.name}", f"downloads.{stage.name}"]
         outputs += [f"findings.{stage.name}"] if stage.findings else []
-    deps += [p.as_posix() for p in code_files(root, stage)]
+    deps += code_deps(code_files(root, stage))
     deps += [catalog.path(k).as_posix() for k in inputs]
     if stage.module == "pipeline.book":
         deps += _book_pages(root)
@@ -430,8 +445,10 @@ HEADER = """\
 # notebooks/<stage>.ipynb with the params.yaml keys listed under `params` (the
 # ones its cell tagged `parameters` names) and writes the executed copy to
 # book/generated/<stage>.ipynb for the book. `deps` lists the notebook, the
-# pipeline modules it runs (derived from its imports, transitively, with the
-# runner's own and their package data), then the datasets it reads.
+# pipeline code it runs (derived from its imports, transitively, with the
+# runner's own and their package data: top-level modules as files, subpackages as
+# folders), then the datasets it reads. Paths are written out in full (no `vars`):
+# DVC re-parses this file at every stage, and `${...}` interpolation costs time.
 # Chapter -> notebook -> stage -> library module: see CONTRIBUTING.md.
 """
 
@@ -457,48 +474,27 @@ PLOTS = [
 ]
 
 
-def path_vars() -> dict[str, str]:
-    """Folder names written once in ``vars`` and used as ``${name}/...``."""
-    folders = {"lib": "src/pipeline"}
-    folders.update({k: catalog.path(k).as_posix() for k in ("raw", "processed", "reference")})
-    folders["generated"] = catalog.path("project.generated").as_posix()
-    folders["findings"] = catalog.path("metrics.stage_findings").as_posix()
-    return folders
-
-
-def _short(path: str, folders: dict[str, str]) -> str:
-    best = max(
-        (v for v in folders.values() if path == v or path.startswith(v + "/")),
-        key=len,
-        default=None,
-    )
-    if best is None:
-        return path
-    name = next(k for k, v in folders.items() if v == best)
-    return "${" + name + "}" + path[len(best) :]
-
-
-def _dep_lines(spec: dict[str, Any], stage: Stage, folders: dict[str, str]) -> list[str]:
+def _dep_lines(spec: dict[str, Any]) -> list[str]:
     lines = ["    deps:"]
     groups = [
         ("# code", [d for d in spec["deps"] if d.startswith("src/")]),
         ("# data", [d for d in spec["deps"] if not d.startswith(("src/", "notebooks/"))]),
     ]
-    lines += [f"      - {_short(d, folders)}" for d in spec["deps"] if d.startswith("notebooks/")]
+    lines += [f"      - {d}" for d in spec["deps"] if d.startswith("notebooks/")]
     for comment, items in groups:
         if items:
             lines.append(f"      {comment}")
-            lines += [f"      - {_short(d, folders)}" for d in items]
+            lines += [f"      - {d}" for d in items]
     return lines
 
 
-def _out_lines(key: str, items: list[Any], folders: dict[str, str]) -> list[str]:
+def _out_lines(key: str, items: list[Any]) -> list[str]:
     if not items:
         return []
     lines = [f"    {key}:"]
     for item in items:
         path, uncached, persist = item if isinstance(item, tuple) else (item, True, False)
-        lines.append(f"      - {_short(path, folders)}" + (":" if uncached or persist else ""))
+        lines.append(f"      - {path}" + (":" if uncached or persist else ""))
         if uncached:
             lines.append("          cache: false")
         if persist:
@@ -506,13 +502,13 @@ def _out_lines(key: str, items: list[Any], folders: dict[str, str]) -> list[str]
     return lines
 
 
-def _stage_lines(root: Path, stage: Stage, folders: dict[str, str]) -> list[str]:
+def _stage_lines(root: Path, stage: Stage) -> list[str]:
     spec = stage_spec(root, stage)
-    lines = [f"  {stage.name}:", f"    cmd: {spec['cmd']}", *_dep_lines(spec, stage, folders)]
+    lines = [f"  {stage.name}:", f"    cmd: {spec['cmd']}", *_dep_lines(spec)]
     if spec["params"]:
         lines += ["    params:", *(f"      - {p}" for p in spec["params"])]
-    lines += _out_lines("outs", spec["outs"], folders)
-    lines += _out_lines("metrics", spec["metrics"], folders)
+    lines += _out_lines("outs", spec["outs"])
+    lines += _out_lines("metrics", spec["metrics"])
     return lines + [""]
 
 
@@ -535,14 +531,9 @@ def _plots_lines() -> list[str]:
 def render(root: Path | None = None) -> str:
     """The text of ``dvc.yaml``."""
     root = Path(root or repo_root())
-    folders = path_vars()
-    lines = [HEADER, "vars:"]
-    lines += [
-        ("  - " if i == 0 else "    ") + f"{k}: {v}" for i, (k, v) in enumerate(folders.items())
-    ]
-    lines += ["", "stages:"]
+    lines = [HEADER, "stages:"]
     for stage in STAGES:
-        lines += _stage_lines(root, stage, folders)
+        lines += _stage_lines(root, stage)
     return "\n".join(lines + _plots_lines()) + "\n"
 
 
@@ -590,7 +581,7 @@ def missing(root: Path, stage: Stage, spec: dict[str, Any]) -> list[str]:
     needed = stage_spec(root, stage)
     problems = [
         f"{stage.name}: code {p} is not a dependency"
-        for p in uncovered([d for d in needed["deps"] if d.startswith("src/")], deps)
+        for p in uncovered([p.as_posix() for p in code_files(root, stage)], deps)
     ]
     problems += [
         f"{stage.name}: reads {p} undeclared"
