@@ -370,3 +370,19 @@ def test_reader_pages_hide_code_in_html_and_pdf_and_name_each_chapters_source(tm
         assert "pipeline.bookext" in cfg["extensions"]
         sources = cfg["pipeline_chapter_sources"]
         assert sources["book/generated/phase2_centres"]["stage"] == "phase2_centres"
+
+
+def test_downloads_no_page_links_any_more_are_dropped(tmp_path):
+    html = tmp_path / "html"
+    (html / "_downloads/aa11").mkdir(parents=True)
+    (html / "_downloads/bb22").mkdir(parents=True)
+    (html / "_downloads/aa11/chapter.ipynb").write_text("nb", encoding="utf-8")
+    (html / "_downloads/bb22/tables.xlsx").write_text("stale", encoding="utf-8")
+    (html / "book").mkdir()
+    (html / "book/page.html").write_text(
+        '<a href="../_downloads/aa11/chapter.ipynb">notebook</a>', encoding="utf-8"
+    )
+    book.prune_unlinked_downloads(html)
+    left = sorted(p.relative_to(html).as_posix() for p in html.rglob("*") if p.is_file())
+    assert left == ["_downloads/aa11/chapter.ipynb", "book/page.html"]
+    assert not (html / "_downloads/bb22").exists()

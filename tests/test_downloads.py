@@ -377,3 +377,13 @@ def test_long_record_sets_send_repeated_values_as_codes_the_page_decodes():
     # short sets and columns of mostly distinct values stay as text
     assert downloads.filter_payload(frame.head(10), ["Field"])["codes"] == {}
     assert "decode(d)" in downloads._FILTER_JS
+
+
+def test_columns_kept_for_the_csv_stay_out_of_the_page_table(chapter):
+    folder, _ = chapter
+    base = _records()
+    rows = base.frame.assign(DOI=["10.1/a", "10.1/b", "10.1/c"])
+    records = downloads.Records(rows, by="Topic", unit="centres", csv_only=("DOI",))
+    report.show_chart(_chart(), caption="c", alt_text="t", records=records)
+    assert "DOI" in pd.read_csv(folder / "records-centres.csv").columns
+    assert "DOI" not in _payload(folder / "records-centres.js")["columns"]

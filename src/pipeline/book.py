@@ -48,6 +48,7 @@ import hashlib
 import importlib.metadata as md
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -491,6 +492,25 @@ def prune_search_index(html: Path) -> None:
         atomic_write_text(path, pruned)
 
 
+def prune_unlinked_downloads(html: Path) -> None:
+    """Drop the files under ``_downloads/`` that no page links any more.
+
+    Sphinx copies a file a page offers with ``{download}`` there, but an incremental build
+    never removes one a page stopped offering; a clean build would not have it."""
+    folder = html / "_downloads"
+    if not folder.is_dir():
+        return
+    linked = set()
+    for page in html.rglob("*.html"):
+        text = page.read_text(encoding="utf-8", errors="replace")
+        linked |= set(re.findall(r"_downloads/([0-9a-f]+/[^\"'#?]+)", text))
+    for path in sorted(p for p in folder.rglob("*") if p.is_file()):
+        if path.relative_to(folder).as_posix() not in linked:
+            path.unlink()
+    for sub in sorted(p for p in folder.iterdir() if p.is_dir() and not any(p.iterdir())):
+        sub.rmdir()
+
+
 #: what no page of the book asks for, under ``_static``: the themes' source maps (only a
 #: browser's developer tools read them, ~3 MB), their translation catalogues (Sphinx reads
 #: them while building, ~0.5 MB) and the TrueType copies of the icon fonts (each
@@ -553,6 +573,7 @@ def build_html(root: Path, info: dict[str, Any], *, clean: bool = False) -> Path
     shutil.copytree(built, staging)
     sync_served_files(root, staging)
     prune_static(staging)
+    prune_unlinked_downloads(staging)
     atomic_write_text(staging / STAMP, stamp_text(info, "html"))
     _finish_cache(cache)
     target = root / BUILD_DIR / "html"

@@ -90,8 +90,9 @@ class Records:
     that count the same records pass the same frame and share one file. ``by`` names the
     column this figure's reader filters on; with ``sep`` its cells hold several values
     joined by ``sep`` (a centre's funders). The figure counts the rows holding one of its
-    ``categories`` (default: every value in ``by``). Only records that may be shown belong
-    here (centres, organisations, works); never people.
+    ``categories`` (default: every value in ``by``); ``csv_only`` columns are in the CSV but
+    not in the page's table. Only records that may be shown belong here (centres,
+    organisations, works); never people.
     """
 
     frame: pd.DataFrame
@@ -100,6 +101,8 @@ class Records:
     name: str = ""
     sep: str | None = None
     categories: tuple[str, ...] | None = None
+    #: columns the CSV carries but the page's filter table leaves out (a second identifier)
+    csv_only: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         columns = set(self.frame.columns)
@@ -351,7 +354,8 @@ class Folder:
             )
         if records.by not in known[1]:
             known[1].append(records.by)
-        shown = table.drop(columns=[edition_column(records.frame)]).head(MAX_FILTER_ROWS)
+        hidden = [edition_column(records.frame), *records.csv_only]
+        shown = table.drop(columns=hidden).head(MAX_FILTER_ROWS)
         atomic_write_text(
             self.path / f"{stem}.js",
             f"window.pipelineRecords=window.pipelineRecords||{{}};"

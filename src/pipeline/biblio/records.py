@@ -21,6 +21,8 @@ __all__ = ["by_field", "by_funder", "work_records"]
 
 #: the separator of several funders in one cell
 SEP = "; "
+#: the page's filter table names each work by its id in the export; the CSV adds its DOI
+CSV_ONLY = ("DOI",)
 
 
 def _joined(value: Any) -> str:
@@ -47,11 +49,13 @@ def work_records(works: pd.DataFrame) -> pd.DataFrame:
 
 def by_field(rows: pd.DataFrame) -> Records:
     """The works behind the field-mix figure, filtered by field."""
-    return Records(rows, by="Field", unit="works", name="works")
+    return Records(rows, by="Field", unit="works", name="works", csv_only=CSV_ONLY)
 
 
 def by_funder(rows: pd.DataFrame, funders: Iterable[str]) -> Records:
     """The works behind the funders figure: those acknowledging one of the ``funders`` it
     shows (a work counts under each), filtered by funder."""
     shown = tuple(str(f) for f in funders)
-    return Records(rows, by="Funders", unit="works", name="works", sep=SEP, categories=shown)
+    return Records(
+        rows, by="Funders", unit="works", name="works", sep=SEP, categories=shown, csv_only=CSV_ONLY
+    )
