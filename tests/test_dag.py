@@ -283,3 +283,18 @@ def test_the_trace_ignores_scratch_files_and_installation_metadata() -> None:
         "list": set(),
     }
     assert trace_problems("s", trace, spec) == ["s: reads data/raw/undeclared.csv undeclared"]
+
+
+def test_listing_a_folder_of_declared_folders_is_not_a_read_but_its_other_files_are() -> None:
+    from pipeline.dag import trace_problems
+
+    spec = {"deps": ["files/downloads/a", "files/downloads/tables.xlsx"], "outs": ["out.json"]}
+    trace = {
+        "read": {"files/downloads/a/x.csv", "files/downloads/stray.csv"},
+        "write": {"out.json"},
+        "list": {"files", "files/downloads", "files/downloads/a", "elsewhere"},
+    }
+    assert trace_problems("s", trace, spec) == [
+        "s: reads files/downloads/stray.csv undeclared",
+        "s: lists folder elsewhere undeclared",
+    ]

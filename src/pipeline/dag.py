@@ -640,6 +640,13 @@ def _is_temporary(rel: str) -> bool:
     return any(p.startswith(".") or p.endswith((".egg-info", ".dist-info")) for p in parts)
 
 
+def _holds(folder: str, declared: list[str]) -> bool:
+    """``folder`` holds a declared path: listing it to reach that path (as Sphinx does with a
+    folder of declared download folders) reads nothing undeclared; reading a file in it that
+    is not declared is still caught as a read."""
+    return any(str(d).startswith(folder.rstrip("/") + "/") for d in declared)
+
+
 def trace_problems(stage: str, trace: dict[str, set[str]], spec: dict[str, Any]) -> list[str]:
     """What a stage opened (a :func:`pipeline.tracing.read_trace` record) but does not declare."""
     deps, _, outs = declared(spec)
@@ -650,9 +657,10 @@ def trace_problems(stage: str, trace: dict[str, set[str]], spec: dict[str, Any])
         d for d in trace["list"] if d != "src" and not d.startswith("src/") and not _is_temporary(d)
     ]
     writes = [w for w in trace["write"] if not _is_temporary(w)]
+    listed = [d for d in uncovered(lists, deps + outs) if not _holds(d, deps + outs)]
     return (
         [f"{stage}: reads {p} undeclared" for p in uncovered(reads, deps + outs)]
-        + [f"{stage}: lists folder {p} undeclared" for p in uncovered(lists, deps + outs)]
+        + [f"{stage}: lists folder {p} undeclared" for p in listed]
         + [f"{stage}: writes {p}, not an output" for p in uncovered(writes, outs)]
     )
 
