@@ -201,8 +201,9 @@ _CHAPTERS: tuple[Stage, ...] = (
     # ------------------------------------------------------------ Phase 3
     Stage(
         "phase3_network",
-        # the organisations the brief names, shown by name in a synthetic edition
-        inputs=(*CENTRES_TABLES, "reference.published_figures"),
+        # the organisations the brief names, shown by name in a synthetic edition; the
+        # cleaning report names the centres file the records behind the figures come from
+        inputs=(*CENTRES_TABLES, "reference.published_figures", "processed.centres_report"),
         outputs=_proc(
             "network_metrics", "network_bipartite", "network_projection", "network_lorenz"
         ),

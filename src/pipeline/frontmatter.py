@@ -153,8 +153,11 @@ def how_to_read_markdown(info: dict[str, Any], *, k: int, hidden: str) -> str:
     figures = (
         "- **Figures and tables** are numbered within their chapter (chapter, then place); the "
         "{doc}`lists of figures and tables </book/figures>` give them all. Each chart is "
-        "followed by the data behind it, and each chapter names under its title the notebook, "
-        "the DVC stage and the library modules that computed it."
+        "followed by the data behind it; in the HTML edition each figure and table also offers "
+        "its data as CSV and Excel files (charts as PNG and SVG too), and where a figure counts "
+        "centres or works, the records behind it with the file and row each came from. Each "
+        "chapter names under its title the notebook, the DVC stage and the library modules "
+        "that computed it."
     )
     hidden_counts = (
         f"- **Small counts are hidden.** A count of people below {k} (the parameter "
