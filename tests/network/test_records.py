@@ -27,11 +27,11 @@ CENTRES = pd.DataFrame({"centre_id": ["C1", "C2"], "source_row": [7, 5]})
 
 
 def test_each_organisation_names_the_centre_rows_it_comes_from() -> None:
-    table = organisation_records(SHOWN, PARTNERS, CENTRES, "centres/c.xlsx", synthetic=False)
+    table = organisation_records(SHOWN, PARTNERS, CENTRES, "c.xlsx", synthetic=False)
     assert table["org_id"].tolist() == ["gb-a", "cn-b", "sg-c"]
     assert table["source_row"].tolist() == ["5; 7", "7", "5"]
     assert table["Country"].tolist() == ["UK", "China", "Singapore"]
-    assert set(table["source_file"]) == {"centres/c.xlsx"}
+    assert set(table["source_file"]) == {"centres/c.xlsx"}  # its path under data/raw
     rec = records(table)
     assert rec.stem == "records-organisations" and rec.by == "Country"
 

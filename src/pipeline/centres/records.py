@@ -19,13 +19,18 @@ import pandas as pd
 from pipeline.centres.charts import DISCIPLINE_LABELS, LOCATION_LABELS
 from pipeline.downloads import Records
 
-__all__ = ["MULTI", "centre_records", "records"]
+__all__ = ["MULTI", "centre_records", "records", "source_path"]
 
 #: the raw-input folder of the centres workbook, as ``source_file`` names it
 RAW_FOLDER = "centres"
 #: columns holding several values per centre, joined by this separator
 MULTI = ("Funders", "UK partners")
 SEP = "; "
+
+
+def source_path(name: str) -> str:
+    """The centres workbook as records name it: its path under ``data/raw``."""
+    return f"{RAW_FOLDER}/{name}"
 
 
 def _labels(ref: pd.DataFrame, key: str, label: str) -> dict[str, str]:
@@ -84,7 +89,7 @@ def centre_records(
             "Sector": c["nsi_sector"].map(sectors).fillna(c["nsi_sector"]).fillna(""),
             "Funders": c["funders"].map(_joined),
             "UK partners": _uk_partners(c["centre_id"].astype(str), partners, organisations),
-            "source_file": f"{RAW_FOLDER}/{source_file}",
+            "source_file": source_path(source_file),
             "source_row": c["source_row"].astype("int64"),
         }
     ).reset_index(drop=True)

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from pipeline.centres.records import source_path
 from pipeline.downloads import Records
 from pipeline.triangulation.chapter import COUNTRY_LABELS
 
@@ -34,7 +35,8 @@ def organisation_records(
     synthetic: bool,
 ) -> pd.DataFrame:
     """One row per organisation of ``shown`` (network metrics with display names), most
-    connected first; ``centre_partners`` and ``centres`` give each one's centre rows."""
+    connected first; ``centre_partners`` and ``centres`` give each one's centre rows, and
+    ``source_file`` is the workbook's name as the centres cleaning report gives it."""
     rows = centre_partners[["centre_id", "org_id"]].drop_duplicates()
     rows = rows.merge(centres[["centre_id", "source_row"]], on="centre_id", how="left")
     by_org = rows.groupby("org_id")["source_row"].agg(
@@ -47,7 +49,7 @@ def organisation_records(
             "Country": orgs["country"].map(lambda c: COUNTRY_LABELS.get(c, c or "Other")),
             "Centres": orgs["centres"].astype(int),
             "Community": orgs["community"].astype(int),
-            "source_file": source_file,
+            "source_file": source_path(source_file),
             "source_row": orgs["org_id"].map(by_org).fillna(""),
         }
     )
