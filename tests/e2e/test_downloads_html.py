@@ -110,7 +110,7 @@ def test_records_behind_figures_name_their_source_and_no_person(built):
     html = _html(built)
     records = sorted((html / "downloads").rglob("records-*.csv"))
     stages = {p.parent.name for p in records}
-    assert {"phase2_centres", "phase1_bibliometrics"} <= stages
+    assert {"phase2_centres", "phase1_bibliometrics", "phase3_network"} <= stages
     people = re.compile(r"respondent|interviewee|participant|e-?mail|phone|contact", re.IGNORECASE)
     for path in records:
         frame = pd.read_csv(path, dtype=str, keep_default_na=False)
