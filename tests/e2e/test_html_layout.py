@@ -44,17 +44,19 @@ def test_no_chart_is_wider_than_the_page(html_root):
         browser = pw.chromium.launch(
             executable_path=chromium_path(), args=CHROMIUM_ARGS, headless=True
         )
-        page = browser.new_page(viewport={"width": 1280, "height": 900})
         for path in pages:
+            # a page of its own each time: the root index.html redirects, and on a shared page
+            # that redirect can interrupt the next page's navigation
+            page = browser.new_page(viewport={"width": 1280, "height": 900})
             page.goto(path.resolve().as_uri(), wait_until="load")
             n = page.locator("div.vl-chart").count()
-            if not n:
-                continue
-            charts += n
-            page.wait_for_function(DRAWN, timeout=30000)
-            wide = page.evaluate(TOO_WIDE)
-            if wide:
-                too_wide[path.name] = wide
+            if n:
+                charts += n
+                page.wait_for_function(DRAWN, timeout=30000)
+                wide = page.evaluate(TOO_WIDE)
+                if wide:
+                    too_wide[path.name] = wide
+            page.close()
         browser.close()
     assert charts >= 3, "expected charts in the book"
     assert not too_wide, f"charts wider than the text column (column, chart px): {too_wide}"
