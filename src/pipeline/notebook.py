@@ -8,8 +8,9 @@ written to ``book/generated/<stage>.ipynb``, where the book picks it up.
 
 Before writing, everything that changes from run to run is removed: papermill
 timings and paths, Jupyter execution timestamps, kernel-specific metadata.
-Code cells are tagged ``hide-input`` so the book shows results first and the
-code on demand.
+Code cells are tagged ``hide-input``, so a reader who opens the executed notebook in
+Jupyter sees results first; the book removes code altogether and names the notebook and
+stage under each chapter's title instead (:mod:`pipeline.bookext`).
 
 The kernel talks to the runner over local IPC sockets (no TCP port). When a
 cell fails, the stage stops with one line naming the error (the library's
