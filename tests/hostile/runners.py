@@ -42,6 +42,22 @@ class Outcome:
     skipped: list[tuple[str, str]] = field(default_factory=list)
     result: Any = None
 
+    @classmethod
+    def counted(cls, main: pd.DataFrame, rejects: pd.DataFrame, result: Any, **extra: Any):
+        """An outcome whose counts are the reader's accounting (``raw_rows``, ``kept``,
+        ``duplicates``, ``rejected``), as most readers report them."""
+        acc = result.accounting
+        return cls(
+            main=main,
+            rejects=rejects,
+            raw=acc["raw_rows"],
+            kept=acc["kept"],
+            duplicates=acc["duplicates"],
+            rejected=acc["rejected"],
+            result=result,
+            **extra,
+        )
+
 
 # --------------------------------------------------------------------------- readers
 def input_path(case: dict[str, Any], tmp: Path) -> Path:
@@ -89,16 +105,12 @@ def run_survey(path: Path, case: dict[str, Any], tmp: Path) -> Outcome:
     assert r.rejects.loc[dup, "source_row"].nunique() == acc["duplicates"], r.rejects
     assert r.rejects.loc[~dup, "source_row"].nunique() == acc["rejected"], r.rejects
     assert not set(r.responses["source_row"]) & set(r.rejects["source_row"])
-    return Outcome(
-        main=r.responses,
-        rejects=r.rejects,
-        raw=acc["raw_rows"],
-        kept=acc["kept"],
-        duplicates=acc["duplicates"],
-        rejected=acc["rejected"],
+    return Outcome.counted(
+        r.responses,
+        r.rejects,
+        r,
         unresolved=r.unresolved["organisation_text"].astype(str).tolist(),
         warnings=list(acc["warnings"]),
-        result=r,
     )
 
 
@@ -167,16 +179,12 @@ def run_registers(path: Path, case: dict[str, Any], tmp: Path) -> Outcome:
     assert r.rejects[["source_file", "source_row"]].drop_duplicates().shape[0] == acc["rejected"]
     kept = set(zip(r.entries["source_file"], r.entries["source_row"], strict=True))
     assert not kept & set(zip(r.rejects["source_file"], r.rejects["source_row"], strict=True))
-    return Outcome(
-        main=r.entries,
-        rejects=r.rejects,
-        raw=acc["raw_rows"],
-        kept=acc["kept"],
-        duplicates=acc["duplicates"],
-        rejected=acc["rejected"],
+    return Outcome.counted(
+        r.entries,
+        r.rejects,
+        r,
         unresolved=r.review["organisation"].astype(str).tolist(),
         warnings=list(r.warnings),
-        result=r,
     )
 
 
@@ -212,15 +220,7 @@ def run_workshop(path: Path, case: dict[str, Any], tmp: Path) -> Outcome:
     assert len(r.scores) == acc["kept"]
     assert len(r.rejects) == acc["rejected"] + acc["duplicates"]
     assert not set(r.scores["source_row"]) & set(r.rejects["source_row"]), "kept and rejected"
-    return Outcome(
-        main=r.scores,
-        rejects=r.rejects,
-        raw=acc["raw_rows"],
-        kept=acc["kept"],
-        duplicates=acc["duplicates"],
-        rejected=acc["rejected"],
-        result=r,
-    )
+    return Outcome.counted(r.scores, r.rejects, r)
 
 
 #: The codebook, cases and code counts every excerpts case is cleaned against.
@@ -252,15 +252,7 @@ def run_excerpts(path: Path, case: dict[str, Any], tmp: Path) -> Outcome:
     r = clean_excerpts(path, *args, approvals, 5)
     acc = r.accounting
     assert len(r.published) == acc["published"] == acc["kept"] == len(r.candidates)
-    return Outcome(
-        main=r.published,
-        rejects=r.rejects,
-        raw=acc["raw_rows"],
-        kept=acc["kept"],
-        duplicates=acc["duplicates"],
-        rejected=acc["rejected"],
-        result=r,
-    )
+    return Outcome.counted(r.published, r.rejects, r)
 
 
 RUNNERS = {
