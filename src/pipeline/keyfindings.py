@@ -165,30 +165,44 @@ def _ref(kind: str, number: str, target: str, stage: str) -> str:
     return f"[{kind} {number}](generated/{stage}.ipynb)"
 
 
-def figures_list_markdown(root: Path, stages: list[str]) -> str:
+Captions = dict[str, list[tuple[str, str, str, str]]]
+
+
+def captions_by_stage(root: Path, stages: list[str]) -> Captions:
+    """:func:`captions` of each stage's executed notebook (none for a stage not built), read
+    once for both the lists of figures and tables and the key findings' links."""
+    found: Captions = {}
+    for stage in stages:
+        path = catalog.locate(f"generated.{stage}", root)
+        found[stage] = captions(path) if path.is_file() else []
+    return found
+
+
+def figures_list_markdown(root: Path, stages: list[str], found: Captions | None = None) -> str:
     """The lists of figures and of tables, chapter by chapter in book order, each entry
-    linked to the figure or table itself."""
+    linked to the figure or table itself (``found``: :func:`captions_by_stage`)."""
+    found = captions_by_stage(root, stages) if found is None else found
     parts = []
     for kind in ("Figure", "Table"):
         lines = [f"## {kind}s", ""]
         for stage in stages:
-            path = catalog.locate(f"generated.{stage}", root)
-            entries = [c for c in captions(path) if c[0] == kind] if path.is_file() else []
+            entries = [c for c in found[stage] if c[0] == kind]
             lines += [f"- {_ref(k, n, t, stage)} {text}" for k, n, text, t in entries]
         parts.append("\n".join(lines))
     return "\n\n".join(parts) + "\n"
 
 
-def figure_targets(root: Path, stages: list[str]) -> dict[str, tuple[str, str]]:
+def figure_targets(
+    root: Path, stages: list[str], found: Captions | None = None
+) -> dict[str, tuple[str, str]]:
     """Figure label -> (figure number, stage), for the figures shown under a label."""
-    found = {}
-    for stage in stages:
-        path = catalog.locate(f"generated.{stage}", root)
-        if path.is_file():
-            for kind, number, _, target in captions(path):
-                if kind == "Figure" and target and not target.startswith("figure-"):
-                    found[target] = (number, stage)
-    return found
+    found = captions_by_stage(root, stages) if found is None else found
+    return {
+        target: (number, stage)
+        for stage in stages
+        for kind, number, _, target in found[stage]
+        if kind == "Figure" and target and not target.startswith("figure-")
+    }
 
 
 def write_page(root: Path | None = None) -> Path:
@@ -201,12 +215,13 @@ def write_page(root: Path | None = None) -> Path:
     owners = stage_of_findings(root)
     stages = _book_order(root)  # every chapter, so every stage that owns a finding
     titles = chapter_titles(root, stages)
-    targets = figure_targets(root, stages)
+    found = captions_by_stage(root, stages)
+    targets = figure_targets(root, stages, found)
     text = key_findings_markdown(
         figures, findings, summary.get("match", {}), owners, titles, targets
     )
     atomic_write_text(
-        catalog.locate("project.figures_page", root), figures_list_markdown(root, stages)
+        catalog.locate("project.figures_page", root), figures_list_markdown(root, stages, found)
     )
     return atomic_write_text(catalog.locate("project.key_findings_page", root), text)
 
