@@ -145,3 +145,18 @@ def test_figures_and_tables_get_a_cross_reference_target() -> None:
     assert target("Figure", "5.1", "centres_growth") == "centres_growth"
     with pytest.raises(ValueError, match="lower-case"):
         target("Figure", "5.1", "Centres Growth")
+
+
+def test_a_chart_is_drawn_once_and_its_formats_match_drawing_each_from_the_spec():
+    """The PNG and PDF are converted from the one SVG drawing (one run of the Vega renderer
+    per chart, not three); the bytes must be those vl-convert gives when it draws each
+    format from the spec itself, so the speed-up changes no output."""
+    import vl_convert as vlc
+
+    drawn = report.render_chart(_chart().properties(width=120), source=["Source: a test"])
+    assert drawn.svg == vlc.vegalite_to_svg(drawn.spec)
+    assert drawn.png == report.compact_png(vlc.vegalite_to_png(drawn.spec, scale=2))
+    bundle = report.chart_mimebundle(_chart(), "t", rendered=drawn)
+    pdf = base64.b64decode(bundle["application/pdf"])
+    assert pdf == report.canonical_pdf(vlc.vegalite_to_pdf(drawn.spec))
+    assert base64.b64decode(bundle["image/png"]) == drawn.png

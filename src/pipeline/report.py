@@ -10,6 +10,10 @@ three representations, so the same notebook renders well everywhere:
   downloads (:mod:`pipeline.downloads`), linked under the chart;
 * ``application/pdf`` for the LaTeX/PDF book: a vector drawing made by
   ``vl-convert`` (text stays searchable);
+
+``vl-convert`` draws each chart once, as SVG; the PNG and the PDF are converted from that
+SVG (:func:`render_chart`), which gives the same bytes as drawing each format from the spec
+and spares two runs of the Vega renderer per chart;
 * ``image/png`` for Jupyter front ends (it stays in the executed notebook; the HTML
   book picks ``text/html`` and the build does not copy notebook sources).
 
@@ -43,7 +47,7 @@ import struct
 import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import altair as alt
 import pandas as pd
@@ -355,10 +359,22 @@ class ChartFiles:
     links: str = ""
 
 
+class Rendered(NamedTuple):
+    """A chart drawn once: its themed spec (with source footer), its SVG and its PNG."""
+
+    spec: dict
+    svg: str
+    png: bytes
+
+
 def render_chart(
     chart: alt.TopLevelMixin | dict, source: str | list[str] | None = None
-) -> tuple[dict, bytes]:
-    """The themed spec (with its source footer) and its PNG."""
+) -> Rendered:
+    """Draw the themed chart (with its source footer) as SVG, and the PNG from that SVG.
+
+    ``vegalite_to_png`` itself draws the SVG and rasterises it; converting the SVG we
+    already have gives the same bytes without running the Vega renderer again.
+    """
     global _FONTS_READY
     import vl_convert as vlc
 
@@ -366,7 +382,8 @@ def render_chart(
         _register_cjk_fonts()
         _FONTS_READY = True
     spec = _spec(chart, edition().source_lines() if source is None else source)
-    return spec, compact_png(vlc.vegalite_to_png(spec, scale=2))
+    svg = vlc.vegalite_to_svg(spec)
+    return Rendered(spec, svg, compact_png(vlc.svg_to_png(svg, scale=2)))
 
 
 def _chart_html(spec: dict, alt_text: str, files: ChartFiles | None) -> str:
@@ -405,7 +422,7 @@ def chart_mimebundle(
     source: str | list[str] | None = None,
     *,
     files: ChartFiles | None = None,
-    rendered: tuple[dict, bytes] | None = None,
+    rendered: Rendered | None = None,
 ) -> dict[str, Any]:
     """Return the HTML/PDF/PNG mimebundle for ``chart`` (see module docstring).
 
@@ -415,12 +432,12 @@ def chart_mimebundle(
     """
     import vl_convert as vlc
 
-    spec, png = rendered or render_chart(chart, source)
-    pdf = canonical_pdf(vlc.vegalite_to_pdf(spec))
+    drawn = rendered or render_chart(chart, source)
+    pdf = canonical_pdf(vlc.svg_to_pdf(drawn.svg))
     return {
-        "text/html": _chart_html(spec, alt_text, files),
+        "text/html": _chart_html(drawn.spec, alt_text, files),
         "application/pdf": base64.b64encode(pdf).decode("ascii"),
-        "image/png": base64.b64encode(png).decode("ascii"),
+        "image/png": base64.b64encode(drawn.png).decode("ascii"),
         "text/plain": f"[chart: {alt_text}]",
     }
 
@@ -520,19 +537,16 @@ def show_chart(
 
 
 def _figure_files(
-    number: str, caption: str, rendered: tuple[dict, bytes], data: Any, records: Any
+    number: str, caption: str, rendered: Rendered, data: Any, records: Any
 ) -> ChartFiles | None:
     """Write the figure's downloads (in a stage); what its HTML links to."""
     folder = _STATE.downloads
     if folder is None:
         return None
-    import vl_convert as vlc
-
     from pipeline import downloads
 
-    spec, png = rendered
-    frame = data if data is not None else downloads.spec_frame(spec)
-    chart = {"png": png, "svg": vlc.vegalite_to_svg(spec), "data": frame, "records": records}
+    frame = data if data is not None else downloads.spec_frame(rendered.spec)
+    chart = {"png": rendered.png, "svg": rendered.svg, "data": frame, "records": records}
     names = folder.add_figure(number, caption, chart)
     links = downloads.links_html(folder.href, f"figure {number}", names)
     if records is not None:
