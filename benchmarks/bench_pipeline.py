@@ -123,7 +123,9 @@ def run_timed(project: Path, cmd: list[str]) -> dict:
         for line in proc.stdout:  # type: ignore[union-attr]
             log.append(line)
             if line.startswith("Running stage '"):
-                marks.append((line.split("'")[1], time.perf_counter() - start))
+                # "book", or "stages/<name>/dvc.yaml:<name>" for a stage with its own file
+                name = line.split("'")[1].rsplit(":", 1)[-1]
+                marks.append((name, time.perf_counter() - start))
     total = time.perf_counter() - start
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     cpu = (after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime)

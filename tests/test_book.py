@@ -78,10 +78,13 @@ def test_edition_text_and_pdf_title_carry_the_source_date_only(tmp_path, monkeyp
     assert "release" not in html and "today" not in html
 
 
-def test_version_is_dirty_for_changed_sources_but_not_for_the_lock_dvc_rewrites(tmp_path):
+def test_version_is_dirty_for_changed_sources_but_not_for_the_locks_dvc_rewrites(tmp_path):
     root = _git_repo(tmp_path)
-    (root / "dvc.lock").write_text("schema: '2.0'\n", encoding="utf-8")
-    subprocess.run(["git", "add", "dvc.lock"], cwd=root, check=True)
+    stage_lock = root / "stages" / "s1" / "dvc.lock"
+    stage_lock.parent.mkdir(parents=True)
+    for lock in (root / "dvc.lock", stage_lock):
+        lock.write_text("schema: '2.0'\n", encoding="utf-8")
+    subprocess.run(["git", "add", "dvc.lock", "stages"], cwd=root, check=True)
     subprocess.run(
         ["git", "-c", "user.name=t", "-c", "user.email=t@example.org", "commit", "-qm", "lock"],
         cwd=root,
@@ -89,10 +92,12 @@ def test_version_is_dirty_for_changed_sources_but_not_for_the_lock_dvc_rewrites(
     )
     clean = book.code_version(root)
     assert clean and not clean.endswith("-dirty")
-    (root / "dvc.lock").write_text("schema: '2.0'\nstages: {}\n", encoding="utf-8")
+    for lock in (root / "dvc.lock", stage_lock):
+        lock.write_text("schema: '2.0'\nstages: {}\n", encoding="utf-8")
     assert book.code_version(root) == clean
-    (root / "README.md").write_text("changed\n", encoding="utf-8")
-    assert book.code_version(root) == clean + "-dirty"
+    (root / "stages" / "s1" / "dvc.yaml").write_text("stages: {}\n", encoding="utf-8")
+    subprocess.run(["git", "add", "stages"], cwd=root, check=True)
+    assert book.code_version(root) == clean + "-dirty"  # a stage's definition is a source
 
 
 def test_version_outside_git(tmp_path, monkeypatch):
@@ -330,7 +335,9 @@ def test_committing_the_lock_alone_changes_neither_version_nor_date(tmp_path, mo
     root = _git_repo(tmp_path)
     before = (book.code_version(root), book.source_date_epoch(root))
     (root / "dvc.lock").write_text("schema: '2.0'\n", encoding="utf-8")
-    _commit(root, "lock", "dvc.lock")
+    (root / "stages" / "s1").mkdir(parents=True)
+    (root / "stages" / "s1" / "dvc.lock").write_text("schema: '2.0'\n", encoding="utf-8")
+    _commit(root, "lock", "dvc.lock", "stages")
     assert (book.code_version(root), book.source_date_epoch(root)) == before
     (root / "README.md").write_text("changed\n", encoding="utf-8")
     _commit(root, "source", "README.md")

@@ -92,6 +92,7 @@ def test_every_notebook_stage_has_its_chapter_source():
 def test_the_source_note_downloads_the_notebook_and_names_stage_and_modules():
     info = {
         "stage": "s1",
+        "stage_file": "stages/s1/dvc.yaml",
         "notebook": "notebooks/s1.ipynb",
         "modules": ["pipeline.a", "pipeline.b"],
     }
@@ -99,14 +100,21 @@ def test_the_source_note_downloads_the_notebook_and_names_stage_and_modules():
     (link,) = list(para.findall(addnodes.download_reference))
     assert link["reftarget"] == "/notebooks/s1.ipynb"
     text = para.astext()
-    assert "notebooks/s1.ipynb" in text and "dvc repro s1" in text
+    assert "notebooks/s1.ipynb" in text and "dvc repro stages/s1/dvc.yaml" in text
     assert "pipeline.a, pipeline.b" in text
 
 
 def test_the_source_note_goes_under_the_chapter_title():
     app = SimpleNamespace(
         config=SimpleNamespace(
-            pipeline_chapter_sources={"ch": {"stage": "s", "notebook": "n.ipynb", "modules": []}}
+            pipeline_chapter_sources={
+                "ch": {
+                    "stage": "s",
+                    "stage_file": "stages/s/dvc.yaml",
+                    "notebook": "n.ipynb",
+                    "modules": [],
+                }
+            }
         ),
         env=SimpleNamespace(docname="ch"),
     )

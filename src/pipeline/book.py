@@ -105,10 +105,13 @@ def _git(root: Path, *args: str) -> str | None:
         return None
 
 
+#: the lock files DVC rewrites after each build: the root ``dvc.lock`` and one beside each
+#: ``stages/<stage>/dvc.yaml`` (:mod:`pipeline.dag`), as git pathspecs
+LOCK_FILES = (":(exclude)dvc.lock", ":(exclude,glob)stages/*/dvc.lock")
 #: ``git log`` arguments naming the last commit that changed the sources: every tracked
-#: file but ``dvc.lock``, which DVC rewrites after each build. Committing the lock alone
-#: (``git commit dvc.lock`` after ``dvc repro``) does not change the edition's version or date.
-SOURCES_LOG = ("log", "-1", "--", ".", ":(exclude)dvc.lock")
+#: file but the lock files. Committing the locks alone (``git commit dvc.lock stages``
+#: after ``dvc repro``) does not change the edition's version or date.
+SOURCES_LOG = ("log", "-1", "--", ".", *LOCK_FILES)
 
 
 def source_date_epoch(root: Path) -> int | None:
@@ -128,16 +131,14 @@ def source_date_epoch(root: Path) -> int | None:
 
 def code_version(root: Path) -> str:
     """``git describe`` of the last commit that changed a source (:data:`SOURCES_LOG`),
-    ``-dirty`` when a tracked file other than ``dvc.lock`` has changed since: DVC rewrites
-    the lock after each build, and that must not make the next build of the same sources
+    ``-dirty`` when a tracked file other than a lock file has changed since: DVC rewrites
+    the locks after each build, and that must not make the next build of the same sources
     differ."""
     commit = _git(root, *SOURCES_LOG[:2], "--format=%H", *SOURCES_LOG[2:]) or "HEAD"
     describe = _git(root, "describe", "--always", "--tags", commit)
     if describe is None:
         return "unversioned"
-    changed = _git(
-        root, "status", "--porcelain", "--untracked-files=no", "--", ".", ":(exclude)dvc.lock"
-    )
+    changed = _git(root, "status", "--porcelain", "--untracked-files=no", "--", ".", *LOCK_FILES)
     return describe + ("-dirty" if changed else "")
 
 

@@ -43,7 +43,7 @@ def source_note(docname: str, info: dict[str, Any]) -> nodes.paragraph:
     para += nodes.Text(", run by the DVC stage ")
     para += nodes.literal(text=info["stage"])
     para += nodes.Text(" (")
-    para += nodes.literal(text=f"dvc repro {info['stage']}")
+    para += nodes.literal(text=f"dvc repro {info['stage_file']}")
     para += nodes.Text(")")
     if info["modules"]:
         para += nodes.Text("; its library code: ")

@@ -60,10 +60,10 @@ def chapter_modules(imports: set[str]) -> list[str]:
 
 
 def chapter_sources(root: Path) -> dict[str, dict[str, Any]]:
-    """``{docname: {"stage", "notebook", "modules"}}`` for each notebook stage's page
+    """``{docname: {"stage", "stage_file", "notebook", "modules"}}`` for each notebook stage's page
     (``book/generated/<stage>``), from the stage table and the notebooks' imports
     (:func:`pipeline.dependencies.notebook_imports`, the same that ``dvc.yaml`` uses)."""
-    from pipeline.dag import STAGES
+    from pipeline.dag import STAGES, stage_file
     from pipeline.dependencies import notebook_imports
     from pipeline.notebook import notebook_path
 
@@ -76,6 +76,7 @@ def chapter_sources(root: Path) -> dict[str, dict[str, Any]]:
             continue
         sources[f"book/generated/{stage.name}"] = {
             "stage": stage.name,
+            "stage_file": stage_file(stage.name).as_posix(),
             "notebook": notebook.relative_to(root).as_posix(),
             "modules": chapter_modules(notebook_imports(root, notebook)),
         }

@@ -4,7 +4,7 @@ import re
 
 import pytest
 
-from pipeline.dag import load_dvc_yaml, trace_problems, traced_problems
+from pipeline.dag import address, load_dvc_yaml, stage_name, trace_problems, traced_problems
 from pipeline.tracing import read_trace
 
 from .conftest import dvc
@@ -15,12 +15,12 @@ pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("e2e")]
 def _record_every_stage(built) -> None:
     """Stages the cold run skipped (their outputs came with the checkout, e.g.
     metrics/findings.json) run once more, alone and recorded, so every stage is checked."""
-    ran = set(re.findall(r"Running stage '([^']+)'", built.log))
+    ran = {stage_name(a) for a in re.findall(r"Running stage '([^']+)'", built.log)}
     for name in load_dvc_yaml(built.root)["stages"]:
         if name in ran or (built.trace / f"{name}.tsv").exists():
             continue
         env = {"PIPELINE_TRACE_READS": str(built.trace)}
-        result = dvc(built.root, "repro", "--force", "--single-item", name, env=env)
+        result = dvc(built.root, "repro", "--force", "--single-item", address(name), env=env)
         assert result.returncode == 0, result.stdout[-2000:] + result.stderr[-2000:]
 
 

@@ -38,7 +38,7 @@ import pandas as pd
 import pytest
 import yaml
 
-from pipeline.dag import load_dvc_yaml
+from pipeline.dag import address, load_dvc_yaml
 
 from .browser import CHROMIUM_ARGS, chromium_path
 from .conftest import BIN, clean_env, copy_project, dvc, run_pipeline, tree_hashes
@@ -476,7 +476,7 @@ def test_payloads_in_raw_inputs_never_run_in_the_book(payload_book) -> None:
 
 # --------------------------------------------------------------------------- (6) interruption
 def _first_cleaning_stage(root: Path) -> tuple[str, list[str]]:
-    stages = load_dvc_yaml(root)["stages"]  # ${vars} filled in
+    stages = load_dvc_yaml(root)["stages"]  # every dvc.yaml, the stage files' too
     for name, spec in stages.items():
         outs = [o if isinstance(o, str) else next(iter(o)) for o in spec.get("outs", [])]
         processed = [o for o in outs if o.startswith("data/processed")]
@@ -516,7 +516,7 @@ def test_killed_stage_leaves_no_partial_output_and_reruns_identically(built, tmp
     root = copy_project(tmp_path / "project")
     stage, outs = _first_cleaning_stage(root)
     proc = subprocess.Popen(
-        [str(BIN / "dvc"), "repro", stage],
+        [str(BIN / "dvc"), "repro", address(stage)],
         cwd=root,
         env=clean_env(),
         stdout=subprocess.DEVNULL,
@@ -542,7 +542,7 @@ def test_killed_stage_leaves_no_partial_output_and_reruns_identically(built, tmp
     # (a papermill kernel left orphaned notices its parent is gone and exits by itself)
     _check_no_partial_outputs(root / "data/processed")
 
-    rerun = dvc(root, "repro", stage)
+    rerun = dvc(root, "repro", address(stage))
     assert rerun.returncode == 0, (rerun.stdout + rerun.stderr)[-4000:]
     _check_no_partial_outputs(root / "data/processed")
     got, want = _out_hashes(root, outs), _out_hashes(built.root, outs)

@@ -91,7 +91,7 @@ def test_each_chapter_page_links_its_notebook_and_names_its_stage(page_reports):
         ]
         ok = (
             f"notebooks/{stage}.ipynb" in rep.source_note
-            and f"dvc repro {stage}" in rep.source_note
+            and f"dvc repro stages/{stage}/dvc.yaml" in rep.source_note
             and notebook
             and notebook[0].name == f"{stage}.ipynb"
             and json.loads(notebook[0].read_text(encoding="utf-8"))["cells"]

@@ -4,6 +4,8 @@ import shutil
 
 import pytest
 
+from pipeline.dag import address
+
 from .conftest import copy_project, dvc
 
 pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("e2e")]
@@ -14,7 +16,7 @@ def test_two_candidate_workbooks_give_one_short_message(tmp_path):
     folder = root / "data" / "raw" / "centres"
     original = next(folder.glob("*.xlsx"))
     shutil.copy(original, folder / "centres_2023.xlsx")
-    result = dvc(root, "repro", "clean_centres")
+    result = dvc(root, "repro", address("clean_centres"))
     out = result.stdout + result.stderr
     assert result.returncode != 0
     stopped = [ln for ln in out.splitlines() if ln.startswith("[clean_centres] stopped:")]
