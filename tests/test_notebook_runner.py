@@ -194,3 +194,22 @@ def test_the_kernel_needs_no_network_at_all(tmp_path):
     root = _project(tmp_path, "print(k)")
     result = _run(root, "unshare", "-n")
     assert result.returncode == 0, result.stderr
+
+
+@pytest.mark.parametrize(
+    "dvc_stage", ["stages/phase3_network/dvc.yaml:phase3_network", "phase3_network", ""]
+)
+def test_a_traced_stage_records_under_its_name_however_dvc_addresses_it(
+    tmp_path, monkeypatch, dvc_stage
+):
+    """A stage with its own dvc.yaml runs as "stages/<name>/dvc.yaml:<name>" (DVC_STAGE); its
+    record of reads is still ``<name>.tsv``, the file the dependency check looks for."""
+    import pipeline.__main__ as entry
+    from pipeline import tracing
+
+    recorded: list[Path] = []
+    monkeypatch.setenv("PIPELINE_TRACE_READS", str(tmp_path))
+    monkeypatch.setenv("DVC_STAGE", dvc_stage)
+    monkeypatch.setattr(tracing, "record", lambda out, roots: recorded.append(out))
+    entry._trace(("notebook",), ["phase3_network"])
+    assert recorded == [tmp_path.resolve() / "phase3_network.tsv"]

@@ -115,7 +115,8 @@ def _cpu() -> dict[str, float]:
 
 def _write() -> None:
     record = {
-        "stage": os.environ.get("DVC_STAGE", ""),
+        # "stages/<name>/dvc.yaml:<name>" for a stage with its own dvc.yaml
+        "stage": os.environ.get("DVC_STAGE", "").rsplit(":", 1)[-1],
         "argv": [os.path.basename(sys.argv[0]), *sys.argv[1:]] if sys.argv else [],
         "exit": _now(),
         **_EVENTS,

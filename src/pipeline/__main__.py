@@ -113,7 +113,8 @@ def _trace(words: tuple[str, ...], rest: list[str]) -> None:
     from pipeline import tracing
     from pipeline.io import repo_root
 
-    stage = os.environ.get("DVC_STAGE") or (
+    # DVC names a stage with its own dvc.yaml "stages/<name>/dvc.yaml:<name>"
+    stage = os.environ.get("DVC_STAGE", "").rsplit(":", 1)[-1] or (
         rest[0] if words == ("notebook",) and rest else "-".join(words)
     )
     out = tracing.trace_file(stage)
