@@ -44,6 +44,7 @@ import json
 import math
 import re
 import struct
+import threading
 import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -148,6 +149,8 @@ def chapter(stage: str, downloads: Path | None = None) -> Number:
     _STATE.prefix, _STATE.figures, _STATE.tables = prefix, 0, 0
     _STATE.labels.clear()
     _STATE.downloads = _downloads_folder(stage, downloads, known=stage in numbers)
+    if _STATE.downloads is not None:
+        warm_renderer()  # a stage will draw charts: start the renderer while data load
     return Number(prefix)
 
 
@@ -347,7 +350,28 @@ def _register_cjk_fonts() -> None:
                 vlc.register_font_directory(folder)
 
 
-_FONTS_READY = False
+#: a chart that draws nothing worth keeping, rendered once to start vl-convert's engine
+_WARM_UP_SPEC = {"data": {"values": [{"n": 1}]}, "mark": "bar", "encoding": {"x": {"field": "n"}}}
+_RENDERER: threading.Thread | None = None
+
+
+def _prepare_renderer() -> None:
+    import vl_convert as vlc
+
+    _register_cjk_fonts()
+    vlc.vegalite_to_svg(_WARM_UP_SPEC)
+
+
+def warm_renderer() -> threading.Thread:
+    """Start vl-convert in the background: its JavaScript engine takes about 0.6 s to start,
+    and vl-convert releases the GIL meanwhile, so a stage loads its data while the engine
+    starts rather than before. The first chart waits for it (:func:`render_chart`); fonts
+    are registered before any chart is drawn either way."""
+    global _RENDERER
+    if _RENDERER is None:
+        _RENDERER = threading.Thread(target=_prepare_renderer, name="vl-convert", daemon=True)
+        _RENDERER.start()
+    return _RENDERER
 
 
 @dataclass(frozen=True)
@@ -375,12 +399,9 @@ def render_chart(
     ``vegalite_to_png`` itself draws the SVG and rasterises it; converting the SVG we
     already have gives the same bytes without running the Vega renderer again.
     """
-    global _FONTS_READY
     import vl_convert as vlc
 
-    if not _FONTS_READY:
-        _register_cjk_fonts()
-        _FONTS_READY = True
+    warm_renderer().join()
     spec = _spec(chart, edition().source_lines() if source is None else source)
     svg = vlc.vegalite_to_svg(spec)
     return Rendered(spec, svg, compact_png(vlc.svg_to_png(svg, scale=2)))
