@@ -137,6 +137,28 @@ def test_a_stage_runs_quietly_with_its_parameters_and_records_its_reads(tmp_path
     assert "write\tbook/generated/demo.ipynb" in trace
 
 
+def test_the_kernel_warm_up_leaves_no_name_output_or_message(tmp_path):
+    """The kernel imports the display helpers and starts the chart renderer before the first
+    cell (:data:`pipeline.notebook.WARM_UP_LINES`): the notebook sees neither a name nor an
+    output from it, and the stage's console stays quiet; a traced stage does no warm-up."""
+    from pipeline.notebook import WARM_UP_LINES, kernel_arguments
+
+    body = (
+        "import sys\n"
+        "print(sorted(n for n in dir() if 'pipeline' in n or 'renderer' in n))\n"
+        "print('pipeline.report' in sys.modules)"
+    )
+    root = _project(tmp_path / "p", body)
+    result = _run(root)
+    assert result.returncode == 0, result.stderr
+    assert "WARNING" not in result.stderr and "Traceback" not in result.stderr, result.stderr
+    nb = nbformat.read(root / "book" / "generated" / "demo.ipynb", as_version=4)
+    assert nb.cells[-1].outputs[0]["text"] == "[]\nTrue\n"
+    assert len(kernel_arguments(warm_up=True)) == len(kernel_arguments(warm_up=False)) + len(
+        WARM_UP_LINES
+    )
+
+
 def test_a_failing_cell_ends_with_one_short_message(tmp_path):
     message = "centres input: several candidate files in data/raw/centres (a.xlsx, b.xlsx)"
     root = _project(tmp_path, f"raise ValueError({message!r})")

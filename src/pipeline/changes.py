@@ -15,11 +15,12 @@ import math
 import subprocess
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
-
-import pandas as pd
+from typing import TYPE_CHECKING, Any
 
 from pipeline import catalog
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 __all__ = [
     "AUTO",
@@ -111,6 +112,8 @@ def changed_findings(
 ) -> pd.DataFrame:
     """Findings whose value differs (``changed``), or that exist in only one edition
     (``new``, ``removed``): ``finding, stage, previous, current, change, status``."""
+    import pandas as pd  # here only: the key findings stage imports this module without it
+
     old, new = flatten(previous), flatten(current)
     rows = []
     for key in sorted(set(old) | set(new)):
