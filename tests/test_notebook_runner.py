@@ -137,26 +137,31 @@ def test_a_stage_runs_quietly_with_its_parameters_and_records_its_reads(tmp_path
     assert "write\tbook/generated/demo.ipynb" in trace
 
 
-def test_the_kernel_warm_up_leaves_no_name_output_or_message(tmp_path):
-    """The kernel imports the display helpers and starts the chart renderer before the first
-    cell (:data:`pipeline.notebook.WARM_UP_LINES`): the notebook sees neither a name nor an
-    output from it, and the stage's console stays quiet; a traced stage does no warm-up."""
-    from pipeline.notebook import WARM_UP_LINES, kernel_arguments
+@pytest.mark.parametrize("charts", [False, True])
+def test_the_kernel_warm_up_leaves_no_name_output_or_message(tmp_path, charts):
+    """The kernel imports the display helpers (and, for a notebook with charts, starts the
+    chart renderer) before the first cell (:func:`pipeline.notebook.kernel_arguments`): the
+    notebook sees neither a name nor an output from it, and the stage's console stays quiet;
+    a traced stage does no warm-up."""
+    from pipeline.notebook import WARM_UP_RENDERER, draws_charts, kernel_arguments
 
     body = (
         "import sys\n"
         "print(sorted(n for n in dir() if 'pipeline' in n or 'renderer' in n))\n"
-        "print('pipeline.report' in sys.modules)"
-    )
+        "print('pipeline.report' in sys.modules)\n"
+        "print(sys.modules['pipeline.report']._RENDERER is not None)"
+    ) + ("\n# a chapter would call report.show_chart(...) here" if charts else "")
     root = _project(tmp_path / "p", body)
     result = _run(root)
     assert result.returncode == 0, result.stderr
     assert "WARNING" not in result.stderr and "Traceback" not in result.stderr, result.stderr
     nb = nbformat.read(root / "book" / "generated" / "demo.ipynb", as_version=4)
-    assert nb.cells[-1].outputs[0]["text"] == "[]\nTrue\n"
-    assert len(kernel_arguments(warm_up=True)) == len(kernel_arguments(warm_up=False)) + len(
-        WARM_UP_LINES
-    )
+    assert nb.cells[-1].outputs[0]["text"] == f"[]\nTrue\n{charts}\n"
+    assert draws_charts(root / "notebooks" / "demo.ipynb") == charts
+    assert draws_charts(ROOT / "notebooks" / "phase2_centres.ipynb")
+    with_charts, without = kernel_arguments(True, charts=True), kernel_arguments(True, False)
+    assert len(with_charts) == len(without) + len(WARM_UP_RENDERER)
+    assert kernel_arguments(False, charts=True) == kernel_arguments(False, charts=False)
 
 
 def test_a_failing_cell_ends_with_one_short_message(tmp_path):

@@ -21,7 +21,7 @@ opens (:mod:`pipeline.tracing`); it is removed from the executed copy.
 A stage's time is mostly fixed cost, so the runner keeps it small: the kernel is
 started first and boots while the runner loads papermill and nbformat (imported
 only then); as it boots it imports the display helpers and starts the chart renderer
-in the background (:data:`WARM_UP_LINES`); and once the last cell has answered the
+in the background (:func:`kernel_arguments`); and once the last cell has answered the
 kernel is stopped at once rather than asked to shut down and waited for.
 """
 
@@ -218,35 +218,42 @@ KERNEL_NAME = "python3"
 #: as nbclient starts kernels: no IPython history database written for an unattended run
 KERNEL_ARGUMENTS = ["--HistoryManager.hist_file=:memory:"]
 #: lines the kernel runs as it starts, before the first cell: the display helpers every
-#: chapter imports (pandas, altair), and vl-convert's engine started in the background
-#: (:func:`pipeline.report.warm_renderer`), so that the engine's 0.6 s overlap the imports.
-#: They leave no name behind. Not while a stage's reads are recorded: the tracing cell must
-#: see every file the notebook's own imports open.
-WARM_UP_LINES = (
-    "import pipeline.report",
+#: chapter imports (pandas, altair), and, for a notebook that draws charts, vl-convert's
+#: engine started in the background (:func:`pipeline.report.warm_renderer`), so that the
+#: engine's 0.6 s overlap the imports. They leave no name behind. Not while a stage's
+#: reads are recorded: the tracing cell must see every file the notebook's own imports open.
+WARM_UP_IMPORTS = ("import pipeline.report",)
+WARM_UP_RENDERER = (
     "_pipeline_renderer = pipeline.report.warm_renderer()",
-    "del pipeline, _pipeline_renderer",
+    "del _pipeline_renderer",
 )
+WARM_UP_CLEANUP = ("del pipeline",)
 
 
-def kernel_arguments(warm_up: bool) -> list[str]:
+def draws_charts(source: Path) -> bool:
+    """The notebook shows a chart (calls ``report.show_chart``): worth starting the renderer
+    early. A stage without charts would spend 0.5 s of CPU starting it for nothing."""
+    return "show_chart(" in source.read_text(encoding="utf-8")
+
+
+def kernel_arguments(warm_up: bool, charts: bool = True) -> list[str]:
     """The kernel's command-line options: :data:`KERNEL_ARGUMENTS`, and with ``warm_up``
-    the :data:`WARM_UP_LINES`."""
-    lines = WARM_UP_LINES if warm_up else ()
-    return KERNEL_ARGUMENTS + [f"--IPKernelApp.exec_lines={line}" for line in lines]
+    the warm-up lines (the renderer's only with ``charts``)."""
+    lines = [*WARM_UP_IMPORTS, *(WARM_UP_RENDERER if charts else ()), *WARM_UP_CLEANUP]
+    return KERNEL_ARGUMENTS + [f"--IPKernelApp.exec_lines={ln}" for ln in lines if warm_up]
 
 
-def start_kernel(root: Path, *, warm_up: bool = True) -> Any:
+def start_kernel(root: Path, *, warm_up: bool = True, charts: bool = True) -> Any:
     """Start the stage's kernel in ``root`` and return its manager without waiting for it:
-    the kernel boots (and, with ``warm_up``, imports the display helpers and starts the
-    chart renderer) while the runner goes on preparing."""
+    the kernel boots (and, with ``warm_up``, imports the display helpers and, with
+    ``charts``, starts the chart renderer) while the runner goes on preparing."""
     from jupyter_core.utils import run_sync
 
     env = dict(os.environ)
     env["PIPELINE_ROOT"] = str(root)
     env.setdefault("PYDEVD_DISABLE_FILE_VALIDATION", "1")
     km = ipc_kernel_manager()(kernel_name=KERNEL_NAME)
-    arguments = kernel_arguments(warm_up)
+    arguments = kernel_arguments(warm_up, charts)
     run_sync(km.start_kernel)(cwd=str(root), env=env, extra_arguments=arguments)
     return km
 
@@ -305,7 +312,7 @@ def run_stage(stage: str, root: Path | None = None, *, log_output: bool = False)
     out_path = catalog.locate(f"generated.{stage}", root)
     print(f"[{stage}] running {NOTEBOOKS_DIR / source.name}", file=sys.stderr, flush=True)
     # a stage whose reads are recorded imports everything in its cells, where the trace sees it
-    km = start_kernel(root, warm_up=tracing.trace_file(stage) is None)
+    km = start_kernel(root, warm_up=tracing.trace_file(stage) is None, charts=draws_charts(source))
     try:
         nb = _execute(stage, source, root, km, log_output)
     finally:

@@ -149,8 +149,6 @@ def chapter(stage: str, downloads: Path | None = None) -> Number:
     _STATE.prefix, _STATE.figures, _STATE.tables = prefix, 0, 0
     _STATE.labels.clear()
     _STATE.downloads = _downloads_folder(stage, downloads, known=stage in numbers)
-    if _STATE.downloads is not None:
-        warm_renderer()  # a stage will draw charts: start the renderer while data load
     return Number(prefix)
 
 
@@ -364,9 +362,10 @@ def _prepare_renderer() -> None:
 
 def warm_renderer() -> threading.Thread:
     """Start vl-convert in the background: its JavaScript engine takes about 0.6 s to start,
-    and vl-convert releases the GIL meanwhile, so a stage loads its data while the engine
-    starts rather than before. The first chart waits for it (:func:`render_chart`); fonts
-    are registered before any chart is drawn either way."""
+    and vl-convert releases the GIL meanwhile, so the kernel of a stage that draws charts
+    calls this as it boots (:func:`pipeline.notebook.kernel_arguments`) and imports the
+    rest meanwhile. The first chart waits for it (:func:`render_chart`, which starts it
+    if nothing did); fonts are registered before any chart is drawn either way."""
     global _RENDERER
     if _RENDERER is None:
         _RENDERER = threading.Thread(target=_prepare_renderer, name="vl-convert", daemon=True)
