@@ -314,19 +314,27 @@ def canonical_pdf(pdf: bytes) -> bytes:
     return _RESOURCE_DICT.sub(sort_block, pdf)
 
 
+#: ``zlib.compressobj`` arguments for chart PNGs: level, method, window bits, memory level
+PNG_DEFLATE = (8, zlib.DEFLATED, 15, 9)
+
+
 def compact_png(png: bytes) -> bytes:
-    """The same image with its pixel data deflated at the highest level (lossless).
+    """The same image with its pixel data deflated harder (lossless).
 
     vl-convert favours speed: its PNGs are about four times larger than they need to be.
     The scanlines (filters included) are kept as they are; only the compression changes,
-    and the image data become one ``IDAT`` chunk.
+    and the image data become one ``IDAT`` chunk. :data:`PNG_DEFLATE` is level 8 of 9 with
+    the most memory: on the book's 32 charts 1.4 % larger than level 9 (31 kB in all), in
+    less than half the time (1.2 s instead of 2.7 s).
     """
     signature, pos, chunks = png[:8], 8, []
     while pos < len(png):
         (size,) = struct.unpack(">I", png[pos : pos + 4])
         chunks.append((png[pos + 4 : pos + 8], png[pos + 8 : pos + 8 + size]))
         pos += 12 + size
-    data = zlib.compress(zlib.decompress(b"".join(b for t, b in chunks if t == b"IDAT")), 9)
+    pixels = zlib.decompress(b"".join(b for t, b in chunks if t == b"IDAT"))
+    deflate = zlib.compressobj(*PNG_DEFLATE)
+    data = deflate.compress(pixels) + deflate.flush()
     out, written = [signature], False
     for kind, body in chunks:
         if kind == b"IDAT":
