@@ -540,6 +540,14 @@ def prune_static(html: Path) -> None:
         atomic_write_text(static / ICON_SCRIPT, ICON_SCRIPT_STUB)
 
 
+def served_names(root: Path) -> list[str]:
+    """The entries of the folder the HTML serves as they are (``project.book_files``)."""
+    from pipeline import catalog
+
+    source = catalog.locate("project.book_files", root)
+    return sorted(e.name for e in source.iterdir()) if source.is_dir() else []
+
+
 def sync_served_files(root: Path, html: Path) -> None:
     """Make the files the HTML serves as they are (``project.book_files``, Sphinx's
     ``html_extra_path``) match their source exactly: Sphinx copies them over its previous
@@ -571,7 +579,11 @@ def build_html(root: Path, info: dict[str, Any], *, clean: bool = False) -> Path
     prune_search_index(built)
     staging = root / STAGING_DIR / f"html-{os.getpid()}"
     staging.parent.mkdir(parents=True, exist_ok=True)
-    shutil.copytree(built, staging)
+    # the served files (most of the folder's bytes) are copied from their source just after
+    served = set(served_names(root))
+    shutil.copytree(
+        built, staging, ignore=lambda d, names: served & set(names) if d == str(built) else ()
+    )
     sync_served_files(root, staging)
     prune_static(staging)
     prune_unlinked_downloads(staging)
