@@ -16,6 +16,9 @@ process into start-up and imports, waiting for the kernel, cells, and writing.
 The medians over ``--repeat`` rounds go to ``results/pipeline_<date>.json``
 under ``--label``; other labels already in that file are kept, so a *before*
 run (``--ref <commit> --label before``) and an *after* run sit side by side.
+On a shared machine whose speed drifts, ``--compare <commit>`` alternates rounds of
+that commit and of the working tree and writes both, as ``<label>_before`` and
+``<label>_after``: each pair of rounds sees the same machine.
 """
 
 from __future__ import annotations
@@ -287,22 +290,30 @@ def main(argv: list[str] | None = None) -> int:
         type=Path,
         default=ROOT / "benchmarks" / "results" / f"pipeline_{dt.date.today().isoformat()}.json",
     )
+    parser.add_argument(
+        "--compare",
+        metavar="REF",
+        help="alternate rounds of commit REF and of the working tree; write both",
+    )
     args = parser.parse_args(argv)
-    rounds = []
+    refs = {"": args.ref} if args.compare is None else {"_before": args.compare, "_after": None}
+    rounds: dict[str, list] = {suffix: [] for suffix in refs}
     with tempfile.TemporaryDirectory(prefix="bench-pipeline-") as tmp:
         for index in range(1, args.repeat + 1):
-            rounds.append(one_round(Path(tmp), args.ref, index))
-    summary = summarise(rounds)
-    entry = {
-        "date": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
-        "code": _code_version(args.ref),
-        "machine": machine(),
-        **summary,
-        **verdict(summary),
-    }
-    write_result(args.out, args.label, entry)
-    print(json.dumps({k: entry[k] for k in ("seconds", "rebuild_share_of_cold", "meets")}))
-    print(f"written to {args.out} (label {args.label!r})")
+            for suffix, ref in refs.items():
+                rounds[suffix].append(one_round(Path(tmp) / suffix.strip("_"), ref, index))
+    for suffix, ref in refs.items():
+        summary = summarise(rounds[suffix])
+        entry = {
+            "date": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+            "code": _code_version(ref),
+            "machine": machine(),
+            **summary,
+            **verdict(summary),
+        }
+        write_result(args.out, args.label + suffix, entry)
+        print(json.dumps({k: entry[k] for k in ("seconds", "rebuild_share_of_cold", "meets")}))
+        print(f"written to {args.out} (label {args.label + suffix!r})")
     return 0
 
 
