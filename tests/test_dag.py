@@ -70,6 +70,7 @@ def test_one_file_per_stage_the_book_at_the_root_and_addresses_dvc_understands()
         wdir = spec["stages"][stage.name].get("wdir")
         assert wdir == (None if stage.name in dag.ROOT_STAGES else "../.."), stage.name
         assert dag.stage_name(dag.address(stage.name)) == stage.name
+    assert list(dag.load_dvc_yaml(ROOT)["stages"]) == [s.name for s in dag.STAGES]
     assert dag.address("book") == "book"
     assert dag.address("clean_centres") == "stages/clean_centres/dvc.yaml:clean_centres"
 

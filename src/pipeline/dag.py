@@ -602,8 +602,8 @@ def stage_files(root: Path) -> list[str]:
 # =========================================================================== checking
 def load_dvc_yaml(root: Path | None = None, texts: dict[str, str] | None = None) -> dict[str, Any]:
     """Every ``dvc.yaml`` parsed into one: ``{"stages": {name: spec}, "plots": [...]}``,
-    paths relative to the root (a stage file's ``wdir`` is dropped). ``texts`` (from
-    :func:`render`) replaces the files on disk."""
+    stages in the table's order, paths relative to the root (a stage file's ``wdir`` is
+    dropped). ``texts`` (from :func:`render`) replaces the files on disk."""
     root = Path(root or repo_root())
     if texts is None:
         texts = {rel: (root / rel).read_text(encoding="utf-8") for rel in stage_files(root)}
@@ -614,6 +614,10 @@ def load_dvc_yaml(root: Path | None = None, texts: dict[str, str] | None = None)
             merged["stages"][name] = {k: v for k, v in spec.items() if k != "wdir"}
         if "plots" in data:
             merged["plots"] = data["plots"]
+    # in the stage table's order (the order they run in), stages it lacks last
+    order = {stage.name: i for i, stage in enumerate(STAGES)}
+    ranked = sorted(merged["stages"].items(), key=lambda kv: order.get(kv[0], len(order)))
+    merged["stages"] = dict(ranked)
     return merged
 
 
