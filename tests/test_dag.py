@@ -31,6 +31,13 @@ def _without(files: dict[str, str], stage: str, line: str) -> dict[str, str]:
     return {**files, rel: f"{head}\n  {stage}:\n{body}{sep}{tail}"}
 
 
+def _copy_sources(dest: Path) -> None:
+    """What the stage files are generated from, copied into ``dest``."""
+    for rel in ("src", "notebooks", "book", "_toc.yml", "params.yaml"):
+        src = ROOT / rel
+        (shutil.copytree if src.is_dir() else shutil.copy)(src, dest / rel)
+
+
 @functools.cache
 def _rendered() -> dict[str, str]:
     return dag.render(ROOT)
@@ -82,11 +89,7 @@ def test_a_plain_dvc_repro_reaches_every_stage():
 
     def feeds(upstream: str, downstream: str) -> bool:
         outs = [o[0] for o in specs[upstream]["outs"]] + specs[upstream]["metrics"]
-        return any(
-            d == o or o.startswith(d + "/") or d.startswith(o + "/")
-            for d in specs[downstream]["deps"]
-            for o in outs
-        )
+        return any(dag._named(d, outs) for d in specs[downstream]["deps"])
 
     reached, frontier = set(dag.ROOT_STAGES), list(dag.ROOT_STAGES)
     while frontier:
@@ -99,9 +102,7 @@ def test_a_plain_dvc_repro_reaches_every_stage():
 
 
 def test_write_removes_the_files_of_a_stage_no_longer_in_the_table(tmp_path):
-    for rel in ("src", "notebooks", "book", "_toc.yml", "params.yaml"):
-        src = ROOT / rel
-        (shutil.copytree if src.is_dir() else shutil.copy)(src, tmp_path / rel)
+    _copy_sources(tmp_path)
     gone = tmp_path / "stages" / "retired"
     gone.mkdir(parents=True)
     (gone / "dvc.yaml").write_text("stages: {}\n", encoding="utf-8")
@@ -143,9 +144,7 @@ def test_a_removed_declaration_is_caught(stage, line, expected):
 
 
 def test_a_stale_dvc_yaml_is_reported(tmp_path):
-    for rel in ("src", "notebooks", "book", "_toc.yml", "params.yaml"):
-        src = ROOT / rel
-        (shutil.copytree if src.is_dir() else shutil.copy)(src, tmp_path / rel)
+    _copy_sources(tmp_path)
     for rel, text in _rendered().items():
         (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
         (tmp_path / rel).write_text(text, encoding="utf-8")

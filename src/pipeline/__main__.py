@@ -113,8 +113,7 @@ def _trace(words: tuple[str, ...], rest: list[str]) -> None:
     from pipeline import tracing
     from pipeline.io import repo_root
 
-    # DVC names a stage with its own dvc.yaml "stages/<name>/dvc.yaml:<name>"
-    stage = os.environ.get("DVC_STAGE", "").rsplit(":", 1)[-1] or (
+    stage = tracing.stage_name(os.environ.get("DVC_STAGE", "")) or (
         rest[0] if words == ("notebook",) and rest else "-".join(words)
     )
     out = tracing.trace_file(stage)

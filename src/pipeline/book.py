@@ -540,22 +540,19 @@ def prune_static(html: Path) -> None:
         atomic_write_text(static / ICON_SCRIPT, ICON_SCRIPT_STUB)
 
 
-def served_names(root: Path) -> list[str]:
+def served_entries(root: Path) -> list[Path]:
     """The entries of the folder the HTML serves as they are (``project.book_files``)."""
     from pipeline import catalog
 
     source = catalog.locate("project.book_files", root)
-    return sorted(e.name for e in source.iterdir()) if source.is_dir() else []
+    return sorted(source.iterdir()) if source.is_dir() else []
 
 
 def sync_served_files(root: Path, html: Path) -> None:
     """Make the files the HTML serves as they are (``project.book_files``, Sphinx's
     ``html_extra_path``) match their source exactly: Sphinx copies them over its previous
     output and deletes nothing, so a download a stage no longer writes would stay served."""
-    from pipeline import catalog
-
-    source = catalog.locate("project.book_files", root)
-    for entry in sorted(source.iterdir()) if source.is_dir() else []:
+    for entry in served_entries(root):
         target = html / entry.name
         if target.is_dir():
             shutil.rmtree(target)
@@ -580,7 +577,7 @@ def build_html(root: Path, info: dict[str, Any], *, clean: bool = False) -> Path
     staging = root / STAGING_DIR / f"html-{os.getpid()}"
     staging.parent.mkdir(parents=True, exist_ok=True)
     # the served files (most of the folder's bytes) are copied from their source just after
-    served = set(served_names(root))
+    served = {entry.name for entry in served_entries(root)}
     shutil.copytree(
         built, staging, ignore=lambda d, names: served & set(names) if d == str(built) else ()
     )

@@ -14,13 +14,14 @@ One file per stage: the book's two stages (``book``, ``book_pdf``) and ``plots_t
 are in the root ``dvc.yaml``, so ``dvc repro book`` and ``make preview`` name them; every
 other stage is in ``stages/<stage>/dvc.yaml`` (run it with ``dvc repro
 stages/<stage>/dvc.yaml``). A plain ``dvc repro`` runs the root file's stages and all they
-need, which is every stage. After each stage DVC rereads
-and rewrites the lock file beside that stage's ``dvc.yaml``, at a cost that grows with
-the file: one lock for all stages made that cost about 0.7 s per stage.
+need, which is every stage. After each stage DVC rereads and rewrites the lock file beside
+that stage's ``dvc.yaml``, at a cost that grows with the file: one lock for all stages
+made that cost about 0.7 s per stage.
 
-``python -m pipeline dag --write`` writes the ``dvc.yaml`` files; ``--check`` exits non-zero
-when one is out of date or a stage's notebook names a dataset the table does not list. The end-to-end tests also check the files each stage really
-opens (:mod:`pipeline.tracing`) against what it declares.
+``python -m pipeline dag --write`` writes the ``dvc.yaml`` files; ``--check`` exits
+non-zero when one is out of date or a stage's notebook names a dataset the table does not
+list. The end-to-end tests also check the files each stage really opens
+(:mod:`pipeline.tracing`) against what it declares.
 
 Adding a stage: write ``notebooks/<stage>.ipynb`` (a cell tagged ``parameters``,
 datasets through ``catalog.path``), add a :class:`Stage` row here, a chapter to
@@ -46,6 +47,7 @@ from pipeline.dependencies import (
 )
 from pipeline.io import atomic_write_text, repo_root
 from pipeline.notebook import notebook_parameters, notebook_path
+from pipeline.tracing import stage_name
 
 __all__ = [
     "STAGES",
@@ -571,24 +573,18 @@ def address(name: str) -> str:
     return name if name in ROOT_STAGES else f"{stage_file(name).as_posix()}:{name}"
 
 
-def stage_name(addressed: str) -> str:
-    """The stage's name in a DVC address (``Running stage '<address>'``)."""
-    return addressed.rsplit(":", 1)[-1]
-
-
 def render(root: Path | None = None) -> dict[str, str]:
     """The text of every ``dvc.yaml``, by path relative to the root (the root one first)."""
     root = Path(root or repo_root())
     lines = [HEADER, "stages:"]
+    files: dict[str, str] = {}
     for stage in STAGES:
         if stage.name in ROOT_STAGES:
             lines += _stage_lines(root, stage)
-    files = {DVC_YAML.as_posix(): "\n".join(lines + _plots_lines()) + "\n"}
-    for stage in STAGES:
-        if stage.name not in ROOT_STAGES:
+        else:
             text = "\n".join([STAGE_HEADER, "stages:", *_stage_lines(root, stage)])
             files[stage_file(stage.name).as_posix()] = text.rstrip("\n") + "\n"
-    return files
+    return {DVC_YAML.as_posix(): "\n".join(lines + _plots_lines()) + "\n", **files}
 
 
 def stage_files(root: Path) -> list[str]:

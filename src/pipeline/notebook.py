@@ -217,17 +217,13 @@ def ipc_kernel_manager() -> type:
 KERNEL_NAME = "python3"
 #: as nbclient starts kernels: no IPython history database written for an unattended run
 KERNEL_ARGUMENTS = ["--HistoryManager.hist_file=:memory:"]
-#: lines the kernel runs as it starts, before the first cell: the display helpers every
-#: chapter imports (pandas, altair), and, for a notebook that draws charts, vl-convert's
-#: engine started in the background (:func:`pipeline.report.warm_renderer`), so that the
-#: engine's 0.6 s overlap the imports. They leave no name behind. Not while a stage's
-#: reads are recorded: the tracing cell must see every file the notebook's own imports open.
-WARM_UP_IMPORTS = ("import pipeline.report",)
+#: run by the kernel of a notebook that draws charts as it starts, after importing the
+#: display helpers: vl-convert's engine started in the background
+#: (:func:`pipeline.report.warm_renderer`), so that its 0.6 s overlap the imports
 WARM_UP_RENDERER = (
     "_pipeline_renderer = pipeline.report.warm_renderer()",
     "del _pipeline_renderer",
 )
-WARM_UP_CLEANUP = ("del pipeline",)
 
 
 def draws_charts(source: Path) -> bool:
@@ -238,9 +234,14 @@ def draws_charts(source: Path) -> bool:
 
 def kernel_arguments(warm_up: bool, charts: bool = True) -> list[str]:
     """The kernel's command-line options: :data:`KERNEL_ARGUMENTS`, and with ``warm_up``
-    the warm-up lines (the renderer's only with ``charts``)."""
-    lines = [*WARM_UP_IMPORTS, *(WARM_UP_RENDERER if charts else ()), *WARM_UP_CLEANUP]
-    return KERNEL_ARGUMENTS + [f"--IPKernelApp.exec_lines={ln}" for ln in lines if warm_up]
+    lines it runs as it starts, before the first cell: the display helpers every chapter
+    imports (pandas, altair) and, with ``charts``, :data:`WARM_UP_RENDERER`. They leave no
+    name behind. No warm-up while a stage's reads are recorded: the tracing cell must see
+    every file the notebook's own imports open."""
+    if not warm_up:
+        return list(KERNEL_ARGUMENTS)
+    lines = ["import pipeline.report", *(WARM_UP_RENDERER if charts else ()), "del pipeline"]
+    return KERNEL_ARGUMENTS + [f"--IPKernelApp.exec_lines={line}" for line in lines]
 
 
 def start_kernel(root: Path, *, warm_up: bool = True, charts: bool = True) -> Any:

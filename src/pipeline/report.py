@@ -10,12 +10,12 @@ three representations, so the same notebook renders well everywhere:
   downloads (:mod:`pipeline.downloads`), linked under the chart;
 * ``application/pdf`` for the LaTeX/PDF book: a vector drawing made by
   ``vl-convert`` (text stays searchable);
+* ``image/png`` for Jupyter front ends (it stays in the executed notebook; the HTML
+  book picks ``text/html`` and the build does not copy notebook sources).
 
 ``vl-convert`` draws each chart once, as SVG; the PNG and the PDF are converted from that
 SVG (:func:`render_chart`), which gives the same bytes as drawing each format from the spec
-and spares two runs of the Vega renderer per chart;
-* ``image/png`` for Jupyter front ends (it stays in the executed notebook; the HTML
-  book picks ``text/html`` and the build does not copy notebook sources).
+and spares two runs of the Vega renderer per chart.
 
 Nothing is loaded from the network, element ids are derived from the chart
 content (so rebuilds are byte-identical), and any JSON placed inside a

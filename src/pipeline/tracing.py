@@ -27,7 +27,15 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
-__all__ = ["ENV_VAR", "code_root", "injected_source", "read_trace", "record", "trace_file"]
+__all__ = [
+    "ENV_VAR",
+    "code_root",
+    "injected_source",
+    "read_trace",
+    "record",
+    "stage_name",
+    "trace_file",
+]
 
 ENV_VAR = "PIPELINE_TRACE_READS"
 WRITE_FLAGS = os.O_WRONLY | os.O_RDWR | os.O_CREAT | os.O_APPEND | os.O_TRUNC
@@ -37,6 +45,12 @@ SKIP_SUFFIXES = (".py", ".pyc")
 def code_root() -> Path:
     """The checkout ``pipeline`` is imported from (the folder holding ``src/``)."""
     return Path(__file__).resolve().parents[2]
+
+
+def stage_name(addressed: str) -> str:
+    """The stage's name in a DVC address (``DVC_STAGE``, ``Running stage '<address>'``):
+    ``book``, or ``clean_centres`` for ``stages/clean_centres/dvc.yaml:clean_centres``."""
+    return addressed.rsplit(":", 1)[-1]
 
 
 def trace_file(stage: str) -> Path | None:
